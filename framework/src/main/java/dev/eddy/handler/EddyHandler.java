@@ -1,0 +1,105 @@
+package dev.eddy.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.eddy.internal.BatchProcessor;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.pipeline.PipelineDefinition;
+import dev.eddy.state.StateBackend;
+import dev.eddy.state.StateBackendProvider;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * The Lambda handler of a pipeline: a Kinesis event in, a {@link StreamsEventResponse} out. Subclass it with
+ * a no-argument constructor and point the function at the subclass:
+ *
+ * <pre>{@code
+ * public final class FlightDelaysHandler extends EddyHandler {
+ *     public FlightDelaysHandler() { super(new FlightDelays()); }
+ * }
+ * }</pre>
+ *
+ * <p>The event source mapping must have {@code ReportBatchItemFailures} on: a failed batch is reported as one
+ * batch item failure at its first uncommitted record, so that Lambda retries from there. Settings come from
+ * {@link EddySettings}. The state backend is found with {@link ServiceLoader}; clients and sinks are created at
+ * the first invocation and reused while the execution environment lives.
+ *
+ * <p>An instance handles one batch at a time, as Lambda calls it.
+ */
+public abstract class EddyHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+
+    private final Pipeline pipeline;
+    private volatile BatchProcessor processor;
+
+    /**
+     * @param definition the pipeline this function runs
+     * @throws NullPointerException if the definition returns {@code null}
+     */
+    protected EddyHandler(PipelineDefinition definition) {
+        this.pipeline = Objects.requireNonNull(Objects.requireNonNull(definition, "definition").define(),
+                () -> definition.getClass().getName() + ".define() returned null");
+    }
+
+    /** @return the pipeline this handler runs */
+    public final Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * Processes one batch of one shard.
+     *
+     * @param event Lambda's Kinesis event
+     * @param context Lambda's context
+     * @return batch item failures: none on success, or the first uncommitted record's sequence number
+     */
+    @Override
+    public final StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+        return processor().process(event);
+    }
+
+    /**
+     * End of a bounded input on one shard: fires every remaining window (the watermark goes to +∞). For local
+     * runs and tests; Lambda never calls it.
+     *
+     * @param shardId the shard whose input ended
+     * @return windows fired
+     */
+    public final int drain(String shardId) {
+        return processor().drain(shardId);
+    }
+
+    /** @return this instance's figures so far */
+    public final HandlerMetrics metrics() {
+        BatchProcessor p = processor;
+        return p == null ? HandlerMetrics.ZERO : p.metrics();
+    }
+
+    private BatchProcessor processor() {
+        BatchProcessor p = processor;
+        if (p == null) {
+            synchronized (this) {
+                p = processor;
+                if (p == null) {
+                    EddySettings settings = EddySettings.fromEnvironment();
+                    p = new BatchProcessor(pipeline.plan(), stateBackend(settings), settings.sinks());
+                    processor = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private StateBackend stateBackend(EddySettings settings) {
+        List<StateBackendProvider> providers = ServiceLoader.load(StateBackendProvider.class,
+                getClass().getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
+        if (providers.size() != 1) {
+            throw new IllegalStateException("expected exactly one state backend on the classpath (add"
+                    + " dev.eddy:eddy-state-dynamodb to the function), found " + providers.size());
+        }
+        return providers.get(0).create(pipeline, settings);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.eddy.handler;
+
+import dev.eddy.sink.FileSinkFactory;
+import dev.eddy.sink.SinkFactory;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A function's settings: the environment variables the CDK construct sets on the Lambda function. Each name
+ * may also be given as a JVM system property of the same name, which is how the local emulator configures
+ * handlers it runs in its own JVM; a system property wins over the environment.
+ *
+ * <table>
+ * <caption>Settings</caption>
+ * <tr><th>name</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@code EDDY_STATE_TABLE}</td><td>DynamoDB state table</td><td>{@code eddy-<pipeline>-state}</td></tr>
+ * <tr><td>{@code EDDY_SINKS}</td><td>{@code file:<dir>} writes sinks to files under dir</td><td>none</td></tr>
+ * <tr><td>{@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override</td>
+ *     <td>AWS</td></tr>
+ * <tr><td>{@code AWS_REGION}</td><td>region</td><td>set by Lambda</td></tr>
+ * </table>
+ */
+public final class EddySettings {
+
+    /** Setting that names the state table. */
+    public static final String STATE_TABLE = "EDDY_STATE_TABLE";
+    /** Setting that selects the sinks. */
+    public static final String SINKS = "EDDY_SINKS";
+
+    private final UnaryOperator<String> lookup;
+
+    private EddySettings(UnaryOperator<String> lookup) {
+        this.lookup = lookup;
+    }
+
+    /** @return settings read from system properties, then environment variables */
+    public static EddySettings fromEnvironment() {
+        return new EddySettings(name -> {
+            String value = System.getProperty(name);
+            return value != null ? value : System.getenv(name);
+        });
+    }
+
+    /**
+     * @param name setting name
+     * @return its non-blank value
+     */
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(lookup.apply(name)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /**
+     * @param pipeline pipeline name
+     * @return the state table name
+     */
+    public String stateTable(String pipeline) {
+        return get(STATE_TABLE).orElse(defaultStateTable(pipeline));
+    }
+
+    /**
+     * @param pipeline pipeline name
+     * @return the table name Eddy uses when none is set: {@code eddy-<pipeline>-state}
+     */
+    public static String defaultStateTable(String pipeline) {
+        return "eddy-" + pipeline + "-state";
+    }
+
+    /**
+     * @param service the SDK's service id in upper snake case, e.g. {@code DYNAMODB}
+     * @return the endpoint override: {@code AWS_ENDPOINT_URL_<service>}, else {@code AWS_ENDPOINT_URL}
+     */
+    public Optional<String> endpoint(String service) {
+        return get("AWS_ENDPOINT_URL_" + service).or(() -> get("AWS_ENDPOINT_URL"));
+    }
+
+    /**
+     * @return the sink factory {@code EDDY_SINKS} selects
+     * @throws IllegalStateException if it is unset or not understood; the message says what to set
+     */
+    public SinkFactory sinks() {
+        String value = get(SINKS).orElseThrow(() -> new IllegalStateException(SINKS
+                + " is not set. This version of Eddy writes sinks to files: set " + SINKS + "=file:/tmp/eddy-out"));
+        if (value.startsWith("file:")) {
+            return new FileSinkFactory(Path.of(value.substring("file:".length())));
+        }
+        throw new IllegalStateException(SINKS + "='" + value + "' is not understood: use file:<folder>");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.eddy.handler;
+
+/**
+ * Cumulative figures of one handler instance, counted only for committed batches (a retried batch counts
+ * once).
+ *
+ * @param invocations batches handled, including empty and duplicate ones
+ * @param records records applied (decoded or failed), excluding replays skipped by the checkpoint
+ * @param replaysSkipped records skipped because an earlier attempt had committed them
+ * @param failedRecords records sent to the failure destination
+ * @param lateRecords elements sent to the late-data side output
+ * @param windowsFired window firings emitted
+ * @param resultsEmitted records written to result sinks
+ * @param writeUnits DynamoDB write capacity units consumed
+ * @param readUnits DynamoDB read capacity units consumed
+ */
+public record HandlerMetrics(long invocations, long records, long replaysSkipped, long failedRecords,
+        long lateRecords, long windowsFired, long resultsEmitted, double writeUnits, double readUnits) {
+
+    /** All zero. */
+    public static final HandlerMetrics ZERO = new HandlerMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /**
+     * @param o other figures
+     * @return the sum
+     */
+    public HandlerMetrics plus(HandlerMetrics o) {
+        return new HandlerMetrics(invocations + o.invocations, records + o.records,
+                replaysSkipped + o.replaysSkipped, failedRecords + o.failedRecords, lateRecords + o.lateRecords,
+                windowsFired + o.windowsFired, resultsEmitted + o.resultsEmitted, writeUnits + o.writeUnits,
+                readUnits + o.readUnits);
+    }
+}

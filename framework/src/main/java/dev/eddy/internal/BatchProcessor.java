@@ -1,0 +1,322 @@
+package dev.eddy.internal;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.pipeline.Windowed;
+import dev.eddy.sink.SinkFactory;
+import dev.eddy.sink.SinkRecord;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.sink.SinkWriter;
+import dev.eddy.state.FiredWindow;
+import dev.eddy.state.SequencedValue;
+import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.state.StateBackend;
+import dev.eddy.state.WindowUpdate;
+import dev.eddy.window.Window;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one pipeline over one shard's batches: the path of DESIGN §1. Internal; {@code EddyHandler} owns one.
+ *
+ * <p>Per batch: skip records the checkpoint covers; decode and run the stateless steps record by record;
+ * judge each element late or not against the watermark of the records before it, then advance the watermark;
+ * pre-aggregate per (key, window); apply to state with fenced conditional writes; fire due windows; emit;
+ * clear timers; commit the checkpoint. Any failure after decoding fails the batch from its first uncommitted
+ * record, so the event source mapping retries it and fencing makes the retry exact.
+ */
+public final class BatchProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
+
+    private final Plan plan;
+    private final StateBackend state;
+    private final SinkWriter failures;
+    private final SinkWriter late;
+    private final Map<SinkRef, SinkWriter> writers = new LinkedHashMap<>();
+    private final ObjectMapper json = Jsons.strictMapper();
+    private HandlerMetrics metrics = HandlerMetrics.ZERO;
+
+    /**
+     * @param plan the pipeline
+     * @param state its state backend
+     * @param sinks where results and side outputs go
+     */
+    public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks) {
+        this.plan = plan;
+        this.state = state;
+        this.failures = sinks.failures(plan.name());
+        this.late = sinks.lateData(plan.name());
+        for (Plan.Binding binding : plan.bindings()) {
+            writers.computeIfAbsent(binding.sink(), sinks::open);
+        }
+    }
+
+    /** @return figures of committed batches so far, with the backend's capacity use */
+    public synchronized HandlerMetrics metrics() {
+        var usage = state.usage();
+        return new HandlerMetrics(metrics.invocations(), metrics.records(), metrics.replaysSkipped(),
+                metrics.failedRecords(), metrics.lateRecords(), metrics.windowsFired(), metrics.resultsEmitted(),
+                usage.writeUnits(), usage.readUnits());
+    }
+
+    /**
+     * Processes one batch of one shard.
+     *
+     * @param event the event, as Lambda delivers it
+     * @return no failures on success; otherwise one batch item failure at the first uncommitted record
+     * @throws IllegalArgumentException if the batch mixes shards
+     */
+    public synchronized StreamsEventResponse process(KinesisEvent event) {
+        List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+        if (records.isEmpty()) {
+            count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 0, 0));
+            return new StreamsEventResponse(new ArrayList<>());
+        }
+        String shardId = shardOf(records.get(0));
+        String firstUncommitted = null;
+        try {
+            ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
+            Batch batch = new Batch(shardId, checkpoint);
+            for (KinesisEvent.KinesisEventRecord record : records) {
+                if (!shardId.equals(shardOf(record))) {
+                    throw new IllegalArgumentException("a batch holds records of " + shardId + " and "
+                            + shardOf(record) + "; the event source mapping sends one shard per batch");
+                }
+                BigInteger sequence = new BigInteger(record.getKinesis().getSequenceNumber());
+                if (checkpoint.covers(sequence)) {
+                    batch.replaysSkipped++;
+                    continue;
+                }
+                if (firstUncommitted == null) {
+                    firstUncommitted = record.getKinesis().getSequenceNumber();
+                }
+                batch.add(record, sequence);
+            }
+            if (batch.last == null) {
+                count(new HandlerMetrics(1, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0));
+                return new StreamsEventResponse(new ArrayList<>());
+            }
+            state.applyUpdates(shardId, batch.updates(), this::fold);
+            List<FiredWindow> fired = state.fireDue(shardId, batch.watermark);
+            long emitted = emit(fired);
+            failures.write(batch.failed);
+            late.write(batch.late);
+            state.clearTimers(shardId, fired);
+            state.commitCheckpoint(checkpoint, checkpoint.advance(batch.last, batch.watermark, batch.maxEventTime));
+            count(new HandlerMetrics(1, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
+                    fired.size(), emitted, 0, 0));
+            return new StreamsEventResponse(new ArrayList<>());
+        } catch (RuntimeException e) {
+            if (firstUncommitted == null) {
+                throw e;
+            }
+            LOG.error("pipeline {} shard {}: batch failed from sequence number {}; the event source mapping"
+                    + " will retry it: {}", plan.name(), shardId, firstUncommitted, e.toString(), e);
+            List<StreamsEventResponse.BatchItemFailure> failed = new ArrayList<>();
+            failed.add(new StreamsEventResponse.BatchItemFailure(firstUncommitted));
+            return new StreamsEventResponse(failed);
+        }
+    }
+
+    /**
+     * End of input for one shard: advances its watermark to +∞ so that every window fires, as Flink does at
+     * the end of a bounded source. Used by local runs over a file and by tests, never by Lambda.
+     *
+     * @param shardId the shard
+     * @return the number of windows fired
+     */
+    public synchronized int drain(String shardId) {
+        ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
+        List<FiredWindow> fired = state.fireDue(shardId, Long.MAX_VALUE);
+        long emitted = emit(fired);
+        state.clearTimers(shardId, fired);
+        state.commitCheckpoint(checkpoint, checkpoint.advance(null, Long.MAX_VALUE, checkpoint.maxEventTimeMs()));
+        count(new HandlerMetrics(0, 0, 0, 0, 0, fired.size(), emitted, 0, 0));
+        return fired.size();
+    }
+
+    private void count(HandlerMetrics batch) {
+        metrics = metrics.plus(batch);
+    }
+
+    private long emit(List<FiredWindow> fired) {
+        Map<SinkRef, List<SinkRecord>> out = new LinkedHashMap<>();
+        RecordContext ctx = new RecordContext();
+        for (FiredWindow window : fired) {
+            Object accumulator = readAccumulator(window.accumulator());
+            Object result = plan.aggregator().result(accumulator);
+            String id = ResultIds.ofFiring(plan.name(), window.key(), window.window(), window.firing());
+            Windowed<Object> windowed = new Windowed<>(window.key(), window.window(), result, window.firing(), id);
+            ctx.timestampMs = window.window().maxTimestamp();
+            for (Plan.Binding binding : plan.bindings()) {
+                List<SinkRecord> records = out.computeIfAbsent(binding.sink(), k -> new ArrayList<>());
+                binding.steps().apply(windowed, ctx, value ->
+                        records.add(new SinkRecord(id, window.key(), toJson(value))));
+            }
+        }
+        long emitted = 0;
+        for (Map.Entry<SinkRef, List<SinkRecord>> entry : out.entrySet()) {
+            writers.get(entry.getKey()).write(entry.getValue());
+            emitted += entry.getValue().size();
+        }
+        return emitted;
+    }
+
+    private String fold(String stored, List<SequencedValue> values) {
+        var aggregator = plan.aggregator();
+        Object delta = aggregator.createAccumulator();
+        for (SequencedValue value : values) {
+            delta = aggregator.add(delta, value.value());
+        }
+        Object merged = stored == null ? delta : aggregator.merge(readAccumulator(stored), delta);
+        try {
+            return json.writeValueAsString(merged);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("accumulator of pipeline " + plan.name() + " cannot be written as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private Object readAccumulator(String text) {
+        try {
+            return json.readValue(text, plan.aggregator().accumulatorType());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored accumulator of pipeline " + plan.name() + " cannot be read as "
+                    + plan.aggregator().accumulatorType().getName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private byte[] toJson(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("result of pipeline " + plan.name() + " cannot be written as JSON", e);
+        }
+    }
+
+    static String shardOf(KinesisEvent.KinesisEventRecord record) {
+        String eventId = Objects.requireNonNull(record.getEventID(), "record without eventID");
+        int colon = eventId.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("eventID '" + eventId + "' is not shardId:sequenceNumber");
+        }
+        return eventId.substring(0, colon);
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        ByteBuffer copy = data.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+
+    /** One batch's work in memory: pre-aggregation input, side outputs, watermark. */
+    private final class Batch {
+        final String shardId;
+        final Map<KeyWindow, List<SequencedValue>> updates = new LinkedHashMap<>();
+        final List<SinkRecord> failed = new ArrayList<>();
+        final List<SinkRecord> late = new ArrayList<>();
+        final List<Object[]> elements = new ArrayList<>();
+        final RecordContext ctx = new RecordContext();
+        long watermark;
+        long maxEventTime;
+        BigInteger last;
+        long records;
+        long replaysSkipped;
+
+        Batch(String shardId, ShardCheckpoint checkpoint) {
+            this.shardId = shardId;
+            this.watermark = checkpoint.watermarkMs();
+            this.maxEventTime = checkpoint.maxEventTimeMs();
+        }
+
+        void add(KinesisEvent.KinesisEventRecord record, BigInteger sequence) {
+            last = sequence;
+            records++;
+            KinesisEvent.Record kinesis = record.getKinesis();
+            byte[] data = bytes(kinesis.getData());
+            elements.clear();
+            try {
+                Object value = plan.source().decoder().decode(data);
+                ctx.timestampMs = kinesis.getApproximateArrivalTimestamp().getTime();
+                plan.preWindow().apply(value, ctx, element -> elements.add(new Object[] {
+                    element, ctx.timestampMs,
+                    Objects.requireNonNull(plan.key().apply(element), "key function returned null")}));
+            } catch (RuntimeException e) {
+                failed.add(failure(record, data, e));
+                return;
+            }
+            int index = 0;
+            for (Object[] element : elements) {
+                long timestamp = (Long) element[1];
+                String key = (String) element[2];
+                for (Window window : plan.windows().assign(timestamp)) {
+                    if (window.maxTimestamp() <= watermark) {
+                        late.add(lateRecord(kinesis, element[0], key, timestamp, window, index++));
+                    } else {
+                        updates.computeIfAbsent(new KeyWindow(key, window), k -> new ArrayList<>())
+                                .add(new SequencedValue(sequence, element[0]));
+                    }
+                }
+                maxEventTime = Math.max(maxEventTime, timestamp);
+                watermark = Math.max(watermark, Watermarks.bounded(maxEventTime, plan.outOfOrdernessMs()));
+            }
+        }
+
+        List<WindowUpdate> updates() {
+            List<WindowUpdate> list = new ArrayList<>(updates.size());
+            updates.forEach((kw, values) -> list.add(new WindowUpdate(kw.key(), kw.window(), values)));
+            return list;
+        }
+
+        private SinkRecord failure(KinesisEvent.KinesisEventRecord record, byte[] data, RuntimeException error) {
+            KinesisEvent.Record kinesis = record.getKinesis();
+            ObjectNode node = json.createObjectNode()
+                    .put("id", ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), 0))
+                    .put("pipeline", plan.name())
+                    .put("shardId", shardId)
+                    .put("sequenceNumber", kinesis.getSequenceNumber())
+                    .put("partitionKey", kinesis.getPartitionKey())
+                    .put("approximateArrivalTimestamp",
+                            kinesis.getApproximateArrivalTimestamp().toInstant().toString())
+                    .put("errorType", error.getClass().getName())
+                    .put("errorMessage", String.valueOf(error.getMessage()))
+                    .put("data", Base64.getEncoder().encodeToString(data));
+            return new SinkRecord(node.get("id").asText(), kinesis.getPartitionKey(), toJson(node));
+        }
+
+        private SinkRecord lateRecord(KinesisEvent.Record kinesis, Object element, String key, long timestamp,
+                Window window, int index) {
+            ObjectNode node = json.createObjectNode()
+                    .put("id", ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), index))
+                    .put("pipeline", plan.name())
+                    .put("shardId", shardId)
+                    .put("sequenceNumber", kinesis.getSequenceNumber())
+                    .put("key", key)
+                    .put("eventTime", Instant.ofEpochMilli(timestamp).toString())
+                    .put("windowStart", window.start().toString())
+                    .put("windowEnd", window.end().toString())
+                    .put("watermark", Instant.ofEpochMilli(watermark).toString());
+            node.set("element", json.valueToTree(element));
+            return new SinkRecord(node.get("id").asText(), key, toJson(node));
+        }
+    }
+
+    private record KeyWindow(String key, Window window) {
+    }
+}

@@ -1,0 +1,43 @@
+package dev.eddy.internal;
+
+import dev.eddy.aggregate.Aggregator;
+import dev.eddy.pipeline.KinesisSource;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.window.WindowAssigner;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The executable form of a pipeline, as the handler runs it. Internal: users build it through
+ * {@link dev.eddy.pipeline.Pipeline}.
+ *
+ * @param name pipeline name
+ * @param source the Kinesis source and its decoder
+ * @param preWindow stateless steps from decoded value to keyed element (may set event time)
+ * @param eventTimeFromRecords {@code true} when an event-time extractor is set; otherwise arrival time is used
+ * @param outOfOrdernessMs the watermark bound B in ms
+ * @param key the key of an element
+ * @param windows the window assigner
+ * @param aggregator the window aggregation
+ * @param bindings result steps and the sink each chain ends in
+ */
+public record Plan(
+        String name,
+        KinesisSource<?> source,
+        Op preWindow,
+        boolean eventTimeFromRecords,
+        long outOfOrdernessMs,
+        Function<Object, String> key,
+        WindowAssigner windows,
+        Aggregator<Object, Object, Object> aggregator,
+        List<Binding> bindings) {
+
+    /**
+     * Results flow through {@code steps} into {@code sink}.
+     *
+     * @param steps stateless steps applied to a {@link dev.eddy.pipeline.Windowed} result
+     * @param sink the destination
+     */
+    public record Binding(Op steps, SinkRef sink) {
+    }
+}

@@ -1,0 +1,33 @@
+package dev.eddy.pipeline;
+
+import dev.eddy.internal.Op;
+import dev.eddy.window.WindowAssigner;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A keyed stream: elements grouped by a string key.
+ *
+ * @param <T> element type
+ */
+public final class KeyedStream<T> {
+    private final PlanBuilder plan;
+    private final Op steps;
+    private final Function<? super T, String> key;
+
+    KeyedStream(PlanBuilder plan, Op steps, Function<? super T, String> key) {
+        this.plan = plan;
+        this.steps = steps;
+        this.key = key;
+    }
+
+    /**
+     * Groups each key's elements into event-time windows.
+     *
+     * @param windows the window assigner, e.g. {@link dev.eddy.window.TumblingWindows#of}
+     * @return the windowed stream
+     */
+    public WindowedStream<T> window(WindowAssigner windows) {
+        return new WindowedStream<>(plan, steps, key, Objects.requireNonNull(windows, "windows"));
+    }
+}

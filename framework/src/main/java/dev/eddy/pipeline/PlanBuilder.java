@@ -1,0 +1,51 @@
+package dev.eddy.pipeline;
+
+import dev.eddy.aggregate.Aggregator;
+import dev.eddy.internal.Op;
+import dev.eddy.internal.Plan;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.window.WindowAssigner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Collects the parts of one definition while the fluent calls run. */
+final class PlanBuilder {
+    final String name;
+    final dev.eddy.pipeline.KinesisSource<?> source;
+    boolean eventTimeSet;
+    long outOfOrdernessMs;
+    Op preWindow;
+    Function<Object, String> key;
+    WindowAssigner windows;
+    Aggregator<Object, Object, Object> aggregator;
+    final List<Plan.Binding> bindings = new ArrayList<>();
+
+    PlanBuilder(String name, KinesisSource<?> source) {
+        this.name = name;
+        this.source = source;
+    }
+
+    @SuppressWarnings("unchecked")
+    void window(Op steps, Function<?, String> key, WindowAssigner windows, Aggregator<?, ?, ?> aggregator) {
+        if (this.aggregator != null) {
+            throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate;"
+                    + " one per pipeline is supported");
+        }
+        this.preWindow = steps;
+        this.key = (Function<Object, String>) key;
+        this.windows = windows;
+        this.aggregator = (Aggregator<Object, Object, Object>) aggregator;
+    }
+
+    Plan build() {
+        if (aggregator == null) {
+            throw new IllegalStateException("pipeline '" + name + "' has no windowed aggregate");
+        }
+        if (bindings.isEmpty()) {
+            throw new IllegalStateException("pipeline '" + name + "' sends its results to no sink: add .to(...)");
+        }
+        return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, aggregator,
+                List.copyOf(bindings));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.eddy.pipeline;
+
+import dev.eddy.internal.Op;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Records of one source before keying: stateless steps and event time.
+ *
+ * <p>A step whose function throws sends the record to the failure destination with the exception's message;
+ * the shard goes on.
+ *
+ * @param <T> element type
+ */
+public final class RecordStream<T> {
+    private final PlanBuilder plan;
+    private final Op steps;
+
+    RecordStream(PlanBuilder plan, Op steps) {
+        this.plan = plan;
+        this.steps = steps;
+    }
+
+    /**
+     * Keeps the elements that match.
+     *
+     * @param predicate the test
+     * @return the filtered stream
+     */
+    @SuppressWarnings("unchecked")
+    public RecordStream<T> filter(Predicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new RecordStream<>(plan, steps.then((in, ctx, out) -> {
+            if (predicate.test((T) in)) {
+                out.emit(in);
+            }
+        }));
+    }
+
+    /**
+     * Transforms each element.
+     *
+     * @param mapper the function; must not return {@code null}
+     * @param <R> the new element type
+     * @return the mapped stream
+     */
+    @SuppressWarnings("unchecked")
+    public <R> RecordStream<R> map(Function<? super T, ? extends R> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return new RecordStream<>(plan, steps.then((in, ctx, out) ->
+                out.emit(Objects.requireNonNull(mapper.apply((T) in), "map returned null"))));
+    }
+
+    /**
+     * Turns each element into zero or more; they share its event time.
+     *
+     * @param mapper the function
+     * @param <R> the new element type
+     * @return the flattened stream
+     */
+    @SuppressWarnings("unchecked")
+    public <R> RecordStream<R> flatMap(Function<? super T, ? extends Iterable<? extends R>> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return new RecordStream<>(plan, steps.then((in, ctx, out) -> {
+            for (R value : mapper.apply((T) in)) {
+                out.emit(Objects.requireNonNull(value, "flatMap returned a null element"));
+            }
+        }));
+    }
+
+    /**
+     * Sets event time and the watermark bound. The watermark of a shard is
+     * {@code maxEventTimeSeen − outOfOrderness − 1} ms, advanced record by record (Flink's
+     * {@code WatermarkStrategy.forBoundedOutOfOrderness}, punctuated); a record whose window the watermark has
+     * passed is late. Without this call, event time is the record's {@code approximateArrivalTimestamp}
+     * (ingestion time) and the bound is zero.
+     *
+     * @param extractor the element's event time
+     * @param outOfOrderness how far behind the newest event time an element may arrive and still be on time;
+     *     zero or positive
+     * @return the stream with event time
+     * @throws IllegalArgumentException if the bound is negative
+     * @throws IllegalStateException if event time was set already
+     */
+    @SuppressWarnings("unchecked")
+    public RecordStream<T> withEventTime(Function<? super T, Instant> extractor, Duration outOfOrderness) {
+        Objects.requireNonNull(extractor, "extractor");
+        Objects.requireNonNull(outOfOrderness, "outOfOrderness");
+        if (outOfOrderness.isNegative()) {
+            throw new IllegalArgumentException("out-of-orderness must not be negative, was " + outOfOrderness);
+        }
+        if (plan.eventTimeSet) {
+            throw new IllegalStateException("event time is already set for pipeline '" + plan.name + "'");
+        }
+        plan.eventTimeSet = true;
+        plan.outOfOrdernessMs = outOfOrderness.toMillis();
+        return new RecordStream<>(plan, steps.then((in, ctx, out) -> {
+            Instant time = Objects.requireNonNull(extractor.apply((T) in), "event time extractor returned null");
+            ctx.timestampMs = time.toEpochMilli();
+            out.emit(in);
+        }));
+    }
+
+    /**
+     * Keys the stream. The key must follow the records' partition key, so that all records of a key reach one
+     * shard: keyed state belongs to the shard that owns the key.
+     *
+     * @param key the key of an element; must not return {@code null}
+     * @return the keyed stream
+     */
+    public KeyedStream<T> keyBy(Function<? super T, String> key) {
+        return new KeyedStream<>(plan, steps, Objects.requireNonNull(key, "key"));
+    }
+}

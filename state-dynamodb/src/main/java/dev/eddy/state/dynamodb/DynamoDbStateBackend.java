@@ -1,0 +1,408 @@
+package dev.eddy.state.dynamodb;
+
+import static dev.eddy.state.dynamodb.table.StateTable.EXPIRES_AT;
+import static dev.eddy.state.dynamodb.table.StateTable.PK;
+import static dev.eddy.state.dynamodb.table.StateTable.SK;
+
+import dev.eddy.state.CapacityUsage;
+import dev.eddy.state.FiredWindow;
+import dev.eddy.state.SequencedValue;
+import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.state.StateBackend;
+import dev.eddy.state.StateConflictException;
+import dev.eddy.state.WindowUpdate;
+import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
+import dev.eddy.state.dynamodb.table.StateTable;
+import dev.eddy.state.dynamodb.timers.SortableLongs;
+import dev.eddy.window.Window;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.DoubleAdder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Window state, timers and checkpoints in one DynamoDB table (layout: {@link StateTable}), changed only by
+ * conditional writes.
+ *
+ * <p>Fencing (DESIGN §3): each window item records, per writing shard, the highest sequence number applied to
+ * it; a write carries only the values above that number and is a compare-and-set on the item's {@code ver}.
+ * A retry with other batch boundaries, a duplicate invocation or a zombie therefore applies each record once.
+ * A failed compare-and-set re-reads the item and re-applies, at most {@value #MAX_ATTEMPTS} times.
+ *
+ * <p>Cost: one read (batched, strongly consistent) and one write per (key, window) a batch touches, plus one
+ * timer write per new window; not per record. Every request asks for {@code ReturnConsumedCapacity}; a failed
+ * conditional write reports nothing but is billed, so it is counted as its item size in write units.
+ */
+public final class DynamoDbStateBackend implements StateBackend {
+
+    /** Attempts of one compare-and-set before {@link StateConflictException}. */
+    public static final int MAX_ATTEMPTS = 5;
+    /** Largest accumulator stored, in bytes: below DynamoDB's 400 KB item limit with room for the keys. */
+    public static final int MAX_ACCUMULATOR_BYTES = 380 * 1024;
+    /** How long a fired window's item is kept before DynamoDB's TTL removes it. */
+    public static final Duration FIRED_RETENTION = Duration.ofDays(7);
+
+    private static final String CHECKPOINT_SK = "checkpoint";
+    private static final int BATCH_GET_LIMIT = 100;
+    private static final int BATCH_WRITE_LIMIT = 25;
+
+    private final DynamoDbClient client;
+    private final String table;
+    private final Clock clock;
+    private final DoubleAdder writeUnits = new DoubleAdder();
+    private final DoubleAdder readUnits = new DoubleAdder();
+
+    /**
+     * @param client a DynamoDB client, owned by this backend from now on
+     * @param table the state table, laid out as {@link StateTable} says
+     */
+    public DynamoDbStateBackend(DynamoDbClient client, String table) {
+        this(client, table, Clock.systemUTC());
+    }
+
+    DynamoDbStateBackend(DynamoDbClient client, String table, Clock clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.table = Objects.requireNonNull(table, "table");
+        this.clock = clock;
+    }
+
+    @Override
+    public ShardCheckpoint readCheckpoint(String shardId) {
+        var response = client.getItem(b -> b.tableName(table).consistentRead(true)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .key(key(StateTable.checkpointPk(shardId), CHECKPOINT_SK)));
+        count(response.consumedCapacity(), false);
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return ShardCheckpoint.initial(shardId);
+        }
+        Map<String, AttributeValue> item = response.item();
+        AttributeValue seq = item.get("seq");
+        return new ShardCheckpoint(shardId, seq == null ? null : SequenceNumbers.parse(seq.s()),
+                Long.parseLong(item.get("wm").n()), Long.parseLong(item.get("maxTs").n()),
+                Long.parseLong(item.get("ver").n()));
+    }
+
+    @Override
+    public void applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder) {
+        Map<String, WindowUpdate> byId = new LinkedHashMap<>();
+        for (WindowUpdate update : updates) {
+            byId.put(id(StateTable.windowPk(update.key()), StateTable.windowSk(update.window())), update);
+        }
+        Map<String, Map<String, AttributeValue>> stored = batchGet(byId.keySet());
+        byId.forEach((itemId, update) -> apply(shardId, update, stored.get(itemId), folder));
+    }
+
+    private void apply(String shardId, WindowUpdate update, Map<String, AttributeValue> item, Folder folder) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            BigInteger applied = appliedSequence(item, shardId);
+            List<SequencedValue> fresh = update.values().stream()
+                    .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
+                    .toList();
+            if (fresh.isEmpty()) {
+                return;
+            }
+            String accumulator = folder.fold(item == null ? null : item.get("acc").s(), fresh);
+            if (accumulator.getBytes(StandardCharsets.UTF_8).length > MAX_ACCUMULATOR_BYTES) {
+                throw new IllegalStateException("accumulator of key '" + update.key() + "' window "
+                        + update.window() + " would exceed " + MAX_ACCUMULATOR_BYTES
+                        + " bytes, near DynamoDB's 400 KB item limit: keep accumulators small");
+            }
+            Map<String, AttributeValue> next = new HashMap<>();
+            if (item != null) {
+                next.putAll(item);
+            }
+            next.put(PK, s(StateTable.windowPk(update.key())));
+            next.put(SK, s(StateTable.windowSk(update.window())));
+            next.put("acc", s(accumulator));
+            Map<String, AttributeValue> sequences = new HashMap<>(item == null ? Map.of() : item.get("seqs").m());
+            sequences.put(shardId, s(SequenceNumbers.pad(fresh.get(fresh.size() - 1).sequenceNumber())));
+            next.put("seqs", AttributeValue.fromM(sequences));
+            if (item == null) {
+                registerTimer(shardId, update.key(), update.window());
+            }
+            if (compareAndSet(item, next)) {
+                return;
+            }
+            item = getItem(StateTable.windowPk(update.key()), StateTable.windowSk(update.window()));
+        }
+        throw new StateConflictException("window item of key '" + update.key() + "' " + update.window()
+                + " kept changing under " + MAX_ATTEMPTS + " attempts: another invocation writes it");
+    }
+
+    /** Writes {@code next} if the stored item is still {@code expected} (by version); false on conflict. */
+    private boolean compareAndSet(Map<String, AttributeValue> expected, Map<String, AttributeValue> next) {
+        long version = expected == null ? 0 : Long.parseLong(expected.get("ver").n());
+        next.put("ver", n(version + 1));
+        try {
+            var response = client.putItem(b -> {
+                b.tableName(table).item(next).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+                if (expected == null) {
+                    b.conditionExpression("attribute_not_exists(pk)");
+                } else {
+                    b.conditionExpression("ver = :ver").expressionAttributeValues(Map.of(":ver", n(version)));
+                }
+            });
+            count(response.consumedCapacity(), true);
+            return true;
+        } catch (ConditionalCheckFailedException conflict) {
+            writeUnits.add(Math.ceil(itemBytes(next) / 1024.0));
+            return false;
+        }
+    }
+
+    private void registerTimer(String shardId, String key, Window window) {
+        Map<String, AttributeValue> timer = Map.of(
+                PK, s(StateTable.timerPk(shardId)),
+                SK, s(StateTable.timerSk(key, window)),
+                "key", s(key),
+                "ws", n(window.startMs()),
+                "we", n(window.endMs()));
+        try {
+            var response = client.putItem(b -> b.tableName(table).item(timer)
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            count(response.consumedCapacity(), true);
+        } catch (ConditionalCheckFailedException alreadyRegistered) {
+            writeUnits.add(1);
+        }
+    }
+
+    @Override
+    public List<FiredWindow> fireDue(String shardId, long watermarkMs) {
+        List<Map<String, AttributeValue>> timers = dueTimers(shardId, watermarkMs);
+        if (timers.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Window> windows = new LinkedHashMap<>();
+        Map<String, String> keys = new HashMap<>();
+        for (Map<String, AttributeValue> timer : timers) {
+            String key = timer.get("key").s();
+            Window window = new Window(Long.parseLong(timer.get("ws").n()), Long.parseLong(timer.get("we").n()));
+            String itemId = id(StateTable.windowPk(key), StateTable.windowSk(window));
+            windows.put(itemId, window);
+            keys.put(itemId, key);
+        }
+        Map<String, Map<String, AttributeValue>> stored = batchGet(windows.keySet());
+        List<FiredWindow> fired = new ArrayList<>();
+        windows.forEach((itemId, window) -> {
+            Map<String, AttributeValue> item = stored.get(itemId);
+            if (item != null) {
+                fired.add(fire(keys.get(itemId), window, item));
+            }
+        });
+        return fired;
+    }
+
+    private FiredWindow fire(String key, Window window, Map<String, AttributeValue> item) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            if (item.containsKey("firing")) {
+                return new FiredWindow(key, window, item.get("acc").s(), Integer.parseInt(item.get("firing").n()));
+            }
+            Map<String, AttributeValue> next = new HashMap<>(item);
+            next.put("firing", n(0));
+            next.put(EXPIRES_AT, n(clock.instant().plus(FIRED_RETENTION).getEpochSecond()));
+            if (compareAndSet(item, next)) {
+                return new FiredWindow(key, window, item.get("acc").s(), 0);
+            }
+            item = getItem(StateTable.windowPk(key), StateTable.windowSk(window));
+        }
+        throw new StateConflictException("window item of key '" + key + "' " + window + " kept changing while"
+                + " firing, under " + MAX_ATTEMPTS + " attempts");
+    }
+
+    private List<Map<String, AttributeValue>> dueTimers(String shardId, long watermarkMs) {
+        List<Map<String, AttributeValue>> timers = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+            if (watermarkMs == Long.MAX_VALUE) {
+                query.keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(StateTable.timerPk(shardId))));
+            } else {
+                // due when end - 1 <= watermark, i.e. end <= watermark + 1: every sort key "<end>#..." below
+                // "<watermark + 1>$" ('$' sorts right after '#').
+                query.keyConditionExpression("pk = :pk AND sk < :due").expressionAttributeValues(Map.of(
+                        ":pk", s(StateTable.timerPk(shardId)),
+                        ":due", s(SortableLongs.encode(watermarkMs + 1) + "$")));
+            }
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = client.query(query.build());
+            count(response.consumedCapacity(), false);
+            timers.addAll(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return timers;
+    }
+
+    @Override
+    public void clearTimers(String shardId, List<FiredWindow> fired) {
+        List<WriteRequest> deletes = new ArrayList<>();
+        for (FiredWindow window : fired) {
+            deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                    .key(key(StateTable.timerPk(shardId), StateTable.timerSk(window.key(), window.window())))
+                    .build()).build());
+        }
+        for (int from = 0; from < deletes.size(); from += BATCH_WRITE_LIMIT) {
+            Map<String, List<WriteRequest>> pending =
+                    Map.of(table, deletes.subList(from, Math.min(deletes.size(), from + BATCH_WRITE_LIMIT)));
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                Map<String, List<WriteRequest>> request = pending;
+                BatchWriteItemResponse response = client.batchWriteItem(b -> b.requestItems(request)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                response.consumedCapacity().forEach(c -> count(c, true));
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+                backOff(attempt, pending.isEmpty());
+            }
+        }
+    }
+
+    @Override
+    public void commitCheckpoint(ShardCheckpoint previous, ShardCheckpoint next) {
+        if (next.version() != previous.version() + 1) {
+            throw new IllegalArgumentException("checkpoint version must advance by one: " + previous.version()
+                    + " -> " + next.version());
+        }
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(StateTable.checkpointPk(next.shardId())));
+        item.put(SK, s(CHECKPOINT_SK));
+        if (next.sequenceNumber() != null) {
+            item.put("seq", s(SequenceNumbers.pad(next.sequenceNumber())));
+        }
+        item.put("wm", n(next.watermarkMs()));
+        item.put("maxTs", n(next.maxEventTimeMs()));
+        item.put("ver", n(next.version()));
+        try {
+            var response = client.putItem(b -> {
+                b.tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+                if (previous.version() == 0) {
+                    b.conditionExpression("attribute_not_exists(pk)");
+                } else {
+                    b.conditionExpression("ver = :ver")
+                            .expressionAttributeValues(Map.of(":ver", n(previous.version())));
+                }
+            });
+            count(response.consumedCapacity(), true);
+        } catch (ConditionalCheckFailedException conflict) {
+            writeUnits.add(1);
+            throw new StateConflictException("checkpoint of " + next.shardId() + " moved since version "
+                    + previous.version() + " was read: another invocation processed this shard");
+        }
+    }
+
+    @Override
+    public CapacityUsage usage() {
+        return new CapacityUsage(writeUnits.sum(), readUnits.sum());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private Map<String, Map<String, AttributeValue>> batchGet(Iterable<String> itemIds) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        itemIds.forEach(itemId -> {
+            int bar = itemId.indexOf('\u0000');
+            keys.add(key(itemId.substring(0, bar), itemId.substring(bar + 1)));
+        });
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
+                    .keys(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT)))
+                    .consistentRead(true).build());
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> request = pending;
+                BatchGetItemResponse response = client.batchGetItem(b -> b.requestItems(request)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                response.consumedCapacity().forEach(c -> count(c, false));
+                response.responses().getOrDefault(table, List.of())
+                        .forEach(item -> found.put(id(item.get(PK).s(), item.get(SK).s()), item));
+                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+                backOff(attempt, pending.isEmpty());
+            }
+        }
+        return found;
+    }
+
+    private Map<String, AttributeValue> getItem(String pk, String sk) {
+        var response = client.getItem(b -> b.tableName(table).key(key(pk, sk)).consistentRead(true)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+        count(response.consumedCapacity(), false);
+        return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+    }
+
+    /** Exponential back-off with full jitter between retries of unprocessed batch items (AWS guidance). */
+    private static void backOff(int attempt, boolean done) {
+        if (done) {
+            return;
+        }
+        long ceiling = Math.min(1_000, 25L << Math.min(attempt, 10));
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying unprocessed DynamoDB items", e);
+        }
+    }
+
+    private static BigInteger appliedSequence(Map<String, AttributeValue> item, String shardId) {
+        if (item == null) {
+            return null;
+        }
+        AttributeValue padded = item.get("seqs").m().get(shardId);
+        return padded == null ? null : SequenceNumbers.parse(padded.s());
+    }
+
+    private void count(ConsumedCapacity capacity, boolean write) {
+        if (capacity != null && capacity.capacityUnits() != null) {
+            (write ? writeUnits : readUnits).add(capacity.capacityUnits());
+        }
+    }
+
+    private static long itemBytes(Map<String, AttributeValue> item) {
+        long bytes = 0;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            bytes += e.getKey().length() + String.valueOf(e.getValue()).length();
+        }
+        return bytes;
+    }
+
+    private static String id(String pk, String sk) {
+        return pk + '\u0000' + sk;
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, s(pk), SK, s(sk));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

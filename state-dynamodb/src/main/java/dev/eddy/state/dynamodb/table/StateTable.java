@@ -1,0 +1,111 @@
+package dev.eddy.state.dynamodb.table;
+
+import dev.eddy.state.dynamodb.timers.SortableLongs;
+import dev.eddy.window.Window;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+
+/**
+ * The layout of a pipeline's state table: one table per pipeline, string partition key {@code pk} and sort key
+ * {@code sk}, on-demand capacity, time to live on {@code expiresAt} (epoch seconds).
+ *
+ * <table>
+ * <caption>Item types</caption>
+ * <tr><th>item</th><th>pk</th><th>sk</th><th>attributes</th></tr>
+ * <tr><td>window state</td><td>{@code W#<key>}</td><td>{@code <start>#<end>}</td>
+ *     <td>{@code acc} (accumulator JSON), {@code ver}, {@code seqs} (map shard → highest applied sequence
+ *     number), {@code firing} once fired, {@code expiresAt}</td></tr>
+ * <tr><td>event-time timer</td><td>{@code T#<shardId>}</td><td>{@code <end>#<start>#<key>}</td>
+ *     <td>{@code key}, {@code ws}, {@code we} (window start and end, ms)</td></tr>
+ * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>
+ *     <td>{@code seq} (padded sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver}</td></tr>
+ * </table>
+ *
+ * Times in keys are {@link SortableLongs}, so a range query on a shard's timers returns them in window-end order.
+ */
+public final class StateTable {
+
+    /** Partition key attribute. */
+    public static final String PK = "pk";
+    /** Sort key attribute. */
+    public static final String SK = "sk";
+    /** Time-to-live attribute, epoch seconds. */
+    public static final String EXPIRES_AT = "expiresAt";
+
+    private StateTable() {
+    }
+
+    /**
+     * @param key the key
+     * @return the partition key of the key's window items
+     */
+    public static String windowPk(String key) {
+        return "W#" + key;
+    }
+
+    /**
+     * @param window the window
+     * @return the sort key of a window item
+     */
+    public static String windowSk(Window window) {
+        return SortableLongs.encode(window.startMs()) + "#" + SortableLongs.encode(window.endMs());
+    }
+
+    /**
+     * @param shardId the shard
+     * @return the partition key of the shard's timers
+     */
+    public static String timerPk(String shardId) {
+        return "T#" + shardId;
+    }
+
+    /**
+     * @param key the key
+     * @param window the window
+     * @return the sort key of the window's timer: its end first, so timers sort by firing time
+     */
+    public static String timerSk(String key, Window window) {
+        return SortableLongs.encode(window.endMs()) + "#" + SortableLongs.encode(window.startMs()) + "#" + key;
+    }
+
+    /**
+     * @param shardId the shard
+     * @return the partition key of the shard's checkpoint
+     */
+    public static String checkpointPk(String shardId) {
+        return "C#" + shardId;
+    }
+
+    /**
+     * Creates the table (on-demand, TTL on {@code expiresAt}) and waits until it is active. For local runs and
+     * tests; in AWS the CDK construct creates it.
+     *
+     * @param client a DynamoDB client
+     * @param tableName the table
+     * @return {@code true} if it was created, {@code false} if it existed
+     */
+    public static boolean create(DynamoDbClient client, String tableName) {
+        try {
+            client.createTable(b -> b.tableName(tableName)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            AttributeDefinition.builder().attributeName(PK).attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName(SK).attributeType(ScalarAttributeType.S).build())
+                    .keySchema(
+                            KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build()));
+        } catch (ResourceInUseException exists) {
+            return false;
+        }
+        client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+        client.updateTimeToLive(b -> b.tableName(tableName).timeToLiveSpecification(
+                TimeToLiveSpecification.builder().attributeName(EXPIRES_AT).enabled(true).build()));
+        return true;
+    }
+}
