@@ -1,6 +1,7 @@
 package dev.eddy.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.eddy.internal.Jsons;
 import java.io.IOException;
@@ -10,7 +11,8 @@ import java.util.Objects;
  * JSON decoding with Jackson.
  *
  * <p>Decoding is strict where silence would hide bad data: every constructor parameter of a record must be
- * present, and {@code null} is refused for primitives. Unknown properties are ignored, so producers may add
+ * present, {@code null} is refused for primitives, and nothing but whitespace may follow the value (two
+ * concatenated objects are an error, not the first one). Unknown properties are ignored, so producers may add
  * fields.
  */
 public final class Json {
@@ -27,7 +29,8 @@ public final class Json {
      */
     public static <T> Decoder<T> of(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        ObjectReader reader = Jsons.strictMapper().readerFor(type);
+        ObjectReader reader = Jsons.strictMapper().readerFor(type)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         return data -> {
             try {
                 T value = reader.readValue(data);

@@ -256,7 +256,8 @@ public final class BatchProcessor {
                 ctx.timestampMs = kinesis.getApproximateArrivalTimestamp().getTime();
                 plan.preWindow().apply(value, ctx, element -> elements.add(new Object[] {
                     element, ctx.timestampMs,
-                    Objects.requireNonNull(plan.key().apply(element), "key function returned null")}));
+                    Objects.requireNonNull(plan.key().apply(element), "key function returned null"),
+                    plan.windows().assign(ctx.timestampMs)}));
             } catch (RuntimeException e) {
                 failed.add(failure(record, data, e));
                 return;
@@ -265,7 +266,7 @@ public final class BatchProcessor {
             for (Object[] element : elements) {
                 long timestamp = (Long) element[1];
                 String key = (String) element[2];
-                for (Window window : plan.windows().assign(timestamp)) {
+                for (Window window : (Window[]) element[3]) {
                     if (window.maxTimestamp() <= watermark) {
                         late.add(lateRecord(kinesis, element[0], key, timestamp, window, index++));
                     } else {

@@ -4,7 +4,9 @@ import dev.eddy.aggregate.Aggregator;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.window.WindowAssigner;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -31,6 +33,23 @@ public record Plan(
         WindowAssigner windows,
         Aggregator<Object, Object, Object> aggregator,
         List<Binding> bindings) {
+
+    /**
+     * The key a record's first element gets: what a producer should use as the record's partition key, so that
+     * every record of a key reaches the shard that owns the key's state.
+     *
+     * @param data a record's data
+     * @return the key, or empty if the record does not decode, the steps drop it, or a step throws
+     */
+    public Optional<String> keyOf(byte[] data) {
+        try {
+            List<Object> elements = new ArrayList<>(1);
+            preWindow.apply(source.decoder().decode(data), new RecordContext(), elements::add);
+            return elements.isEmpty() ? Optional.empty() : Optional.ofNullable(key.apply(elements.get(0)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
 
     /**
      * Results flow through {@code steps} into {@code sink}.

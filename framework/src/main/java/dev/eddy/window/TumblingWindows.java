@@ -49,9 +49,20 @@ public record TumblingWindows(long sizeMs, long offsetMs) implements WindowAssig
         return new TumblingWindows(sizeMs, Objects.requireNonNull(offset, "offset").toMillis());
     }
 
+    /**
+     * @throws IllegalArgumentException if the window of {@code timestampMs} starts or ends outside the range of
+     *     {@code long} (event times within about 292 million years of the epoch always have a window)
+     */
     @Override
     public Window[] assign(long timestampMs) {
-        long start = timestampMs - Math.floorMod(timestampMs - offsetMs, sizeMs);
-        return new Window[] {new Window(start, start + sizeMs)};
+        // floorMod(ts - offset, size) computed from two values in [0, size), so ts - offset cannot overflow
+        long remainder = Math.floorMod(Math.floorMod(timestampMs, sizeMs) - offsetMs, sizeMs);
+        try {
+            long start = Math.subtractExact(timestampMs, remainder);
+            return new Window[] {new Window(start, Math.addExact(start, sizeMs))};
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("event time " + timestampMs + " ms has no " + sizeMs
+                    + " ms tumbling window within the range of a long: the event time is not plausible");
+        }
     }
 }

@@ -1,0 +1,324 @@
+package dev.eddy.emulator.cli;
+
+import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.embedded.Kinesalite;
+import dev.eddy.emulator.esm.EventSourceMapping;
+import dev.eddy.emulator.esm.MappingSettings;
+import dev.eddy.emulator.esm.OnFailureDestination;
+import dev.eddy.emulator.esm.Producer;
+import dev.eddy.emulator.input.InputException;
+import dev.eddy.emulator.input.InputFile;
+import dev.eddy.handler.EddyHandler;
+import dev.eddy.handler.EddySettings;
+import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.internal.Plan;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.state.dynamodb.table.StateTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+
+/** {@code ./eddy run}: puts a file's records into a Kinesis stream and runs the pipeline's handler over it. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs a pipeline over a file, end to end: starts DynamoDB Local (in process) and kinesalite (npm) on free"
+                + " loopback ports, creates the stream and the state table, puts the file's records (partition key ="
+                + " the pipeline's key), polls every shard and invokes the pipeline's Lambda handler with"
+                + " Lambda-shaped Kinesis events, honouring batch item failures. At the end of the file every shard"
+                + " is drained (watermark to +infinity), so every window fires.",
+            "",
+            "Outputs under --out: firehose/<stream>.jsonl and sns/<topic>.jsonl (results), failed/<pipeline>.jsonl"
+                + " (records that could not be processed, with the reason), late/<pipeline>.jsonl (late records),"
+                + " esm-failures/<pipeline>.jsonl (batches that exhausted their retries). The pipeline's earlier"
+                + " outputs there are replaced."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every shard was processed and drained", "1:the run failed (a shard could not finish)",
+            "2:bad arguments or unreadable input"})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PIPELINE", description = "pipeline name, e.g. flight-delays")
+    private String pipelineName;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "records to put: a JSON array, or JSON lines (one record a line)")
+    private Path input;
+
+    @Option(names = "--shards", paramLabel = "N",
+            description = "shards of the stream (default: the pipeline's, 4 unless it says otherwise)")
+    private Integer shards;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "eddy-out",
+            description = "output folder (default: ${DEFAULT-VALUE})")
+    private Path out;
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "event source mapping batch size, 1-10000 (default: the pipeline's)")
+    private Integer batchSize;
+
+    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "10",
+            description = "retries of a failing batch before it goes to the on-failure destination"
+                + " (default: ${DEFAULT-VALUE})")
+    private int maxRetries;
+
+    @Option(names = "--print", paramLabel = "N|all", defaultValue = "10",
+            description = "result rows to print per sink: a number or 'all' (default: ${DEFAULT-VALUE})")
+    private String print;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "use this endpoint for Kinesis and DynamoDB (e.g. LocalStack, http://localhost:4566)"
+                + " instead of starting emulators; credentials and region come from the usual AWS settings")
+    private URI endpoint;
+
+    @Option(names = "--quiet", description = "no progress lines")
+    private boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        Class<? extends EddyHandler> handlerType = Pipelines.find(pipelineName);
+        Pipeline pipeline = Pipelines.instantiate(handlerType).pipeline();
+        Plan plan = pipeline.plan();
+        int shardCount = shards != null ? shards : pipeline.source().shards();
+        if (shardCount < 1 || shardCount > 500) {
+            throw new EddyCli.UsageError("--shards must be 1-500, was " + shardCount);
+        }
+        MappingSettings settings;
+        try {
+            settings = new MappingSettings(batchSize != null ? batchSize : pipeline.source().batchSize(),
+                    maxRetries, 60_000, 1024, 100);
+        } catch (IllegalArgumentException e) {
+            throw new EddyCli.UsageError(e.getMessage());
+        }
+        int printLimit = printLimit();
+        List<byte[]> records;
+        try {
+            records = InputFile.read(input);
+        } catch (InputException e) {
+            throw new EddyCli.UsageError(e.getMessage());
+        }
+        Path outDir = out.toAbsolutePath().normalize();
+        List<Path> outputs = clearOutputs(pipeline, outDir);
+        String stream = pipeline.source().streamName();
+        String table = EddySettings.defaultStateTable(pipeline.name());
+        progress(stderr, "%s: %,d records from %s; %d shards, batch size %d", pipeline.name(), records.size(),
+                input, shardCount, settings.batchSize());
+
+        Kinesalite.disableCbor();
+        DynamoDbLocal dynamoDbLocal = null;
+        Kinesalite kinesalite = null;
+        try {
+            URI kinesisEndpoint = endpoint;
+            URI dynamoEndpoint = endpoint;
+            if (endpoint == null) {
+                progress(stderr, "starting DynamoDB Local and kinesalite");
+                dynamoDbLocal = DynamoDbLocal.start();
+                kinesalite = Kinesalite.start();
+                kinesisEndpoint = kinesalite.endpoint();
+                dynamoEndpoint = dynamoDbLocal.endpoint();
+                setIfAbsent("aws.accessKeyId", "eddylocal");
+                setIfAbsent("aws.secretAccessKey", "eddylocal");
+            }
+            setIfAbsent("aws.region", "us-east-1");
+            System.setProperty(EddySettings.STATE_TABLE, table);
+            System.setProperty(EddySettings.SINKS, "file:" + outDir);
+            System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+
+            try (DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                        .endpointOverride(dynamoEndpoint).region(Region.of(System.getProperty("aws.region")))
+                        .build();
+                 KinesisClient kinesis = kinesisClient(kinesisEndpoint)) {
+                StateTable.create(dynamo, table);
+                createStream(kinesis, stream, shardCount);
+
+                AtomicBoolean inputComplete = new AtomicBoolean();
+                Producer producer = new Producer(kinesis, stream);
+                OnFailureDestination onFailure = new OnFailureDestination(outDir, pipeline.name());
+                try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream,
+                        () -> Pipelines.instantiate(handlerType), settings, inputComplete::get, onFailure)) {
+                    mapping.start();
+                    Thread reporter = reporter(stderr, records.size(), producer, mapping, started);
+                    try {
+                        producer.putAll(records, i -> plan.keyOf(records.get(i)).orElse("unkeyed-" + i));
+                        inputComplete.set(true);
+                        mapping.awaitDrained();
+                    } finally {
+                        reporter.interrupt();
+                    }
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    printResults(stdout, pipeline, outDir, printLimit);
+                    printSummary(stdout, pipeline, records.size(), mapping, outDir, outputs, onFailure, seconds);
+                    return mapping.discardedBatches() == 0 ? 0 : EddyCli.EXIT_RUN_FAILED;
+                }
+            }
+        } finally {
+            if (kinesalite != null) {
+                kinesalite.close();
+            }
+            if (dynamoDbLocal != null) {
+                dynamoDbLocal.close();
+            }
+        }
+    }
+
+    private int printLimit() {
+        if (print.equalsIgnoreCase("all")) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int n = Integer.parseInt(print);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new EddyCli.UsageError("--print takes a number of rows or 'all', was '" + print + "'");
+    }
+
+    private static KinesisClient kinesisClient(URI endpoint) {
+        return KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(endpoint).region(Region.of(System.getProperty("aws.region"))).build();
+    }
+
+    private static void createStream(KinesisClient kinesis, String stream, int shards) {
+        try {
+            kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
+        } catch (ResourceInUseException exists) {
+            // a persistent endpoint: the stream is reused, and the state table's checkpoints with it
+        }
+        kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    /** Deletes the pipeline's outputs of an earlier run, so the files hold this run's alone. */
+    private static List<Path> clearOutputs(Pipeline pipeline, Path outDir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (SinkRef sink : pipeline.sinks()) {
+            files.add(outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl"));
+        }
+        files.add(outDir.resolve("failed").resolve(pipeline.name() + ".jsonl"));
+        files.add(outDir.resolve("late").resolve(pipeline.name() + ".jsonl"));
+        files.add(outDir.resolve("esm-failures").resolve(pipeline.name() + ".jsonl"));
+        for (Path file : files) {
+            Files.deleteIfExists(file);
+        }
+        return files;
+    }
+
+    private Thread reporter(PrintStream stderr, int total, Producer producer, EventSourceMapping mapping,
+            long started) {
+        Thread thread = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(2_000);
+                    HandlerMetrics m = mapping.metrics();
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    progress(stderr, "put %,d/%,d · processed %,d · windows fired %,d · late %,d · failed %,d"
+                            + " · %,.0f records/s", producer.put(), total, m.records(), m.windowsFired(),
+                            m.lateRecords(), m.failedRecords(), m.records() / seconds);
+                }
+            } catch (InterruptedException done) {
+                // run finished
+            }
+        }, "progress");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private void progress(PrintStream stderr, String format, Object... args) {
+        if (!quiet) {
+            stderr.println("[eddy] " + String.format(Locale.ROOT, format, args));
+        }
+    }
+
+    private static void printResults(PrintStream stdout, Pipeline pipeline, Path outDir, int limit) {
+        if (limit == 0) {
+            return;
+        }
+        for (SinkRef sink : pipeline.sinks()) {
+            Path file = outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
+            stdout.printf(Locale.ROOT, "%n== %s %s (%s) ==%n", sink.kind(), sink.name(), file);
+            if (Files.exists(file)) {
+                ResultsTable.print(file, limit, stdout);
+            } else {
+                stdout.println("(no results)");
+            }
+        }
+    }
+
+    private static void printSummary(PrintStream stdout, Pipeline pipeline, int recordsIn,
+            EventSourceMapping mapping, Path outDir, List<Path> outputs, OnFailureDestination onFailure,
+            double seconds) throws IOException {
+        HandlerMetrics m = mapping.metrics();
+        stdout.printf(Locale.ROOT, "%n== summary: %s ==%n", pipeline.name());
+        row(stdout, "records in", "%,d put into %d shards; %,d processed in %,d invocations (%,d retried)",
+                recordsIn, mapping.shards(), m.records(), mapping.invocations(), mapping.retries());
+        row(stdout, "windows fired", "%,d", m.windowsFired());
+        for (SinkRef sink : pipeline.sinks()) {
+            Path file = outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
+            row(stdout, sink.kind() + " " + sink.name(), "%,d results -> %s", lines(file), file);
+        }
+        row(stdout, "late records", "%,d -> %s", m.lateRecords(), outputs.get(outputs.size() - 2));
+        row(stdout, "failed records", "%,d -> %s", m.failedRecords(), outputs.get(outputs.size() - 3));
+        if (m.failedRecords() > 0) {
+            Path failed = outputs.get(outputs.size() - 3);
+            List<String> examples = Files.readAllLines(failed).stream().limit(3).toList();
+            for (String example : examples) {
+                row(stdout, "", "e.g. %s", example.length() > 300 ? example.substring(0, 300) + "…" : example);
+            }
+        }
+        if (mapping.discardedBatches() > 0) {
+            row(stdout, "discarded batches", "%,d (retries exhausted) -> %s", mapping.discardedBatches(),
+                    onFailure.file());
+        }
+        row(stdout, "DynamoDB", "%,.0f write units, %,.0f read units (%.3f WCU per record)", m.writeUnits(),
+                m.readUnits(), m.records() == 0 ? 0.0 : m.writeUnits() / m.records());
+        row(stdout, "wall time", "%s (%,.0f records/s)", Duration.ofMillis((long) (seconds * 1000)).toString()
+                .substring(2).toLowerCase(Locale.ROOT), recordsIn / seconds);
+    }
+
+    private static long lines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var lines = Files.lines(file)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        }
+    }
+
+    private static void row(PrintStream stdout, String label, String format, Object... args) {
+        stdout.printf(Locale.ROOT, "  %-30s %s%n", label, String.format(Locale.ROOT, format, args));
+    }
+}
