@@ -1,0 +1,207 @@
+package dev.eddy.cdk;
+
+import dev.eddy.handler.EddyHandler;
+import dev.eddy.handler.EddySettings;
+import dev.eddy.pipeline.KinesisSource;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.state.dynamodb.table.StateTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.kinesis.StreamEncryption;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.StartingPosition;
+import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * Everything one pipeline needs in AWS, provisioned from its definition so that nothing is configured twice:
+ *
+ * <ul>
+ * <li>the Kinesis stream the definition reads (its name and shard count; encrypted with the AWS managed key);
+ * <li>the state table ({@code eddy-<pipeline>-state}: {@code pk}/{@code sk} strings, on-demand, time to live on
+ *     {@code expiresAt}, point-in-time recovery, retained by default);
+ * <li>the function ({@code eddy-<pipeline>}: Java 21 on arm64, the handler class, the pipeline's shaded jar,
+ *     {@code EDDY_STATE_TABLE} set, JSON logs);
+ * <li>the Kinesis event source mapping (the definition's batch size, from the trim horizon, batch item
+ *     failures reported, bisect on error, {@value #MAX_RETRY_ATTEMPTS} retries, records at most
+ *     {@value #MAX_RECORD_AGE_SECONDS} s old, parallelization factor 1);
+ * <li>an SQS queue that receives the mapping's on-failure records, kept {@value #FAILURE_RETENTION_DAYS} days.
+ * </ul>
+ *
+ * Permissions come from the constructs' {@code grant…} methods only: read and write table data, read the
+ * stream, send to the failure queue.
+ *
+ * <p>The table, stream and function have fixed names taken from the definition, so one account and region can
+ * hold a pipeline once. A retained table outlives {@code cdk destroy}; delete or import it before deploying the
+ * pipeline again.
+ *
+ * <p>The sinks a pipeline names (Firehose delivery streams, SNS topics) are not provisioned yet, and
+ * {@code EDDY_SINKS} is not set: until they are, the function fails each batch with a message saying so.
+ */
+public final class EddyPipeline extends Construct {
+
+    /** Retries of a failing batch before its records go to the failure queue (AWS default: until they expire). */
+    public static final int MAX_RETRY_ATTEMPTS = 10;
+    /** Records older than this go to the failure queue unprocessed, seconds: one day, the stream's retention. */
+    public static final int MAX_RECORD_AGE_SECONDS = 86_400;
+    /** Retention of the failure queue, days: 14, the longest SQS allows. */
+    public static final int FAILURE_RETENTION_DAYS = 14;
+
+    private final Stream stream;
+    private final Table table;
+    private final Function function;
+    private final Queue failureQueue;
+
+    /**
+     * @param scope the parent construct
+     * @param id this construct's id
+     * @param pipeline the pipeline, from its {@link dev.eddy.pipeline.PipelineDefinition}
+     * @param handler the Lambda handler class that runs the same pipeline; it needs a public no-argument
+     *     constructor
+     * @param props deployment settings, e.g. {@link EddyPipelineProps#defaults()}
+     * @throws IllegalArgumentException if the handler cannot be created or runs another pipeline
+     * @throws IllegalStateException if the function jar does not exist (run {@code mvn package})
+     */
+    public EddyPipeline(Construct scope, String id, Pipeline pipeline, Class<? extends EddyHandler> handler,
+            EddyPipelineProps props) {
+        super(scope, id);
+        Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(props, "props");
+        checkHandlerRuns(handler, pipeline);
+        Path jar = props.jar() != null ? existingJar(props.jar()) : findJar(Path.of(""), pipeline.name());
+        KinesisSource<?> source = pipeline.source();
+
+        stream = Stream.Builder.create(this, "Stream")
+                .streamName(source.streamName())
+                .shardCount(source.shards())
+                .encryption(StreamEncryption.MANAGED)
+                .build();
+
+        table = Table.Builder.create(this, "StateTable")
+                .tableName(EddySettings.defaultStateTable(pipeline.name()))
+                .partitionKey(Attribute.builder().name(StateTable.PK).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(StateTable.SK).type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .timeToLiveAttribute(StateTable.EXPIRES_AT)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .removalPolicy(props.tableRemovalPolicy())
+                .build();
+
+        function = Function.Builder.create(this, "Function")
+                .functionName("eddy-" + pipeline.name())
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .handler(handler.getName())
+                .code(Code.fromAsset(jar.toString()))
+                .memorySize(props.memoryMb())
+                .timeout(Duration.seconds(props.timeout().toSeconds()))
+                .loggingFormat(LoggingFormat.JSON)
+                // EDDY_SINKS is left out until the sinks are provisioned (a later issue): see the class comment.
+                .environment(Map.of(EddySettings.STATE_TABLE, table.getTableName()))
+                .build();
+        table.grantReadWriteData(function);
+
+        failureQueue = Queue.Builder.create(this, "FailureQueue")
+                .retentionPeriod(Duration.days(FAILURE_RETENTION_DAYS))
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .build();
+
+        // The event source grants the function read on the stream and send on the failure queue.
+        function.addEventSource(new KinesisEventSource(stream, KinesisEventSourceProps.builder()
+                .batchSize(source.batchSize())
+                .startingPosition(StartingPosition.TRIM_HORIZON)
+                .reportBatchItemFailures(true)
+                .bisectBatchOnError(true)
+                .retryAttempts(MAX_RETRY_ATTEMPTS)
+                .maxRecordAge(Duration.seconds(MAX_RECORD_AGE_SECONDS))
+                .parallelizationFactor(1)
+                .onFailure(new SqsDlq(failureQueue))
+                .build()));
+
+        // Sinks (Firehose delivery streams, SNS topics from pipeline.sinks()) are not provisioned here yet: a
+        // later issue adds them, their grants and EDDY_SINKS.
+    }
+
+    /** @return the Kinesis stream the pipeline reads */
+    public Stream getStream() {
+        return stream;
+    }
+
+    /** @return the pipeline's state table */
+    public Table getTable() {
+        return table;
+    }
+
+    /** @return the Lambda function that runs the pipeline */
+    public Function getFunction() {
+        return function;
+    }
+
+    /** @return the SQS queue that receives the event source mapping's on-failure records */
+    public Queue getFailureQueue() {
+        return failureQueue;
+    }
+
+    /**
+     * Finds a pipeline's function jar where the functions module's {@code package} phase writes it.
+     *
+     * @param start the folder to search from, then its parents
+     * @param pipeline the pipeline name
+     * @return the first {@code functions/target/lambda/<pipeline>.jar} found
+     * @throws IllegalStateException if there is none; the message says to run {@code mvn package}
+     */
+    static Path findJar(Path start, String pipeline) {
+        Path relative = Path.of("functions", "target", "lambda", pipeline + ".jar");
+        for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(relative);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no Lambda jar for pipeline '" + pipeline + "': looked for " + relative
+                + " in " + start.toAbsolutePath() + " and its parents. Run `mvn package` in the repository root to"
+                + " build it, or give its path with EddyPipelineProps.withJar(...)");
+    }
+
+    private static Path existingJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("Lambda jar " + jar.toAbsolutePath() + " does not exist."
+                    + " Run `mvn package` in the repository root to build it");
+        }
+        return jar;
+    }
+
+    private static void checkHandlerRuns(Class<? extends EddyHandler> handler, Pipeline pipeline) {
+        EddyHandler instance;
+        try {
+            instance = handler.getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("cannot create " + handler.getName() + " as Lambda will: it needs"
+                    + " a public no-argument constructor and a definition that builds (" + e + ")", e);
+        }
+        if (!instance.pipeline().name().equals(pipeline.name())) {
+            throw new IllegalArgumentException(handler.getName() + " runs pipeline '" + instance.pipeline().name()
+                    + "', not '" + pipeline.name() + "': deploy it with its own definition");
+        }
+    }
+}

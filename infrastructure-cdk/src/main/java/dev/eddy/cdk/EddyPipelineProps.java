@@ -1,0 +1,90 @@
+package dev.eddy.cdk;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import software.amazon.awscdk.RemovalPolicy;
+
+/**
+ * The deployment settings of an {@link EddyPipeline} that the pipeline definition does not hold: where the
+ * function's code is, how big the function is, and what happens to the state table when the stack goes.
+ *
+ * <p>Immutable; every {@code with…} method returns a copy. Start from {@link #defaults()}.
+ *
+ * @param jar the function's shaded jar, or {@code null} to find {@code functions/target/lambda/<pipeline>.jar}
+ *     in the working directory or one of its parents
+ * @param memoryMb function memory, MB: 128–10,240 (Lambda limits)
+ * @param timeout function timeout: 1–900 s (Lambda limits), whole seconds
+ * @param tableRemovalPolicy what CloudFormation does with the state table when it leaves the stack
+ */
+public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, RemovalPolicy tableRemovalPolicy) {
+
+    /**
+     * Default function memory, MB. Lambda's own default (128 MB) is far too small for a JVM: CPU share grows
+     * with memory, and AWS's guidance for Java functions is to start at 1,024 MB or more and tune with
+     * measurements (AWS Lambda Power Tuning).
+     */
+    public static final int DEFAULT_MEMORY_MB = 1024;
+    /**
+     * Default function timeout: 60 s. Lambda's own default (3 s) leaves no room for a JVM cold start plus a batch
+     * of state writes; a batch that times out is retried whole.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * @throws IllegalArgumentException if memory or timeout is outside Lambda's limits
+     * @throws NullPointerException if timeout or removal policy is {@code null}
+     */
+    public EddyPipelineProps {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(tableRemovalPolicy, "tableRemovalPolicy");
+        if (memoryMb < 128 || memoryMb > 10_240) {
+            throw new IllegalArgumentException("function memory must be 128-10240 MB, was " + memoryMb + " MB");
+        }
+        if (timeout.toSeconds() < 1 || timeout.toSeconds() > 900 || timeout.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("function timeout must be 1-900 whole seconds, was " + timeout);
+        }
+    }
+
+    /**
+     * @return the jar found by convention, {@value #DEFAULT_MEMORY_MB} MB, 60 s, and a state table that is
+     *     retained ({@link RemovalPolicy#RETAIN}) when the stack is deleted: it holds the pipeline's windows and
+     *     checkpoints, which a redeploy needs to continue exactly once
+     */
+    public static EddyPipelineProps defaults() {
+        return new EddyPipelineProps(null, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, RemovalPolicy.RETAIN);
+    }
+
+    /**
+     * @param jar the function's shaded jar (as {@code mvn package} builds it)
+     * @return a copy that deploys that jar
+     */
+    public EddyPipelineProps withJar(Path jar) {
+        return new EddyPipelineProps(Objects.requireNonNull(jar, "jar"), memoryMb, timeout, tableRemovalPolicy);
+    }
+
+    /**
+     * @param memoryMb function memory, MB: 128–10,240
+     * @return a copy with that memory
+     */
+    public EddyPipelineProps withMemoryMb(int memoryMb) {
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy);
+    }
+
+    /**
+     * @param timeout function timeout: 1–900 s, whole seconds
+     * @return a copy with that timeout
+     */
+    public EddyPipelineProps withTimeout(Duration timeout) {
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy);
+    }
+
+    /**
+     * @param policy what CloudFormation does with the state table when it leaves the stack, e.g.
+     *     {@link RemovalPolicy#DESTROY} for throw-away test stacks
+     * @return a copy with that policy
+     */
+    public EddyPipelineProps withTableRemovalPolicy(RemovalPolicy policy) {
+        return new EddyPipelineProps(jar, memoryMb, timeout, policy);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.eddy.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eddy.aggregate.Aggregator;
+import dev.eddy.codec.Json;
+import dev.eddy.functions.flightdelays.FlightDelaysHandler;
+import dev.eddy.handler.EddyHandler;
+import dev.eddy.pipeline.KinesisSource;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.pipeline.PipelineDefinition;
+import dev.eddy.sink.Firehose;
+import dev.eddy.window.TumblingWindows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Template;
+
+/** The construct reads every setting from the definition it is given, and fails clearly when it cannot build. */
+class EddyPipelineTest {
+
+    record Reading(String sensor, long ts, double value) {
+    }
+
+    /** A second, smaller pipeline: another stream, 2 shards, batches of 50. */
+    static final class SensorCounts implements PipelineDefinition {
+        @Override
+        public Pipeline define() {
+            return Pipeline.named("sensor-counts")
+                    .from(KinesisSource.stream("sensor-readings").withShards(2).withBatchSize(50)
+                            .decode(Json.of(Reading.class)))
+                    .withEventTime(r -> Instant.ofEpochMilli(r.ts()), Duration.ofSeconds(5))
+                    .keyBy(Reading::sensor)
+                    .window(TumblingWindows.of(Duration.ofMinutes(1)))
+                    .aggregate(Aggregator.<Reading, Long, Long>of(Long.class, () -> 0L, (n, r) -> n + 1, Long::sum,
+                            n -> n))
+                    .to(Firehose.deliveryStream("sensor-counts-per-minute"))
+                    .build();
+        }
+    }
+
+    /** Its handler. */
+    public static final class SensorCountsHandler extends EddyHandler {
+        /** As Lambda creates it. */
+        public SensorCountsHandler() {
+            super(new SensorCounts());
+        }
+    }
+
+    static final EddyPipelineProps PROPS = EddyPipelineProps.defaults().withJar(FlightDelaysStackTest.JAR);
+
+    @Test
+    void templateFollowsAChangedDefinition() {
+        EddyPipelineStack stack = new EddyPipelineStack(new App(), "SensorCounts", StackProps.builder().build(),
+                new SensorCounts(), SensorCountsHandler.class,
+                PROPS.withMemoryMb(512).withTimeout(Duration.ofSeconds(30))
+                        .withTableRemovalPolicy(RemovalPolicy.DESTROY));
+        Template template = Template.fromStack(stack);
+
+        template.hasResourceProperties("AWS::Kinesis::Stream", Map.of("Name", "sensor-readings", "ShardCount", 2));
+        template.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Delete",
+                "Properties", Map.of("TableName", "eddy-sensor-counts-state")));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "eddy-sensor-counts",
+                "Handler", SensorCountsHandler.class.getName(),
+                "MemorySize", 512,
+                "Timeout", 30));
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 50));
+    }
+
+    @Test
+    void defaultJarIsFoundInAParentFolder(@TempDir Path root) throws Exception {
+        Path jar = Files.createDirectories(root.resolve("functions/target/lambda")).resolve("sensor-counts.jar");
+        Files.write(jar, new byte[] {0});
+        Path module = Files.createDirectories(root.resolve("infrastructure-cdk/src"));
+
+        assertThat(EddyPipeline.findJar(module, "sensor-counts")).isEqualTo(jar);
+    }
+
+    @Test
+    void missingDefaultJarSaysToRunMvnPackage(@TempDir Path root) {
+        assertThatThrownBy(() -> EddyPipeline.findJar(root, "sensor-counts"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("functions/target/lambda/sensor-counts.jar")
+                .hasMessageContaining("mvn package");
+    }
+
+    @Test
+    void missingGivenJarSaysToRunMvnPackage(@TempDir Path root) {
+        Stack stack = new Stack(new App(), "Missing");
+        EddyPipelineProps props = PROPS.withJar(root.resolve("nothing.jar"));
+
+        assertThatThrownBy(() -> new EddyPipeline(stack, "Pipeline", new SensorCounts().define(),
+                SensorCountsHandler.class, props))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("nothing.jar")
+                .hasMessageContaining("mvn package");
+    }
+
+    @Test
+    void handlerOfAnotherPipelineIsRejected() {
+        Stack stack = new Stack(new App(), "Mismatch");
+
+        assertThatThrownBy(() -> new EddyPipeline(stack, "Pipeline", new SensorCounts().define(),
+                FlightDelaysHandler.class, PROPS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("runs pipeline 'flight-delays', not 'sensor-counts'");
+    }
+
+    @Test
+    void propsOutsideLambdaLimitsAreRejected() {
+        assertThatThrownBy(() -> PROPS.withMemoryMb(64)).hasMessageContaining("128-10240 MB");
+        assertThatThrownBy(() -> PROPS.withTimeout(Duration.ofMinutes(16))).hasMessageContaining("1-900");
+        assertThat(List.of(PROPS.memoryMb(), (int) PROPS.timeout().toSeconds())).containsExactly(1024, 60);
+    }
+}

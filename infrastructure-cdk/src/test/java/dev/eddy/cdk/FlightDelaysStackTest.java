@@ -1,0 +1,161 @@
+package dev.eddy.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.functions.flightdelays.FlightDelays;
+import dev.eddy.functions.flightdelays.FlightDelaysHandler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Template;
+import software.constructs.IConstruct;
+
+/** The FlightDelays stack, synthesised offline, provisions what the definition names and grants no more. */
+class FlightDelaysStackTest {
+
+    /** Built by {@code mvn package} of the functions module; surefire runs in the module folder. */
+    static final Path JAR = Path.of("../functions/target/lambda/flight-delays.jar");
+
+    static EddyPipelineStack stack;
+    static Template template;
+
+    @BeforeAll
+    static void synth() {
+        stack = new EddyPipelineStack(new App(), "FlightDelays", StackProps.builder().build(),
+                new FlightDelays(), FlightDelaysHandler.class, EddyPipelineProps.defaults().withJar(JAR));
+        template = Template.fromStack(stack);
+    }
+
+    static String logicalId(IConstruct construct) {
+        return stack.getLogicalId((CfnElement) construct.getNode().getDefaultChild());
+    }
+
+    @Test
+    void streamHasTheDefinitionsNameAndShardsAndManagedEncryption() {
+        template.hasResourceProperties("AWS::Kinesis::Stream", Map.of(
+                "Name", "flights",
+                "ShardCount", 4,
+                "StreamEncryption", Map.of("EncryptionType", "KMS", "KeyId", "alias/aws/kinesis")));
+    }
+
+    @Test
+    void stateTableHasEddysLayoutAndIsRetained() {
+        template.hasResource("AWS::DynamoDB::Table", Map.of(
+                "DeletionPolicy", "Retain",
+                "UpdateReplacePolicy", "Retain",
+                "Properties", Map.of(
+                        "TableName", "eddy-flight-delays-state",
+                        "KeySchema", List.of(
+                                Map.of("AttributeName", "pk", "KeyType", "HASH"),
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                        "AttributeDefinitions", List.of(
+                                Map.of("AttributeName", "pk", "AttributeType", "S"),
+                                Map.of("AttributeName", "sk", "AttributeType", "S")),
+                        "BillingMode", "PAY_PER_REQUEST",
+                        "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
+                        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))));
+    }
+
+    @Test
+    void functionRunsTheHandlerOnJava21ArmWithTheStateTable() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "eddy-flight-delays",
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "Handler", FlightDelaysHandler.class.getName(),
+                "MemorySize", 1024,
+                "Timeout", 60,
+                "LoggingConfig", Map.of("LogFormat", "JSON"),
+                "Environment", Map.of("Variables", Map.of(
+                        "EDDY_STATE_TABLE", Map.of("Ref", logicalId(stack.getPipeline().getTable()))))));
+    }
+
+    @Test
+    void eventSourceMappingFollowsTheDefinitionAndSendsFailuresToTheQueue() {
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "EventSourceArn", Map.of("Fn::GetAtt",
+                        List.of(logicalId(stack.getPipeline().getStream()), "Arn")),
+                "FunctionName", Map.of("Ref", logicalId(stack.getPipeline().getFunction())),
+                "BatchSize", 500,
+                "StartingPosition", "TRIM_HORIZON",
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "BisectBatchOnFunctionError", true,
+                "MaximumRetryAttempts", 10,
+                "MaximumRecordAgeInSeconds", 86_400,
+                "ParallelizationFactor", 1,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Map.of("Fn::GetAtt",
+                        List.of(logicalId(stack.getPipeline().getFailureQueue()), "Arn"))))));
+    }
+
+    @Test
+    void failureQueueKeepsRecordsFourteenDaysEncrypted() {
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "MessageRetentionPeriod", 1_209_600,
+                "SqsManagedSseEnabled", true));
+    }
+
+    @Test
+    void everyResourceIsProvisionedOnceAndSinksNotYet() {
+        template.resourceCountIs("AWS::Kinesis::Stream", 1);
+        template.resourceCountIs("AWS::DynamoDB::Table", 1);
+        template.resourceCountIs("AWS::Lambda::Function", 1);
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        template.resourceCountIs("AWS::SQS::Queue", 1);
+        template.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 0);
+        template.resourceCountIs("AWS::SNS::Topic", 0);
+    }
+
+    @Test
+    void outputsNameTheStreamTableAndFunction() {
+        template.hasOutput("StreamName", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getStream()))));
+        template.hasOutput("TableName", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getTable()))));
+        template.hasOutput("FunctionName", Map.of("Value",
+                Map.of("Ref", logicalId(stack.getPipeline().getFunction()))));
+    }
+
+    @Test
+    void functionMayOnlyUseTableDataTheStreamAndTheFailureQueue() {
+        List<String> actions = iamPolicyActions();
+        assertThat(actions).contains("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards",
+                "sqs:SendMessage");
+        assertThat(actions).allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("kinesis:")
+                || a.startsWith("sqs:"), "touches only DynamoDB, Kinesis and SQS");
+        assertThat(actions).noneMatch(a -> a.matches("dynamodb:(Create|Delete|Update)Table|sqs:(Receive|Delete)"
+                + "Message|kinesis:(Put|Create|Delete).*"));
+    }
+
+    @Test
+    void noIamPolicyAllowsWildcardActions() {
+        assertThat(iamPolicyActions()).isNotEmpty().noneMatch(a -> a.contains("*"));
+    }
+
+    /** @return every action of every statement of every {@code AWS::IAM::Policy} in the template */
+    static List<String> iamPolicyActions() {
+        List<String> actions = new ArrayList<>();
+        for (Object resource : map(template.toJSON().get("Resources")).values()) {
+            if (!"AWS::IAM::Policy".equals(map(resource).get("Type"))) {
+                continue;
+            }
+            Map<String, Object> document = map(map(map(resource).get("Properties")).get("PolicyDocument"));
+            for (Object statement : (List<?>) document.get("Statement")) {
+                Object action = map(statement).get("Action");
+                for (Object a : action instanceof List<?> list ? list : List.of(action)) {
+                    actions.add(String.valueOf(a));
+                }
+            }
+        }
+        return actions;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+}

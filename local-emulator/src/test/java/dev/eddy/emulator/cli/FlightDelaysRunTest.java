@@ -1,0 +1,189 @@
+package dev.eddy.emulator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.embedded.NodeModules;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./eddy run flight-delays} end to end against the real emulators (DynamoDB Local, kinesalite), on the real
+ * flights data set; expectations are computed directly from the input file.
+ */
+class FlightDelaysRunTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** Per (origin, UTC day): the flights' delays, computed straight from the input. */
+    private static Map<String, List<Integer>> delaysByOriginAndDay(List<JsonNode> flights) {
+        Map<String, List<Integer>> delays = new TreeMap<>();
+        for (JsonNode flight : flights) {
+            String day = flight.get("date").asText().substring(0, 10).replace('/', '-');
+            delays.computeIfAbsent(flight.get("origin").asText() + " " + day, k -> new ArrayList<>())
+                    .add(flight.get("delay").asInt());
+        }
+        return delays;
+    }
+
+    private static List<JsonNode> jsonLines(Path file) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                nodes.add(JSON.readTree(line));
+            }
+        }
+        return nodes;
+    }
+
+    private static void assertStatsMatch(List<JsonNode> results, Map<String, List<Integer>> expected) {
+        Map<String, JsonNode> byPair = new HashMap<>();
+        for (JsonNode result : results) {
+            String pair = result.get("origin").asText() + " " + result.get("windowStart").asText().substring(0, 10);
+            assertThat(byPair.put(pair, result)).as("second result for %s", pair).isNull();
+        }
+        assertThat(byPair.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((pair, delays) -> {
+            JsonNode r = byPair.get(pair);
+            double avg = delays.stream().mapToInt(Integer::intValue).average().orElseThrow();
+            long onTime = delays.stream().filter(d -> d <= 15).count();
+            assertThat(r.get("flights").asLong()).as(pair).isEqualTo(delays.size());
+            assertThat(r.get("avgDelayMinutes").asDouble()).as(pair).isCloseTo(avg, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(r.get("maxDelayMinutes").asInt()).as(pair)
+                    .isEqualTo(delays.stream().mapToInt(Integer::intValue).max().orElseThrow());
+            assertThat(r.get("onTimeRatio").asDouble()).as(pair)
+                    .isCloseTo((double) onTime / delays.size(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(r.get("firing").asInt()).isZero();
+            assertThat(r.get("windowEnd").asText()).isEqualTo(
+                    java.time.Instant.parse(r.get("windowStart").asText()).plus(java.time.Duration.ofDays(1)).toString());
+        });
+    }
+
+    private static int run(String... args) {
+        return EddyCli.execute(args);
+    }
+
+    @Test
+    void everyOriginAndDayOfTheRealFlightsAppearsOnceWithItsDirectlyComputedStats() throws Exception {
+        Path input = NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
+        List<JsonNode> flights = new ArrayList<>();
+        JSON.readTree(input.toFile()).forEach(flights::add);
+        Map<String, List<Integer>> expected = delaysByOriginAndDay(flights);
+
+        int exit = run("run", "flight-delays", "--input", input.toString(), "--out", dir.toString(),
+                "--print", "0", "--quiet");
+
+        assertThat(exit).isZero();
+        assertStatsMatch(jsonLines(dir.resolve("firehose/flight-delay-stats.jsonl")), expected);
+        long alerts = expected.values().stream()
+                .filter(d -> d.size() >= 10 && d.stream().mapToInt(Integer::intValue).average().orElseThrow() >= 30)
+                .count();
+        List<JsonNode> published = jsonLines(dir.resolve("sns/flight-delay-alerts.jsonl"));
+        assertThat(published).hasSize((int) alerts).allSatisfy(a -> {
+            assertThat(a.get("flights").asLong()).isGreaterThanOrEqualTo(10);
+            assertThat(a.get("avgDelayMinutes").asDouble()).isGreaterThanOrEqualTo(30);
+        });
+        assertThat(jsonLines(dir.resolve("late/flight-delays.jsonl"))).isEmpty();
+        assertThat(jsonLines(dir.resolve("failed/flight-delays.jsonl"))).isEmpty();
+    }
+
+    @Test
+    void poisonRecordsGoToTheFailureOutputWithTheirReasonAndTheRunGoesOn() throws Exception {
+        Path sample = NodeModules.find("vega-datasets").resolve("data/flights-2k.json");
+        List<JsonNode> flights = new ArrayList<>();
+        JSON.readTree(sample.toFile()).forEach(f -> {
+            if (flights.size() < 60) {
+                flights.add(f);
+            }
+        });
+        List<String> poison = List.of(
+                "this is not json",
+                "{\"date\":\"2001/01/01 10:00\",\"delay\":5}",
+                "{\"date\":\"2001-01-01\",\"delay\":5,\"distance\":1,\"origin\":\"DTW\",\"destination\":\"LAS\"}");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < flights.size(); i++) {
+            lines.add(JSON.writeValueAsString(flights.get(i)));
+            if (i % 20 == 10) {
+                lines.add(poison.get(i / 20));
+            }
+        }
+        Path input = dir.resolve("input.jsonl");
+        Files.write(input, lines);
+
+        int exit = run("run", "flight-delays", "--input", input.toString(), "--out", dir.resolve("out").toString(),
+                "--print", "0", "--quiet");
+
+        assertThat(exit).isZero();
+        List<JsonNode> failed = jsonLines(dir.resolve("out/failed/flight-delays.jsonl"));
+        assertThat(failed).hasSize(3);
+        assertThat(failed).extracting(f -> new String(Base64.getDecoder().decode(f.get("data").asText()),
+                StandardCharsets.UTF_8)).containsExactlyInAnyOrderElementsOf(poison);
+        assertThat(failed).allSatisfy(f -> {
+            assertThat(f.get("errorMessage").asText()).isNotBlank();
+            assertThat(f.get("sequenceNumber").asText()).matches("\\d+");
+            assertThat(f.get("shardId").asText()).startsWith("shardId-");
+        });
+        assertThat(failed).anySatisfy(f -> assertThat(f.get("errorMessage").asText()).contains("does not match pattern"));
+        assertStatsMatch(jsonLines(dir.resolve("out/firehose/flight-delay-stats.jsonl")), delaysByOriginAndDay(flights));
+    }
+
+    @Test
+    void aFlightOlderThanTheWatermarkGoesToTheLateOutputAndIsNotCounted() throws Exception {
+        String template = "{\"date\":\"%s\",\"delay\":%d,\"distance\":100,\"origin\":\"%s\",\"destination\":\"SFO\"}";
+        List<String> lines = List.of(
+                String.format(template, "2001/01/01 10:00", 10, "AAA"),
+                String.format(template, "2001/01/02 10:00", 20, "AAA"),
+                String.format(template, "2001/01/02 09:55", 30, "AAA"),   // 5 min out of order: within the bound
+                String.format(template, "2001/01/01 23:59", 40, "AAA"));  // day 1 has fired: late
+        Path input = dir.resolve("late.jsonl");
+        Files.write(input, lines);
+
+        int exit = run("run", "flight-delays", "--input", input.toString(), "--out", dir.toString(), "--shards", "1",
+                "--print", "0", "--quiet");
+
+        assertThat(exit).isZero();
+        List<JsonNode> late = jsonLines(dir.resolve("late/flight-delays.jsonl"));
+        assertThat(late).singleElement().satisfies(l -> {
+            assertThat(l.get("key").asText()).isEqualTo("AAA");
+            assertThat(l.get("windowStart").asText()).isEqualTo("2001-01-01T00:00:00Z");
+            assertThat(l.get("element").get("delay").asInt()).isEqualTo(40);
+        });
+        List<JsonNode> results = jsonLines(dir.resolve("firehose/flight-delay-stats.jsonl"));
+        assertThat(results).extracting(r -> r.get("windowStart").asText().substring(0, 10) + "=" + r.get("flights"))
+                .containsExactlyInAnyOrder("2001-01-01=1", "2001-01-02=2");
+    }
+
+    @Test
+    void badArgumentsExitWithCodeTwoAndOneLineReason() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run("run", "flight-delays", "--input", dir.resolve("missing.json").toString(), "--quiet"))
+                    .isEqualTo(2);
+            assertThat(run("run", "no-such-pipeline", "--input", "x.json")).isEqualTo(2);
+            assertThat(run("run", "flight-delays")).isEqualTo(2);
+        } finally {
+            System.setErr(err);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("eddy: error: input file").contains("does not exist")
+                .contains("no pipeline named 'no-such-pipeline'; known pipelines: flight-delays")
+                .contains("Missing required option: '--input=FILE'");
+    }
+}
