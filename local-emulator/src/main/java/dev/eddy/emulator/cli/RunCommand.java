@@ -231,7 +231,9 @@ final class RunCommand implements Callable<Integer> {
         files.add(outDir.resolve("late").resolve(pipeline.name() + ".jsonl"));
         files.add(outDir.resolve("esm-failures").resolve(pipeline.name() + ".jsonl"));
         for (Path file : files) {
-            Files.deleteIfExists(file);
+            if (Files.isDirectory(file.getParent())) {
+                Files.deleteIfExists(file);
+            }
         }
         return files;
     }

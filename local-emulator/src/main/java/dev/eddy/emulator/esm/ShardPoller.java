@@ -77,8 +77,13 @@ final class ShardPoller {
                 iterator = response.nextShardIterator();
                 continue;
             }
-            List<Record> batch = capToPayload(records);
-            String retryFrom = invoke(batch);
+            List<Record> batch = records;
+            byte[] event = eventJson(batch);
+            while (event.length > MappingSettings.MAX_PAYLOAD_BYTES && batch.size() > 1) {
+                batch = batch.subList(0, batch.size() / 2); // Lambda's 6 MB invocation payload
+                event = eventJson(batch);
+            }
+            String retryFrom = invoke(batch, event);
             if (retryFrom == null) {
                 attempts = 0;
                 iterator = batch.size() == records.size() ? response.nextShardIterator()
@@ -109,9 +114,9 @@ final class ShardPoller {
      *
      * @return {@code null} on success; else the sequence number to retry from
      */
-    private String invoke(List<Record> batch) {
+    private String invoke(List<Record> batch, byte[] json) {
         String functionName = handler.pipeline().name();
-        KinesisEvent event = LambdaEvents.toEvent(LambdaEvents.eventJson(stream, shardId, batch, functionName));
+        KinesisEvent event = LambdaEvents.toEvent(json);
         invocations.incrementAndGet();
         List<String> failures;
         try {
@@ -158,14 +163,8 @@ final class ShardPoller {
         }
     }
 
-    /** Lambda's 6 MB invocation payload: a batch whose event would be larger is cut. */
-    private List<Record> capToPayload(List<Record> records) {
-        List<Record> batch = records;
-        while (batch.size() > 1 && LambdaEvents.eventJson(stream, shardId, batch, handler.pipeline().name()).length
-                > MappingSettings.MAX_PAYLOAD_BYTES) {
-            batch = batch.subList(0, batch.size() / 2);
-        }
-        return batch;
+    private byte[] eventJson(List<Record> batch) {
+        return LambdaEvents.eventJson(stream, shardId, batch, handler.pipeline().name());
     }
 
     private String iterator(ShardIteratorType type, String sequenceNumber) {

@@ -169,6 +169,37 @@ class FlightDelaysRunTest {
     }
 
     @Test
+    void aBatchThatKeepsFailingIsRetriedThenSentToTheOnFailureDestination() throws Exception {
+        Path sample = NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
+        List<String> lines = new ArrayList<>();
+        for (JsonNode flight : JSON.readTree(sample.toFile())) {
+            if (lines.size() < 1500) {
+                lines.add(JSON.writeValueAsString(flight));
+            }
+        }
+        Path input = dir.resolve("flights.jsonl");
+        Files.write(input, lines);
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("sns"), "a file where the SNS sink's folder should be: alerts cannot be written");
+
+        int exit = run("run", "flight-delays", "--input", input.toString(), "--out", out.toString(), "--shards", "1",
+                "--max-retries", "1", "--print", "0", "--quiet");
+
+        assertThat(exit).isEqualTo(EddyCli.EXIT_RUN_FAILED);
+        List<JsonNode> discarded = jsonLines(out.resolve("esm-failures/flight-delays.jsonl"));
+        assertThat(discarded).isNotEmpty().allSatisfy(d -> {
+            assertThat(d.get("requestContext").get("condition").asText()).isEqualTo("RetryAttemptsExhausted");
+            assertThat(d.get("requestContext").get("approximateInvokeCount").asInt()).isEqualTo(2);
+            JsonNode info = d.get("KinesisBatchInfo");
+            assertThat(info.get("shardId").asText()).isEqualTo("shardId-000000000000");
+            assertThat(info.get("batchSize").asInt()).isPositive();
+            assertThat(new java.math.BigInteger(info.get("startSequenceNumber").asText()))
+                    .isLessThanOrEqualTo(new java.math.BigInteger(info.get("endSequenceNumber").asText()));
+        });
+    }
+
+    @Test
     void badArgumentsExitWithCodeTwoAndOneLineReason() {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
