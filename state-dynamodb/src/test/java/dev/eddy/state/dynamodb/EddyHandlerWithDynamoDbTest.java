@@ -1,0 +1,96 @@
+package dev.eddy.state.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.handler.EddyHandler;
+import dev.eddy.handler.EddySettings;
+import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.Ev;
+import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.In;
+import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.Out;
+import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.Result;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Lambda handler as a function runs it: settings from system properties (as the local emulator sets them),
+ * the DynamoDB backend found with {@link java.util.ServiceLoader}, file sinks.
+ */
+@ExtendWith(DynamoDbLocal.class)
+class EddyHandlerWithDynamoDbTest {
+
+    /** A handler as a user writes one. */
+    public static final class TestHandler extends EddyHandler {
+        public TestHandler() {
+            super(BatchProcessorEndToEndTest::pipeline);
+        }
+    }
+
+    private final Map<String, String> saved = new HashMap<>();
+
+    private void set(String name, String value) {
+        saved.putIfAbsent(name, System.getProperty(name));
+        System.setProperty(name, value);
+    }
+
+    @AfterEach
+    void restoreSystemProperties() {
+        saved.forEach((name, value) -> {
+            if (value == null) {
+                System.clearProperty(name);
+            } else {
+                System.setProperty(name, value);
+            }
+        });
+    }
+
+    @Test
+    void handlerFindsTheDynamoDbBackendAndRunsThePipeline(@TempDir Path dir) throws IOException {
+        String table = DynamoDbLocal.newTable("handler");
+        set(EddySettings.STATE_TABLE, table);
+        set(EddySettings.SINKS, "file:" + dir);
+        set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
+        set("AWS_REGION", "us-east-1");
+        set("aws.accessKeyId", "dummy");
+        set("aws.secretAccessKey", "dummy");
+
+        TestHandler handler = new TestHandler();
+        List<In> input = List.of(In.of(0, new Ev("a", 100, 1)), In.of(1, new Ev("a", 110, 2)),
+                In.of(2, new Ev("b", 130, 4)));
+        KinesisEvent event = BatchProcessorEndToEndTest.event(input);
+
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        // ts 130 moved the watermark to 124: [100, 120) fired in the batch, [120, 140) waits for the drain
+        assertThat(handler.drain(BatchProcessorEndToEndTest.SHARD)).isEqualTo(1);
+
+        ObjectMapper json = new ObjectMapper();
+        List<Result> results = Files.readAllLines(dir.resolve("firehose/out.jsonl"), StandardCharsets.UTF_8).stream()
+                .map(line -> {
+                    try {
+                        return json.readValue(line, Out.class).result();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList();
+        assertThat(results).containsExactlyInAnyOrder(new Result("a", 100, 120, 2, 3, 0),
+                new Result("b", 120, 140, 1, 4, 0));
+        assertThat(handler.metrics().invocations()).isEqualTo(2);
+        assertThat(handler.metrics().replaysSkipped()).isEqualTo(3);
+        assertThat(handler.metrics().writeUnits()).isPositive();
+        // the state lives in the named table
+        try (var client = DynamoDbLocal.client()) {
+            assertThat(client.scan(b -> b.tableName(table)).count()).isPositive();
+        }
+    }
+}
