@@ -111,7 +111,9 @@ public final class BatchProcessor {
                 count(new HandlerMetrics(1, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0));
                 return new StreamsEventResponse(new ArrayList<>());
             }
-            state.applyUpdates(shardId, batch.updates(), this::fold);
+            for (WindowUpdate refused : state.applyUpdates(shardId, batch.updates(), this::fold)) {
+                batch.refused(refused);
+            }
             List<FiredWindow> fired = state.fireDue(shardId, batch.watermark);
             long emitted = emit(fired);
             failures.write(batch.failed);
@@ -268,14 +270,26 @@ public final class BatchProcessor {
                 String key = (String) element[2];
                 for (Window window : (Window[]) element[3]) {
                     if (window.maxTimestamp() <= watermark) {
-                        late.add(lateRecord(kinesis, element[0], key, timestamp, window, index++));
+                        late.add(lateRecord(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(),
+                                index++), kinesis.getSequenceNumber(), element[0], key, timestamp, window));
                     } else {
                         updates.computeIfAbsent(new KeyWindow(key, window), k -> new ArrayList<>())
-                                .add(new SequencedValue(sequence, element[0]));
+                                .add(new SequencedValue(sequence, element[0], timestamp));
                     }
                 }
                 maxEventTime = Math.max(maxEventTime, timestamp);
                 watermark = Math.max(watermark, Watermarks.bounded(maxEventTime, plan.outOfOrdernessMs()));
+            }
+        }
+
+        /** Values for windows that had fired already (a key seen on two shards) go to the late output too. */
+        void refused(WindowUpdate update) {
+            int index = 0;
+            for (SequencedValue value : update.values()) {
+                String sequence = value.sequenceNumber().toString();
+                late.add(lateRecord(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@fired:"
+                        + update.window().startMs() + ":" + index++, sequence, value.value(), update.key(),
+                        value.timestampMs(), update.window()));
             }
         }
 
@@ -301,13 +315,13 @@ public final class BatchProcessor {
             return new SinkRecord(node.get("id").asText(), kinesis.getPartitionKey(), toJson(node));
         }
 
-        private SinkRecord lateRecord(KinesisEvent.Record kinesis, Object element, String key, long timestamp,
-                Window window, int index) {
+        private SinkRecord lateRecord(String id, String sequenceNumber, Object element, String key, long timestamp,
+                Window window) {
             ObjectNode node = json.createObjectNode()
-                    .put("id", ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), index))
+                    .put("id", id)
                     .put("pipeline", plan.name())
                     .put("shardId", shardId)
-                    .put("sequenceNumber", kinesis.getSequenceNumber())
+                    .put("sequenceNumber", sequenceNumber)
                     .put("key", key)
                     .put("eventTime", Instant.ofEpochMilli(timestamp).toString())
                     .put("windowStart", window.start().toString())

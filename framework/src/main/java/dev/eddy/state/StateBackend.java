@@ -25,12 +25,18 @@ public interface StateBackend extends AutoCloseable {
      * the call is idempotent whatever the batch boundaries. Registers an event-time timer at the window's end
      * for every window it creates.
      *
+     * <p>A window fires once: values for a window already committed as fired are not applied but returned, so
+     * that the caller sends them to the late-data output. With allowed lateness zero this happens only when a
+     * key's records reach more than one shard (the key does not follow the partition key), and the shard that
+     * lags behind adds to a window the other shard's watermark has fired.
+     *
      * @param shardId the writing shard
      * @param updates per (key, window), values in increasing sequence-number order
      * @param folder folds values into a stored accumulator
+     * @return the refused updates: per fired window, its values not applied before; empty when all were applied
      * @throws StateConflictException if another writer keeps changing an item (bounded re-reads exhausted)
      */
-    void applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder);
+    List<WindowUpdate> applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder);
 
     /**
      * Finds this shard's windows whose end the watermark has reached ({@code watermark ≥ end − 1}), in

@@ -102,23 +102,35 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
-    public void applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder) {
+    public List<WindowUpdate> applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder) {
         Map<String, WindowUpdate> byId = new LinkedHashMap<>();
         for (WindowUpdate update : updates) {
             byId.put(id(StateTable.windowPk(update.key()), StateTable.windowSk(update.window())), update);
         }
         Map<String, Map<String, AttributeValue>> stored = batchGet(byId.keySet());
-        byId.forEach((itemId, update) -> apply(shardId, update, stored.get(itemId), folder));
+        List<WindowUpdate> refused = new ArrayList<>();
+        byId.forEach((itemId, update) -> {
+            List<SequencedValue> late = apply(shardId, update, stored.get(itemId), folder);
+            if (!late.isEmpty()) {
+                refused.add(new WindowUpdate(update.key(), update.window(), late));
+            }
+        });
+        return refused;
     }
 
-    private void apply(String shardId, WindowUpdate update, Map<String, AttributeValue> item, Folder folder) {
+    /** Applies an update; returns its unapplied values if the window has fired already, else nothing. */
+    private List<SequencedValue> apply(String shardId, WindowUpdate update, Map<String, AttributeValue> item,
+            Folder folder) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             BigInteger applied = appliedSequence(item, shardId);
             List<SequencedValue> fresh = update.values().stream()
                     .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
                     .toList();
             if (fresh.isEmpty()) {
-                return;
+                return List.of();
+            }
+            if (item != null && item.containsKey("firing")) {
+                return fresh;
             }
             String accumulator = folder.fold(item == null ? null : item.get("acc").s(), fresh);
             if (accumulator.getBytes(StandardCharsets.UTF_8).length > MAX_ACCUMULATOR_BYTES) {
@@ -140,7 +152,7 @@ public final class DynamoDbStateBackend implements StateBackend {
                 registerTimer(shardId, update.key(), update.window());
             }
             if (compareAndSet(item, next)) {
-                return;
+                return List.of();
             }
             item = getItem(StateTable.windowPk(update.key()), StateTable.windowSk(update.window()));
         }

@@ -454,10 +454,11 @@ class BatchProcessorEndToEndTest {
         }
 
         @Override
-        public void applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder) {
+        public List<WindowUpdate> applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder) {
             crashIf(CrashPoint.BEFORE_APPLY);
-            delegate.applyUpdates(shardId, updates, folder);
+            List<WindowUpdate> refused = delegate.applyUpdates(shardId, updates, folder);
             crashIf(CrashPoint.AFTER_APPLY);
+            return refused;
         }
 
         @Override

@@ -74,7 +74,7 @@ class DynamoDbStateBackendTest {
 
     static WindowUpdate update(String key, Window window, long fromSeq, long toSeq) {
         List<SequencedValue> values = LongStream.rangeClosed(fromSeq, toSeq)
-                .mapToObj(seq -> new SequencedValue(BigInteger.valueOf(seq), value(seq))).toList();
+                .mapToObj(seq -> new SequencedValue(BigInteger.valueOf(seq), value(seq), seq)).toList();
         return new WindowUpdate(key, window, values);
     }
 
@@ -304,6 +304,23 @@ class DynamoDbStateBackendTest {
             backend.clearTimers(SHARD_A, first); // idempotent
             assertThat(backend.fireDue(SHARD_A, Long.MAX_VALUE))
                     .containsExactly(new FiredWindow("k", late, Long.toString(value(4)), 0));
+        }
+
+        @Test
+        void valuesForAFiredWindowAreRefusedAndReturnedNotApplied() {
+            Window w = new Window(0, 10);
+            backend.applyUpdates(SHARD_A, List.of(update("k", w, 1, 2)), SUM);
+            backend.fireDue(SHARD_A, 9);
+
+            // shard B holds the same key (it does not follow the partition key) and lags behind shard A
+            List<WindowUpdate> refused = backend.applyUpdates(SHARD_B,
+                    List.of(update("k", w, 5, 6), update("k", new Window(10, 20), 7, 7)), SUM);
+
+            assertThat(refused).containsExactly(update("k", w, 5, 6));
+            assertThat(backend.fireDue(SHARD_A, 9))
+                    .containsExactly(new FiredWindow("k", w, Long.toString(sumOfValues(1, 2)), 0));
+            assertThat(backend.fireDue(SHARD_B, Long.MAX_VALUE))
+                    .containsExactly(new FiredWindow("k", new Window(10, 20), Long.toString(value(7)), 0));
         }
 
         @Test
