@@ -30,14 +30,8 @@ public final class RecordStream<T> {
      * @param predicate the test
      * @return the filtered stream
      */
-    @SuppressWarnings("unchecked")
     public RecordStream<T> filter(Predicate<? super T> predicate) {
-        Objects.requireNonNull(predicate, "predicate");
-        return new RecordStream<>(plan, steps.then((in, ctx, out) -> {
-            if (predicate.test((T) in)) {
-                out.emit(in);
-            }
-        }));
+        return new RecordStream<>(plan, steps.then(Op.filter(predicate)));
     }
 
     /**
@@ -47,11 +41,8 @@ public final class RecordStream<T> {
      * @param <R> the new element type
      * @return the mapped stream
      */
-    @SuppressWarnings("unchecked")
     public <R> RecordStream<R> map(Function<? super T, ? extends R> mapper) {
-        Objects.requireNonNull(mapper, "mapper");
-        return new RecordStream<>(plan, steps.then((in, ctx, out) ->
-                out.emit(Objects.requireNonNull(mapper.apply((T) in), "map returned null"))));
+        return new RecordStream<>(plan, steps.then(Op.map(mapper)));
     }
 
     /**

@@ -26,14 +26,8 @@ public final class ResultStream<T> {
      * @param predicate keeps the results that match
      * @return the filtered stream
      */
-    @SuppressWarnings("unchecked")
     public ResultStream<T> filter(Predicate<? super T> predicate) {
-        Objects.requireNonNull(predicate, "predicate");
-        return new ResultStream<>(plan, steps.then((in, ctx, out) -> {
-            if (predicate.test((T) in)) {
-                out.emit(in);
-            }
-        }));
+        return new ResultStream<>(plan, steps.then(Op.filter(predicate)));
     }
 
     /**
@@ -41,11 +35,8 @@ public final class ResultStream<T> {
      * @param <R> the new type
      * @return the mapped stream
      */
-    @SuppressWarnings("unchecked")
     public <R> ResultStream<R> map(Function<? super T, ? extends R> mapper) {
-        Objects.requireNonNull(mapper, "mapper");
-        return new ResultStream<>(plan, steps.then((in, ctx, out) ->
-                out.emit(Objects.requireNonNull(mapper.apply((T) in), "map returned null"))));
+        return new ResultStream<>(plan, steps.then(Op.map(mapper)));
     }
 
     /**
