@@ -28,7 +28,7 @@ public final class DynamoDbLocal implements AutoCloseable {
     public static DynamoDbLocal start() {
         int port = FreePorts.next();
         java.io.PrintStream stdout = System.out;
-        System.setOut(System.err); // its start-up banner is not the tool's output
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())); // its start-up banner
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
                 "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
