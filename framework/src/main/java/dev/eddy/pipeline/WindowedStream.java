@@ -4,6 +4,7 @@ import dev.eddy.aggregate.Aggregator;
 import dev.eddy.internal.Op;
 import dev.eddy.window.WindowAssigner;
 import java.util.Objects;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
 /**
@@ -37,5 +38,33 @@ public final class WindowedStream<T> {
     public <A, R> ResultStream<Windowed<R>> aggregate(Aggregator<? super T, A, R> aggregator) {
         plan.window(steps, key, windows, Objects.requireNonNull(aggregator, "aggregator"));
         return new ResultStream<>(plan, Op.IDENTITY);
+    }
+
+    /**
+     * Counts each key's elements per window.
+     *
+     * @return the stream of counts
+     * @throws IllegalStateException if the pipeline already has a windowed aggregate
+     */
+    public ResultStream<Windowed<Long>> count() {
+        return aggregate(Aggregator.<T, Long, Long>of(Long.class, () -> 0L, (count, value) -> count + 1, Long::sum,
+                count -> count));
+    }
+
+    /**
+     * Combines each key's elements per window with a reducer, as Flink's {@code reduce}: the state is one element.
+     *
+     * @param type the element's class, to store the running value as JSON
+     * @param reducer combines two elements into one; must be associative
+     * @return the stream of reduced elements
+     * @throws IllegalStateException if the pipeline already has a windowed aggregate
+     */
+    public ResultStream<Windowed<T>> reduce(Class<T> type, BinaryOperator<T> reducer) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(reducer, "reducer");
+        // the empty window's accumulator is null: the first element becomes the value
+        return aggregate(Aggregator.<T, T, T>of(type, () -> null,
+                (acc, value) -> acc == null ? value : reducer.apply(acc, value),
+                (a, b) -> a == null ? b : b == null ? a : reducer.apply(a, b), acc -> acc));
     }
 }

@@ -55,14 +55,7 @@ public record TumblingWindows(long sizeMs, long offsetMs) implements WindowAssig
      */
     @Override
     public Window[] assign(long timestampMs) {
-        // floorMod(ts - offset, size) computed from two values in [0, size), so ts - offset cannot overflow
-        long remainder = Math.floorMod(Math.floorMod(timestampMs, sizeMs) - offsetMs, sizeMs);
-        try {
-            long start = Math.subtractExact(timestampMs, remainder);
-            return new Window[] {new Window(start, Math.addExact(start, sizeMs))};
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("event time " + timestampMs + " ms has no " + sizeMs
-                    + " ms tumbling window within the range of a long: the event time is not plausible");
-        }
+        long start = WindowStarts.alignedStart(timestampMs, offsetMs, sizeMs, "tumbling");
+        return new Window[] {WindowStarts.window(start, sizeMs, timestampMs, "tumbling")};
     }
 }
