@@ -2,6 +2,8 @@ package dev.eddy.cdk;
 
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
+import dev.eddy.functions.flightdelays.FlightDelaysSliding;
+import dev.eddy.functions.flightdelays.FlightDelaysSlidingHandler;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 
@@ -23,6 +25,8 @@ public final class EddyApp {
         App app = new App();
         new EddyPipelineStack(app, "FlightDelays", StackProps.builder().build(),
                 new FlightDelays(), FlightDelaysHandler.class);
+        new EddyPipelineStack(app, "FlightDelaysSliding", StackProps.builder().build(),
+                new FlightDelaysSliding(), FlightDelaysSlidingHandler.class);
         app.synth();
     }
 }

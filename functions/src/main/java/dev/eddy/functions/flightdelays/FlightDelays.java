@@ -1,6 +1,7 @@
 package dev.eddy.functions.flightdelays;
 
 import dev.eddy.codec.Json;
+import dev.eddy.pipeline.KeyedStream;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineDefinition;
@@ -36,15 +37,27 @@ public final class FlightDelays implements PipelineDefinition {
 
     @Override
     public Pipeline define() {
-        return Pipeline.named("flight-delays")
-                .from(KinesisSource.stream("flights").withBatchSize(500).decode(Json.of(Flight.class)))
-                .withEventTime(f -> Times.utc(f.date(), "yyyy/MM/dd HH:mm"), Duration.ofMinutes(10))
-                .keyBy(Flight::origin)
+        return flightsByOrigin("flight-delays", "flights")
                 .window(TumblingWindows.of(Duration.ofDays(1)))
                 .aggregate(DelayStats.AGGREGATOR)
                 .map(FlightDelayStats::of)
                 .to(Firehose.deliveryStream("flight-delay-stats"))
                 .branch(stats -> stats.filter(FlightDelayStats::isAlert).to(Sns.topic("flight-delay-alerts")))
                 .build();
+    }
+
+    /**
+     * The flights of a stream, by departure time (UTC, up to 10 minutes out of order) and keyed by origin: the
+     * start of every flight-delay pipeline.
+     *
+     * @param pipeline pipeline name
+     * @param stream Kinesis stream name
+     * @return the keyed flights
+     */
+    static KeyedStream<Flight> flightsByOrigin(String pipeline, String stream) {
+        return Pipeline.named(pipeline)
+                .from(KinesisSource.stream(stream).withBatchSize(500).decode(Json.of(Flight.class)))
+                .withEventTime(f -> Times.utc(f.date(), "yyyy/MM/dd HH:mm"), Duration.ofMinutes(10))
+                .keyBy(Flight::origin);
     }
 }

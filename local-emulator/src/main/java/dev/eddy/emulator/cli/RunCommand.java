@@ -321,6 +321,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void row(PrintStream stdout, String label, String format, Object... args) {
-        stdout.printf(Locale.ROOT, "  %-30s %s%n", label, String.format(Locale.ROOT, format, args));
+        stdout.printf(Locale.ROOT, "  %-38s %s%n", label, String.format(Locale.ROOT, format, args));
     }
 }
