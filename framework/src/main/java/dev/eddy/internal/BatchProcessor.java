@@ -11,7 +11,8 @@ import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
-import dev.eddy.state.FiredWindow;
+import dev.eddy.state.BatchRange;
+import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
@@ -111,17 +112,19 @@ public final class BatchProcessor {
                 count(new HandlerMetrics(1, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0));
                 return new StreamsEventResponse(new ArrayList<>());
             }
-            for (WindowUpdate refused : state.applyUpdates(shardId, batch.updates(), this::fold)) {
-                batch.refused(refused);
-            }
-            List<FiredWindow> fired = state.fireDue(shardId, batch.watermark);
-            long emitted = emit(fired);
+            BatchRange range = new BatchRange(new BigInteger(firstUncommitted), batch.last, batch.watermarkSteps);
+            EventTimeWindowLogic logic = new EventTimeWindowLogic(plan, batch.watermark, json);
+            StateBackend.Applied applied = state.applyUpdates(shardId, range, batch.updates(), logic);
+            applied.refused().forEach(batch::refused);
+            StateBackend.Due due = state.fireDue(shardId, range, batch.watermark, logic);
+            List<Firing> firings = distinct(applied.firings(), due.firings());
+            long emitted = emit(firings, logic);
             failures.write(batch.failed);
             late.write(batch.late);
-            state.clearTimers(shardId, fired);
+            state.clearTimers(shardId, due.timers());
             state.commitCheckpoint(checkpoint, checkpoint.advance(batch.last, batch.watermark, batch.maxEventTime));
             count(new HandlerMetrics(1, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
-                    fired.size(), emitted, 0, 0));
+                    firings.size(), emitted, 0, 0));
             return new StreamsEventResponse(new ArrayList<>());
         } catch (RuntimeException e) {
             if (firstUncommitted == null) {
@@ -144,24 +147,36 @@ public final class BatchProcessor {
      */
     public synchronized int drain(String shardId) {
         ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
-        List<FiredWindow> fired = state.fireDue(shardId, Long.MAX_VALUE);
-        long emitted = emit(fired);
-        state.clearTimers(shardId, fired);
+        EventTimeWindowLogic logic = new EventTimeWindowLogic(plan, Long.MAX_VALUE, json);
+        StateBackend.Due due = state.fireDue(shardId, BatchRange.drain(checkpoint), Long.MAX_VALUE, logic);
+        List<Firing> firings = distinct(due.firings(), List.of());
+        long emitted = emit(firings, logic);
+        state.clearTimers(shardId, due.timers());
         state.commitCheckpoint(checkpoint, checkpoint.advance(null, Long.MAX_VALUE, checkpoint.maxEventTimeMs()));
-        count(new HandlerMetrics(0, 0, 0, 0, 0, fired.size(), emitted, 0, 0));
-        return fired.size();
+        count(new HandlerMetrics(0, 0, 0, 0, 0, firings.size(), emitted, 0, 0));
+        return firings.size();
+    }
+
+    /** The firings of both lists, each (key, window, firing) once: a window can be reached by values and timer. */
+    private static List<Firing> distinct(List<Firing> a, List<Firing> b) {
+        Map<List<Object>, Firing> unique = new LinkedHashMap<>();
+        for (List<Firing> list : List.of(a, b)) {
+            for (Firing f : list) {
+                unique.putIfAbsent(List.of(f.key(), f.window(), f.firing()), f);
+            }
+        }
+        return List.copyOf(unique.values());
     }
 
     private void count(HandlerMetrics batch) {
         metrics = metrics.plus(batch);
     }
 
-    private long emit(List<FiredWindow> fired) {
+    private long emit(List<Firing> firings, EventTimeWindowLogic logic) {
         Map<SinkRef, List<SinkRecord>> out = new LinkedHashMap<>();
         RecordContext ctx = new RecordContext();
-        for (FiredWindow window : fired) {
-            Object accumulator = readAccumulator(window.accumulator());
-            Object result = plan.aggregator().result(accumulator);
+        for (Firing window : firings) {
+            Object result = plan.aggregator().result(logic.accumulator(window));
             String id = ResultIds.ofFiring(plan.name(), window.key(), window.window(), window.firing());
             Windowed<Object> windowed = new Windowed<>(window.key(), window.window(), result, window.firing(), id);
             ctx.timestampMs = window.window().maxTimestamp();
@@ -177,30 +192,6 @@ public final class BatchProcessor {
             emitted += entry.getValue().size();
         }
         return emitted;
-    }
-
-    private String fold(String stored, List<SequencedValue> values) {
-        var aggregator = plan.aggregator();
-        Object delta = aggregator.createAccumulator();
-        for (SequencedValue value : values) {
-            delta = aggregator.add(delta, value.value());
-        }
-        Object merged = stored == null ? delta : aggregator.merge(readAccumulator(stored), delta);
-        try {
-            return json.writeValueAsString(merged);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("accumulator of pipeline " + plan.name() + " cannot be written as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
-    }
-
-    private Object readAccumulator(String text) {
-        try {
-            return json.readValue(text, plan.aggregator().accumulatorType());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored accumulator of pipeline " + plan.name() + " cannot be read as "
-                    + plan.aggregator().accumulatorType().getName() + ": " + e.getOriginalMessage(), e);
-        }
     }
 
     private byte[] toJson(Object value) {
@@ -231,6 +222,7 @@ public final class BatchProcessor {
     private final class Batch {
         final String shardId;
         final Map<KeyWindow, List<SequencedValue>> updates = new LinkedHashMap<>();
+        final java.util.NavigableMap<Long, BigInteger> watermarkSteps = new java.util.TreeMap<>();
         final List<SinkRecord> failed = new ArrayList<>();
         final List<SinkRecord> late = new ArrayList<>();
         final List<Object[]> elements = new ArrayList<>();
@@ -269,16 +261,21 @@ public final class BatchProcessor {
                 long timestamp = (Long) element[1];
                 String key = (String) element[2];
                 for (Window window : (Window[]) element[3]) {
-                    if (window.maxTimestamp() <= watermark) {
+                    if (EventTimeWindowLogic.cleanupTime(window, plan.allowedLatenessMs()) <= watermark) {
                         late.add(lateRecord(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(),
                                 index++), kinesis.getSequenceNumber(), element[0], key, timestamp, window));
                     } else {
                         updates.computeIfAbsent(new KeyWindow(key, window), k -> new ArrayList<>())
-                                .add(new SequencedValue(sequence, element[0], timestamp));
+                                .add(new SequencedValue(sequence, element[0], timestamp,
+                                        window.maxTimestamp() <= watermark));
                     }
                 }
                 maxEventTime = Math.max(maxEventTime, timestamp);
+                long before = watermark;
                 watermark = Math.max(watermark, Watermarks.bounded(maxEventTime, plan.outOfOrdernessMs()));
+                if (watermark > before) {
+                    watermarkSteps.put(watermark, sequence);
+                }
             }
         }
 

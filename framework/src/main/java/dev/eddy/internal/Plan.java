@@ -20,6 +20,7 @@ import java.util.function.Function;
  * @param outOfOrdernessMs the watermark bound B in ms
  * @param key the key of an element
  * @param windows the window assigner
+ * @param allowedLatenessMs how long after its end a window still takes elements (late firings), ms
  * @param aggregator the window aggregation
  * @param bindings result steps and the sink each chain ends in
  */
@@ -31,6 +32,7 @@ public record Plan(
         long outOfOrdernessMs,
         Function<Object, String> key,
         WindowAssigner windows,
+        long allowedLatenessMs,
         Aggregator<Object, Object, Object> aggregator,
         List<Binding> bindings) {
 

@@ -18,6 +18,7 @@ final class PlanBuilder {
     Op preWindow;
     Function<Object, String> key;
     WindowAssigner windows;
+    long allowedLatenessMs;
     Aggregator<Object, Object, Object> aggregator;
     final List<Plan.Binding> bindings = new ArrayList<>();
 
@@ -27,7 +28,8 @@ final class PlanBuilder {
     }
 
     @SuppressWarnings("unchecked")
-    void window(Op steps, Function<?, String> key, WindowAssigner windows, Aggregator<?, ?, ?> aggregator) {
+    void window(Op steps, Function<?, String> key, WindowAssigner windows, long allowedLatenessMs,
+            Aggregator<?, ?, ?> aggregator) {
         if (this.aggregator != null) {
             throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate;"
                     + " one per pipeline is supported");
@@ -35,6 +37,7 @@ final class PlanBuilder {
         this.preWindow = steps;
         this.key = (Function<Object, String>) key;
         this.windows = windows;
+        this.allowedLatenessMs = allowedLatenessMs;
         this.aggregator = (Aggregator<Object, Object, Object>) aggregator;
     }
 
@@ -45,7 +48,8 @@ final class PlanBuilder {
         if (bindings.isEmpty()) {
             throw new IllegalStateException("pipeline '" + name + "' sends its results to no sink: add .to(...)");
         }
-        return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, aggregator,
+        return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, allowedLatenessMs,
+                aggregator,
                 List.copyOf(bindings));
     }
 }

@@ -17,12 +17,34 @@ public final class WindowedStream<T> {
     private final Op steps;
     private final Function<? super T, String> key;
     private final WindowAssigner windows;
+    private final long allowedLatenessMs;
 
-    WindowedStream(PlanBuilder plan, Op steps, Function<? super T, String> key, WindowAssigner windows) {
+    WindowedStream(PlanBuilder plan, Op steps, Function<? super T, String> key, WindowAssigner windows,
+            long allowedLatenessMs) {
         this.plan = plan;
         this.steps = steps;
         this.key = key;
         this.windows = windows;
+        this.allowedLatenessMs = allowedLatenessMs;
+    }
+
+    /**
+     * Keeps each window's state after it fired, for {@code lateness} of event time, as Flink's
+     * {@code allowedLateness}: an element that arrives after the watermark passed the window's end, but before
+     * {@code end − 1 + lateness}, is added and the window fires again with the full updated result (a late
+     * firing, {@link Windowed#firing()} 1, 2, …), which replaces the earlier one downstream. Later elements go to
+     * the late-data output. The default is zero: a window fires once.
+     *
+     * @param lateness zero or positive
+     * @return a copy with that lateness
+     * @throws IllegalArgumentException if it is negative
+     */
+    public WindowedStream<T> allowedLateness(java.time.Duration lateness) {
+        Objects.requireNonNull(lateness, "lateness");
+        if (lateness.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness must not be negative, was " + lateness);
+        }
+        return new WindowedStream<>(plan, steps, key, windows, lateness.toMillis());
     }
 
     /**
@@ -36,7 +58,7 @@ public final class WindowedStream<T> {
      * @throws IllegalStateException if the pipeline already has a windowed aggregate
      */
     public <A, R> ResultStream<Windowed<R>> aggregate(Aggregator<? super T, A, R> aggregator) {
-        plan.window(steps, key, windows, Objects.requireNonNull(aggregator, "aggregator"));
+        plan.window(steps, key, windows, allowedLatenessMs, Objects.requireNonNull(aggregator, "aggregator"));
         return new ResultStream<>(plan, Op.IDENTITY);
     }
 

@@ -21,42 +21,39 @@ public interface StateBackend extends AutoCloseable {
 
     /**
      * Applies each update's values whose sequence number is above the one the stored window recorded for this
-     * shard, in one conditional write per window. Values already applied by an earlier attempt are skipped, so
-     * the call is idempotent whatever the batch boundaries. Registers an event-time timer at the window's end
-     * for every window it creates.
-     *
-     * <p>A window fires once: values for a window already committed as fired are not applied but returned, so
-     * that the caller sends them to the late-data output. With allowed lateness zero this happens only when a
-     * key's records reach more than one shard (the key does not follow the partition key), and the shard that
-     * lags behind adds to a window the other shard's watermark has fired.
+     * shard, through {@link WindowLogic#onValues}, in one conditional write per window; values already applied by
+     * an earlier attempt are skipped, so the call is idempotent whatever the batch boundaries. Registers the timer
+     * the new state asks for.
      *
      * @param shardId the writing shard
+     * @param range the batch
      * @param updates per (key, window), values in increasing sequence-number order
-     * @param folder folds values into a stored accumulator
-     * @return the refused updates: per fired window, its values not applied before; empty when all were applied
+     * @param logic the window logic
+     * @return the firings of the touched windows that belong to this batch, and the refused updates
      * @throws StateConflictException if another writer keeps changing an item (bounded re-reads exhausted)
      */
-    List<WindowUpdate> applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder);
+    Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic);
 
     /**
-     * Finds this shard's windows whose end the watermark has reached ({@code watermark ≥ end − 1}), in
-     * window-end order, and commits each as fired (firing 0) with a conditional write. A window already
-     * committed as fired by an earlier attempt is returned again, with the same firing number, so its result
-     * is re-emitted with the same id.
+     * Handles this shard's timers due at the watermark, in time order, through {@link WindowLogic#onTimer}, each
+     * committed with a conditional write. Firings that belong to this batch are returned, including those an
+     * earlier, crashed attempt committed.
      *
      * @param shardId the shard whose timers are due
-     * @param watermarkMs the shard's watermark, ms; {@link Long#MAX_VALUE} fires every window (end of input)
-     * @return the fired windows and their accumulators
+     * @param range the batch
+     * @param watermarkMs the shard's watermark, ms; {@link Long#MAX_VALUE} makes every timer due (end of input)
+     * @param logic the window logic
+     * @return the firings to emit and the timers to clear once they are delivered
      */
-    List<FiredWindow> fireDue(String shardId, long watermarkMs);
+    Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic);
 
     /**
-     * Removes the timers of windows whose results were delivered. Idempotent.
+     * Removes timers that were handled. Idempotent.
      *
      * @param shardId the shard
-     * @param fired windows from {@link #fireDue}
+     * @param timers timers from {@link Due#timers()}
      */
-    void clearTimers(String shardId, List<FiredWindow> fired);
+    void clearTimers(String shardId, List<Object> timers);
 
     /**
      * Moves a shard's checkpoint forward by compare-and-set on {@code previous.version()}.
@@ -73,14 +70,17 @@ public interface StateBackend extends AutoCloseable {
     @Override
     void close();
 
-    /** Folds values into an accumulator held as JSON text. */
-    @FunctionalInterface
-    interface Folder {
-        /**
-         * @param storedAccumulator the stored accumulator's JSON, or {@code null} for a new window
-         * @param values values not yet applied, in sequence-number order; never empty
-         * @return the new accumulator's JSON
-         */
-        String fold(String storedAccumulator, List<SequencedValue> values);
+    /**
+     * @param firings firings to emit, in window order
+     * @param refused updates refused by the window logic
+     */
+    record Applied(List<Firing> firings, List<WindowUpdate> refused) {
+    }
+
+    /**
+     * @param firings firings to emit, in timer order
+     * @param timers opaque timer handles to pass to {@link #clearTimers} after delivery
+     */
+    record Due(List<Firing> firings, List<Object> timers) {
     }
 }

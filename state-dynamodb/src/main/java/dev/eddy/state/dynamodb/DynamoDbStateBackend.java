@@ -4,12 +4,15 @@ import static dev.eddy.state.dynamodb.table.StateTable.EXPIRES_AT;
 import static dev.eddy.state.dynamodb.table.StateTable.PK;
 import static dev.eddy.state.dynamodb.table.StateTable.SK;
 
+import dev.eddy.state.BatchRange;
 import dev.eddy.state.CapacityUsage;
-import dev.eddy.state.FiredWindow;
+import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.StateConflictException;
+import dev.eddy.state.WindowLogic;
+import dev.eddy.state.WindowState;
 import dev.eddy.state.WindowUpdate;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.table.StateTable;
@@ -58,8 +61,11 @@ public final class DynamoDbStateBackend implements StateBackend {
     public static final int MAX_ATTEMPTS = 5;
     /** Largest accumulator stored, in bytes: below DynamoDB's 400 KB item limit with room for the keys. */
     public static final int MAX_ACCUMULATOR_BYTES = 380 * 1024;
-    /** How long a fired window's item is kept before DynamoDB's TTL removes it. */
-    public static final Duration FIRED_RETENTION = Duration.ofDays(7);
+    /**
+     * How long a window's item is kept after its allowed lateness passed, before DynamoDB's TTL removes it: its
+     * fencing still guards against slow retries meanwhile.
+     */
+    public static final Duration CLEANED_UP_RETENTION = Duration.ofDays(7);
 
     private static final String CHECKPOINT_SK = "checkpoint";
     private static final int BATCH_GET_LIMIT = 100;
@@ -102,62 +108,124 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
-    public List<WindowUpdate> applyUpdates(String shardId, List<WindowUpdate> updates, Folder folder) {
+    public Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic) {
         Map<String, WindowUpdate> byId = new LinkedHashMap<>();
         for (WindowUpdate update : updates) {
             byId.put(id(StateTable.windowPk(update.key()), StateTable.windowSk(update.window())), update);
         }
         Map<String, Map<String, AttributeValue>> stored = batchGet(byId.keySet());
+        List<Firing> firings = new ArrayList<>();
         List<WindowUpdate> refused = new ArrayList<>();
-        byId.forEach((itemId, update) -> {
-            List<SequencedValue> late = apply(shardId, update, stored.get(itemId), folder);
-            if (!late.isEmpty()) {
-                refused.add(new WindowUpdate(update.key(), update.window(), late));
-            }
-        });
-        return refused;
+        byId.forEach((itemId, update) -> apply(shardId, range, update, stored.get(itemId), logic, firings, refused));
+        return new Applied(firings, refused);
     }
 
-    /** Applies an update; returns its unapplied values if the window has fired already, else nothing. */
-    private List<SequencedValue> apply(String shardId, WindowUpdate update, Map<String, AttributeValue> item,
-            Folder folder) {
+    private void apply(String shardId, BatchRange range, WindowUpdate update, Map<String, AttributeValue> item,
+            WindowLogic logic, List<Firing> firings, List<WindowUpdate> refused) {
+        String key = update.key();
+        Window window = update.window();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             BigInteger applied = appliedSequence(item, shardId);
             List<SequencedValue> fresh = update.values().stream()
                     .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
                     .toList();
-            if (fresh.isEmpty()) {
-                return List.of();
+            WindowState state = item == null ? null : state(item);
+            WindowState next = fresh.isEmpty() ? null : logic.onValues(key, window, state, fresh);
+            if (next == null) {
+                if (!fresh.isEmpty()) {
+                    refused.add(new WindowUpdate(key, window, fresh));
+                }
+                collect(key, window, state, range, firings);
+                return;
             }
-            if (item != null && item.containsKey("firing")) {
-                return fresh;
+            Map<String, AttributeValue> written = write(shardId, range, key, window, item, next,
+                    fresh.get(fresh.size() - 1).sequenceNumber());
+            if (written != null) {
+                collect(key, window, next, range, firings);
+                return;
             }
-            String accumulator = folder.fold(item == null ? null : item.get("acc").s(), fresh);
-            if (accumulator.getBytes(StandardCharsets.UTF_8).length > MAX_ACCUMULATOR_BYTES) {
-                throw new IllegalStateException("accumulator of key '" + update.key() + "' window "
-                        + update.window() + " would exceed " + MAX_ACCUMULATOR_BYTES
-                        + " bytes, near DynamoDB's 400 KB item limit: keep accumulators small");
-            }
-            Map<String, AttributeValue> next = new HashMap<>();
-            if (item != null) {
-                next.putAll(item);
-            }
-            next.put(PK, s(StateTable.windowPk(update.key())));
-            next.put(SK, s(StateTable.windowSk(update.window())));
-            next.put("acc", s(accumulator));
-            Map<String, AttributeValue> sequences = new HashMap<>(item == null ? Map.of() : item.get("seqs").m());
-            sequences.put(shardId, s(SequenceNumbers.pad(fresh.get(fresh.size() - 1).sequenceNumber())));
-            next.put("seqs", AttributeValue.fromM(sequences));
-            if (item == null) {
-                registerTimer(shardId, update.key(), update.window());
-            }
-            if (compareAndSet(item, next)) {
-                return List.of();
-            }
-            item = getItem(StateTable.windowPk(update.key()), StateTable.windowSk(update.window()));
+            item = getItem(StateTable.windowPk(key), StateTable.windowSk(window));
         }
-        throw new StateConflictException("window item of key '" + update.key() + "' " + update.window()
-                + " kept changing under " + MAX_ATTEMPTS + " attempts: another invocation writes it");
+        throw new StateConflictException("window item of key '" + key + "' " + window + " kept changing under "
+                + MAX_ATTEMPTS + " attempts: another invocation writes it");
+    }
+
+    /**
+     * Writes a window's new state if the stored item is still {@code item} (compare-and-set on its version),
+     * registering the timer the state asks for first. Firings committed with an earlier batch are dropped.
+     *
+     * @return the written item, or {@code null} on a conflict
+     */
+    private Map<String, AttributeValue> write(String shardId, BatchRange range, String key, Window window,
+            Map<String, AttributeValue> item, WindowState next, BigInteger lastApplied) {
+        Map<String, AttributeValue> written = new HashMap<>();
+        if (item != null) {
+            written.putAll(item);
+        }
+        written.put(PK, s(StateTable.windowPk(key)));
+        written.put(SK, s(StateTable.windowSk(window)));
+        written.put("acc", s(next.accumulator()));
+        written.put("fired", n(next.firings()));
+        List<AttributeValue> pending = new ArrayList<>();
+        long bytes = next.accumulator().length();
+        for (Firing firing : next.pending()) {
+            if (firing.tag().compareTo(range.first()) >= 0) {
+                pending.add(AttributeValue.fromM(Map.of("f", n(firing.firing()), "acc", s(firing.accumulator()),
+                        "tag", s(SequenceNumbers.pad(firing.tag())))));
+                bytes += firing.accumulator().length();
+            }
+        }
+        if (bytes > MAX_ACCUMULATOR_BYTES) {
+            throw new IllegalStateException("state of key '" + key + "' window " + window + " would exceed "
+                    + MAX_ACCUMULATOR_BYTES + " bytes, near DynamoDB's 400 KB item limit: keep accumulators small");
+        }
+        written.put("pending", AttributeValue.fromL(pending));
+        if (lastApplied != null) {
+            Map<String, AttributeValue> sequences = new HashMap<>(item == null ? Map.of() : item.get("seqs").m());
+            sequences.put(shardId, s(SequenceNumbers.pad(lastApplied)));
+            written.put("seqs", AttributeValue.fromM(sequences));
+        }
+        Long storedTimer = item == null || !item.containsKey("timer") ? null : Long.parseLong(item.get("timer").n());
+        if (next.timerMs() == null) {
+            written.remove("timer");
+        } else {
+            written.put("timer", n(next.timerMs()));
+            if (!next.timerMs().equals(storedTimer)) {
+                registerTimer(shardId, key, window, next.timerMs());
+            }
+        }
+        if (next.cleanedUp() && !written.containsKey(EXPIRES_AT)) {
+            written.put(EXPIRES_AT, n(clock.instant().plus(CLEANED_UP_RETENTION).getEpochSecond()));
+        }
+        return compareAndSet(item, written) ? written : null;
+    }
+
+    /** Adds the state's firings that belong to this batch. */
+    private static void collect(String key, Window window, WindowState state, BatchRange range,
+            List<Firing> firings) {
+        if (state == null) {
+            return;
+        }
+        for (Firing firing : state.pending()) {
+            if (range.contains(firing.tag())) {
+                firings.add(new Firing(key, window, firing.firing(), firing.accumulator(), firing.tag()));
+            }
+        }
+    }
+
+    private static WindowState state(Map<String, AttributeValue> item) {
+        List<Firing> pending = new ArrayList<>();
+        AttributeValue list = item.get("pending");
+        if (list != null) {
+            for (AttributeValue entry : list.l()) {
+                Map<String, AttributeValue> m = entry.m();
+                pending.add(new Firing(null, null, Integer.parseInt(m.get("f").n()), m.get("acc").s(),
+                        SequenceNumbers.parse(m.get("tag").s())));
+            }
+        }
+        AttributeValue timer = item.get("timer");
+        return new WindowState(item.get("acc").s(), item.containsKey("fired") ? Integer.parseInt(item.get("fired").n())
+                : 0, pending, timer == null ? null : Long.parseLong(timer.n()), item.containsKey(EXPIRES_AT));
     }
 
     /** Writes {@code next} if the stored item is still {@code expected} (by version); false on conflict. */
@@ -181,13 +249,14 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
     }
 
-    private void registerTimer(String shardId, String key, Window window) {
+    private void registerTimer(String shardId, String key, Window window, long timerMs) {
         Map<String, AttributeValue> timer = Map.of(
                 PK, s(StateTable.timerPk(shardId)),
-                SK, s(StateTable.timerSk(key, window)),
+                SK, s(StateTable.timerSk(key, window, timerMs)),
                 "key", s(key),
                 "ws", n(window.startMs()),
-                "we", n(window.endMs()));
+                "we", n(window.endMs()),
+                "at", n(timerMs));
         try {
             var response = client.putItem(b -> b.tableName(table).item(timer)
                     .conditionExpression("attribute_not_exists(pk)")
@@ -199,46 +268,52 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
-    public List<FiredWindow> fireDue(String shardId, long watermarkMs) {
+    public Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic) {
         List<Map<String, AttributeValue>> timers = dueTimers(shardId, watermarkMs);
         if (timers.isEmpty()) {
-            return List.of();
+            return new Due(List.of(), List.of());
         }
-        Map<String, Window> windows = new LinkedHashMap<>();
-        Map<String, String> keys = new HashMap<>();
+        Map<String, String> itemIds = new LinkedHashMap<>();
+        for (Map<String, AttributeValue> timer : timers) {
+            itemIds.put(timer.get(SK).s(), id(StateTable.windowPk(timer.get("key").s()),
+                    StateTable.windowSk(windowOf(timer))));
+        }
+        Map<String, Map<String, AttributeValue>> items = batchGet(new java.util.LinkedHashSet<>(itemIds.values()));
+        List<Firing> firings = new ArrayList<>();
+        List<Object> handled = new ArrayList<>();
         for (Map<String, AttributeValue> timer : timers) {
             String key = timer.get("key").s();
-            Window window = new Window(Long.parseLong(timer.get("ws").n()), Long.parseLong(timer.get("we").n()));
-            String itemId = id(StateTable.windowPk(key), StateTable.windowSk(window));
-            windows.put(itemId, window);
-            keys.put(itemId, key);
-        }
-        Map<String, Map<String, AttributeValue>> stored = batchGet(windows.keySet());
-        List<FiredWindow> fired = new ArrayList<>();
-        windows.forEach((itemId, window) -> {
-            Map<String, AttributeValue> item = stored.get(itemId);
-            if (item != null) {
-                fired.add(fire(keys.get(itemId), window, item));
+            Window window = windowOf(timer);
+            long at = Long.parseLong(timer.get("at").n());
+            String itemId = itemIds.get(timer.get(SK).s());
+            Map<String, AttributeValue> item = items.get(itemId);
+            for (int attempt = 0; item != null; attempt++) {
+                WindowState state = state(item);
+                if (!Long.valueOf(at).equals(state.timerMs())) {
+                    collect(key, window, state, range, firings); // a stale timer: the window moved on
+                    break;
+                }
+                WindowState next = logic.onTimer(key, window, state, at, range.crossing(at));
+                Map<String, AttributeValue> written = write(shardId, range, key, window, item, next, null);
+                if (written != null) {
+                    items.put(itemId, written);
+                    collect(key, window, next, range, firings);
+                    break;
+                }
+                if (attempt + 1 >= MAX_ATTEMPTS) {
+                    throw new StateConflictException("window item of key '" + key + "' " + window
+                            + " kept changing while its timer fired, under " + MAX_ATTEMPTS + " attempts");
+                }
+                item = getItem(StateTable.windowPk(key), StateTable.windowSk(window));
+                items.put(itemId, item);
             }
-        });
-        return fired;
+            handled.add(timer.get(SK).s());
+        }
+        return new Due(firings, handled);
     }
 
-    private FiredWindow fire(String key, Window window, Map<String, AttributeValue> item) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            if (item.containsKey("firing")) {
-                return new FiredWindow(key, window, item.get("acc").s(), Integer.parseInt(item.get("firing").n()));
-            }
-            Map<String, AttributeValue> next = new HashMap<>(item);
-            next.put("firing", n(0));
-            next.put(EXPIRES_AT, n(clock.instant().plus(FIRED_RETENTION).getEpochSecond()));
-            if (compareAndSet(item, next)) {
-                return new FiredWindow(key, window, item.get("acc").s(), 0);
-            }
-            item = getItem(StateTable.windowPk(key), StateTable.windowSk(window));
-        }
-        throw new StateConflictException("window item of key '" + key + "' " + window + " kept changing while"
-                + " firing, under " + MAX_ATTEMPTS + " attempts");
+    private static Window windowOf(Map<String, AttributeValue> timer) {
+        return new Window(Long.parseLong(timer.get("ws").n()), Long.parseLong(timer.get("we").n()));
     }
 
     private List<Map<String, AttributeValue>> dueTimers(String shardId, long watermarkMs) {
@@ -251,11 +326,10 @@ public final class DynamoDbStateBackend implements StateBackend {
                 query.keyConditionExpression("pk = :pk")
                         .expressionAttributeValues(Map.of(":pk", s(StateTable.timerPk(shardId))));
             } else {
-                // due when end - 1 <= watermark, i.e. end <= watermark + 1: every sort key "<end>#..." below
-                // "<watermark + 1>$" ('$' sorts right after '#').
+                // due when time <= watermark: every sort key "<time>#..." below "<watermark + 1>"
                 query.keyConditionExpression("pk = :pk AND sk < :due").expressionAttributeValues(Map.of(
                         ":pk", s(StateTable.timerPk(shardId)),
-                        ":due", s(SortableLongs.encode(watermarkMs + 1) + "$")));
+                        ":due", s(SortableLongs.encode(watermarkMs + 1))));
             }
             if (start != null) {
                 query.exclusiveStartKey(start);
@@ -270,12 +344,11 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
-    public void clearTimers(String shardId, List<FiredWindow> fired) {
+    public void clearTimers(String shardId, List<Object> timers) {
         List<WriteRequest> deletes = new ArrayList<>();
-        for (FiredWindow window : fired) {
+        for (Object sortKey : timers) {
             deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                    .key(key(StateTable.timerPk(shardId), StateTable.timerSk(window.key(), window.window())))
-                    .build()).build());
+                    .key(key(StateTable.timerPk(shardId), (String) sortKey)).build()).build());
         }
         for (int from = 0; from < deletes.size(); from += BATCH_WRITE_LIMIT) {
             Map<String, List<WriteRequest>> pending =

@@ -20,9 +20,10 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  * <tr><th>item</th><th>pk</th><th>sk</th><th>attributes</th></tr>
  * <tr><td>window state</td><td>{@code W#<key>}</td><td>{@code <start>#<end>}</td>
  *     <td>{@code acc} (accumulator JSON), {@code ver}, {@code seqs} (map shard → highest applied sequence
- *     number), {@code firing} once fired, {@code expiresAt}</td></tr>
- * <tr><td>event-time timer</td><td>{@code T#<shardId>}</td><td>{@code <end>#<start>#<key>}</td>
- *     <td>{@code key}, {@code ws}, {@code we} (window start and end, ms)</td></tr>
+ *     number), {@code fired} (firings so far), {@code pending} (firings not yet known to be emitted: firing,
+ *     accumulator, tag), {@code timer} (time of its current timer), {@code expiresAt} once cleaned up</td></tr>
+ * <tr><td>event-time timer</td><td>{@code T#<shardId>}</td><td>{@code <time>#<start>#<end>#<key>}</td>
+ *     <td>{@code key}, {@code ws}, {@code we} (window start and end, ms), {@code at} (due time, ms)</td></tr>
  * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>
  *     <td>{@code seq} (padded sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver}</td></tr>
  * </table>
@@ -68,10 +69,12 @@ public final class StateTable {
     /**
      * @param key the key
      * @param window the window
-     * @return the sort key of the window's timer: its end first, so timers sort by firing time
+     * @param timerMs the watermark time at which the timer is due
+     * @return the sort key of a window's timer: its time first, so a shard's timers sort by when they are due
      */
-    public static String timerSk(String key, Window window) {
-        return SortableLongs.encode(window.endMs()) + "#" + SortableLongs.encode(window.startMs()) + "#" + key;
+    public static String timerSk(String key, Window window, long timerMs) {
+        return SortableLongs.encode(timerMs) + "#" + SortableLongs.encode(window.startMs()) + "#"
+                + SortableLongs.encode(window.endMs()) + "#" + key;
     }
 
     /**

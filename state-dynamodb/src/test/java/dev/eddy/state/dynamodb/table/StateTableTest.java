@@ -10,20 +10,20 @@ import net.jqwik.api.constraints.LongRange;
 
 class StateTableTest {
 
-    private static final Comparator<Window> BY_END_THEN_START =
-            Comparator.comparingLong(Window::endMs).thenComparingLong(Window::startMs);
-
     @Property(tries = 2000)
-    void timerSortKeysOfAShardSortByWindowEndThenStart(
+    void timerSortKeysOfAShardSortByTimerTimeThenWindow(
+            @ForAll long timeA, @ForAll long timeB,
             @ForAll @LongRange(min = -1_000_000, max = 1_000_000) long startA, @ForAll @LongRange(min = 1, max = 5000) long sizeA,
             @ForAll @LongRange(min = -1_000_000, max = 1_000_000) long startB, @ForAll @LongRange(min = 1, max = 5000) long sizeB,
             @ForAll String keyA, @ForAll String keyB) {
         Window a = new Window(startA, startA + sizeA);
         Window b = new Window(startB, startB + sizeB);
-        int byWindow = Integer.signum(BY_END_THEN_START.compare(a, b));
-        int bySortKey = Integer.signum(StateTable.timerSk(keyA, a).compareTo(StateTable.timerSk(keyB, b)));
-        if (byWindow != 0) {
-            assertThat(bySortKey).isEqualTo(byWindow);
+        Comparator<Object[]> byTimeThenWindow = Comparator.<Object[]>comparingLong(x -> (Long) x[0])
+                .thenComparingLong(x -> ((Window) x[1]).startMs()).thenComparingLong(x -> ((Window) x[1]).endMs());
+        int byTime = Integer.signum(byTimeThenWindow.compare(new Object[] {timeA, a}, new Object[] {timeB, b}));
+        int bySortKey = Integer.signum(StateTable.timerSk(keyA, a, timeA).compareTo(StateTable.timerSk(keyB, b, timeB)));
+        if (byTime != 0) {
+            assertThat(bySortKey).isEqualTo(byTime);
         }
     }
 
