@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.pipeline.RecordErrorPolicy;
 import dev.eddy.pipeline.Windowed;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRecord;
@@ -61,10 +62,11 @@ public final class BatchProcessor {
         this.plan = plan;
         this.state = state;
         this.failures = sinks.failures(plan.name());
-        this.late = sinks.lateData(plan.name());
         for (Plan.Binding binding : plan.bindings()) {
             writers.computeIfAbsent(binding.sink(), sinks::open);
         }
+        this.late = plan.lateDataSink() == null ? sinks.lateData(plan.name())
+                : writers.computeIfAbsent(plan.lateDataSink(), sinks::open);
     }
 
     /** @return figures of committed batches so far, with the backend's capacity use */
@@ -90,6 +92,7 @@ public final class BatchProcessor {
         }
         String shardId = shardOf(records.get(0));
         String firstUncommitted = null;
+        String retryFrom = null;
         try {
             ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
             Batch batch = new Batch(shardId, checkpoint);
@@ -106,11 +109,14 @@ public final class BatchProcessor {
                 if (firstUncommitted == null) {
                     firstUncommitted = record.getKinesis().getSequenceNumber();
                 }
-                batch.add(record, sequence);
+                if (!batch.add(record, sequence)) {
+                    retryFrom = record.getKinesis().getSequenceNumber();
+                    break;
+                }
             }
             if (batch.last == null) {
                 count(new HandlerMetrics(1, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0));
-                return new StreamsEventResponse(new ArrayList<>());
+                return response(retryFrom);
             }
             BatchRange range = new BatchRange(new BigInteger(firstUncommitted), batch.last, batch.watermarkSteps);
             EventTimeWindowLogic logic = new EventTimeWindowLogic(plan, batch.watermark, json);
@@ -125,17 +131,24 @@ public final class BatchProcessor {
             state.commitCheckpoint(checkpoint, checkpoint.advance(batch.last, batch.watermark, batch.maxEventTime));
             count(new HandlerMetrics(1, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
                     firings.size(), emitted, 0, 0));
-            return new StreamsEventResponse(new ArrayList<>());
+            return response(retryFrom);
         } catch (RuntimeException e) {
             if (firstUncommitted == null) {
                 throw e;
             }
             LOG.error("pipeline {} shard {}: batch failed from sequence number {}; the event source mapping"
                     + " will retry it: {}", plan.name(), shardId, firstUncommitted, e.toString(), e);
-            List<StreamsEventResponse.BatchItemFailure> failed = new ArrayList<>();
-            failed.add(new StreamsEventResponse.BatchItemFailure(firstUncommitted));
-            return new StreamsEventResponse(failed);
+            return response(firstUncommitted);
         }
+    }
+
+    /** @return success, or one batch item failure: the event source mapping retries from that record */
+    private static StreamsEventResponse response(String retryFrom) {
+        List<StreamsEventResponse.BatchItemFailure> failed = new ArrayList<>();
+        if (retryFrom != null) {
+            failed.add(new StreamsEventResponse.BatchItemFailure(retryFrom));
+        }
+        return new StreamsEventResponse(failed);
     }
 
     /**
@@ -239,9 +252,12 @@ public final class BatchProcessor {
             this.maxEventTime = checkpoint.maxEventTimeMs();
         }
 
-        void add(KinesisEvent.KinesisEventRecord record, BigInteger sequence) {
-            last = sequence;
-            records++;
+        /**
+         * Adds one record.
+         *
+         * @return {@code false} if the record failed under {@link RecordErrorPolicy#RETRY}: the batch stops before it
+         */
+        boolean add(KinesisEvent.KinesisEventRecord record, BigInteger sequence) {
             KinesisEvent.Record kinesis = record.getKinesis();
             byte[] data = bytes(kinesis.getData());
             elements.clear();
@@ -253,9 +269,18 @@ public final class BatchProcessor {
                     Objects.requireNonNull(plan.key().apply(element), "key function returned null"),
                     plan.windows().assign(ctx.timestampMs)}));
             } catch (RuntimeException e) {
+                if (plan.onRecordError() == RecordErrorPolicy.RETRY) {
+                    LOG.warn("pipeline {} shard {}: record {} failed and will be retried: {}", plan.name(), shardId,
+                            kinesis.getSequenceNumber(), e.toString());
+                    return false;
+                }
+                last = sequence;
+                records++;
                 failed.add(failure(record, data, e));
-                return;
+                return true;
             }
+            last = sequence;
+            records++;
             int index = 0;
             for (Object[] element : elements) {
                 long timestamp = (Long) element[1];
@@ -277,6 +302,7 @@ public final class BatchProcessor {
                     watermarkSteps.put(watermark, sequence);
                 }
             }
+            return true;
         }
 
         /** Values for windows that had fired already (a key seen on two shards) go to the late output too. */

@@ -21,6 +21,8 @@ import java.util.function.Function;
  * @param key the key of an element
  * @param windows the window assigner
  * @param allowedLatenessMs how long after its end a window still takes elements (late firings), ms
+ * @param lateDataSink where late data goes, or {@code null} for the factory's late-data output
+ * @param onRecordError what happens to a record that cannot be processed
  * @param aggregator the window aggregation
  * @param bindings result steps and the sink each chain ends in
  */
@@ -33,6 +35,8 @@ public record Plan(
         Function<Object, String> key,
         WindowAssigner windows,
         long allowedLatenessMs,
+        SinkRef lateDataSink,
+        dev.eddy.pipeline.RecordErrorPolicy onRecordError,
         Aggregator<Object, Object, Object> aggregator,
         List<Binding> bindings) {
 

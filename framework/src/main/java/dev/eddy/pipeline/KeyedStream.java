@@ -28,6 +28,6 @@ public final class KeyedStream<T> {
      * @return the windowed stream
      */
     public WindowedStream<T> window(WindowAssigner windows) {
-        return new WindowedStream<>(plan, steps, key, Objects.requireNonNull(windows, "windows"), 0);
+        return new WindowedStream<>(plan, steps, key, Objects.requireNonNull(windows, "windows"), 0, null);
     }
 }

@@ -69,11 +69,19 @@ public final class Pipeline {
         return plan.windows();
     }
 
-    /** @return every distinct sink the pipeline writes results to, in definition order */
+    /** @return every distinct sink the pipeline writes to (results, then late data), in definition order */
     public List<SinkRef> sinks() {
         LinkedHashSet<SinkRef> sinks = new LinkedHashSet<>();
         plan.bindings().forEach(b -> sinks.add(b.sink()));
+        if (plan.lateDataSink() != null) {
+            sinks.add(plan.lateDataSink());
+        }
         return List.copyOf(sinks);
+    }
+
+    /** @return what happens to a record that cannot be processed */
+    public RecordErrorPolicy onRecordError() {
+        return plan.onRecordError();
     }
 
     /**
@@ -88,9 +96,22 @@ public final class Pipeline {
     /** The first step of a definition: names the source. */
     public static final class Builder {
         private final String name;
+        private RecordErrorPolicy onRecordError = RecordErrorPolicy.FAILURE_DESTINATION;
 
         Builder(String name) {
             this.name = name;
+        }
+
+        /**
+         * Sets what happens to a record that cannot be processed; the default is
+         * {@link RecordErrorPolicy#FAILURE_DESTINATION}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder onRecordError(RecordErrorPolicy policy) {
+            this.onRecordError = Objects.requireNonNull(policy, "policy");
+            return this;
         }
 
         /**
@@ -99,8 +120,9 @@ public final class Pipeline {
          * @return the stream of decoded records
          */
         public <T> RecordStream<T> from(KinesisSource<T> source) {
-            return new RecordStream<>(new PlanBuilder(name, Objects.requireNonNull(source, "source")),
-                    dev.eddy.internal.Op.IDENTITY);
+            PlanBuilder plan = new PlanBuilder(name, Objects.requireNonNull(source, "source"));
+            plan.onRecordError = onRecordError;
+            return new RecordStream<>(plan, dev.eddy.internal.Op.IDENTITY);
         }
     }
 }

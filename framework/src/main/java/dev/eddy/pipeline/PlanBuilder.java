@@ -19,6 +19,8 @@ final class PlanBuilder {
     Function<Object, String> key;
     WindowAssigner windows;
     long allowedLatenessMs;
+    SinkRef lateDataSink;
+    RecordErrorPolicy onRecordError = RecordErrorPolicy.FAILURE_DESTINATION;
     Aggregator<Object, Object, Object> aggregator;
     final List<Plan.Binding> bindings = new ArrayList<>();
 
@@ -29,7 +31,7 @@ final class PlanBuilder {
 
     @SuppressWarnings("unchecked")
     void window(Op steps, Function<?, String> key, WindowAssigner windows, long allowedLatenessMs,
-            Aggregator<?, ?, ?> aggregator) {
+            SinkRef lateDataSink, Aggregator<?, ?, ?> aggregator) {
         if (this.aggregator != null) {
             throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate;"
                     + " one per pipeline is supported");
@@ -38,6 +40,7 @@ final class PlanBuilder {
         this.key = (Function<Object, String>) key;
         this.windows = windows;
         this.allowedLatenessMs = allowedLatenessMs;
+        this.lateDataSink = lateDataSink;
         this.aggregator = (Aggregator<Object, Object, Object>) aggregator;
     }
 
@@ -49,7 +52,7 @@ final class PlanBuilder {
             throw new IllegalStateException("pipeline '" + name + "' sends its results to no sink: add .to(...)");
         }
         return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, allowedLatenessMs,
-                aggregator,
+                lateDataSink, onRecordError, aggregator,
                 List.copyOf(bindings));
     }
 }

@@ -2,6 +2,7 @@ package dev.eddy.pipeline;
 
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.internal.Op;
+import dev.eddy.sink.SinkRef;
 import dev.eddy.window.WindowAssigner;
 import java.util.Objects;
 import java.util.function.BinaryOperator;
@@ -18,14 +19,29 @@ public final class WindowedStream<T> {
     private final Function<? super T, String> key;
     private final WindowAssigner windows;
     private final long allowedLatenessMs;
+    private final SinkRef lateDataSink;
 
     WindowedStream(PlanBuilder plan, Op steps, Function<? super T, String> key, WindowAssigner windows,
-            long allowedLatenessMs) {
+            long allowedLatenessMs, SinkRef lateDataSink) {
         this.plan = plan;
         this.steps = steps;
         this.key = key;
         this.windows = windows;
         this.allowedLatenessMs = allowedLatenessMs;
+        this.lateDataSink = lateDataSink;
+    }
+
+    /**
+     * Sends late data — elements that arrive after their window's allowed lateness — to a sink, as Flink's
+     * {@code sideOutputLateData}. Each is a JSON object with the pipeline, shard, sequence number, key, event
+     * time, window, the watermark that made it late, and the element. Without this call late data goes to the
+     * default late-data output ({@code late/<pipeline>.jsonl} in local runs); it is never dropped silently.
+     *
+     * @param sink the destination
+     * @return a copy that sends late data there
+     */
+    public WindowedStream<T> lateDataTo(SinkRef sink) {
+        return new WindowedStream<>(plan, steps, key, windows, allowedLatenessMs, Objects.requireNonNull(sink, "sink"));
     }
 
     /**
@@ -44,7 +60,7 @@ public final class WindowedStream<T> {
         if (lateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must not be negative, was " + lateness);
         }
-        return new WindowedStream<>(plan, steps, key, windows, lateness.toMillis());
+        return new WindowedStream<>(plan, steps, key, windows, lateness.toMillis(), lateDataSink);
     }
 
     /**
@@ -58,7 +74,8 @@ public final class WindowedStream<T> {
      * @throws IllegalStateException if the pipeline already has a windowed aggregate
      */
     public <A, R> ResultStream<Windowed<R>> aggregate(Aggregator<? super T, A, R> aggregator) {
-        plan.window(steps, key, windows, allowedLatenessMs, Objects.requireNonNull(aggregator, "aggregator"));
+        plan.window(steps, key, windows, allowedLatenessMs, lateDataSink,
+                Objects.requireNonNull(aggregator, "aggregator"));
         return new ResultStream<>(plan, Op.IDENTITY);
     }
 

@@ -301,6 +301,11 @@ final class RunCommand implements Callable<Integer> {
                 row(stdout, "", "e.g. %s", example.length() > 300 ? example.substring(0, 300) + "…" : example);
             }
         }
+        if (mapping.keyOwnership().violationCount() > 0) {
+            row(stdout, "key ownership", "%,d keys arrived on more than one shard, e.g. %s: the records of a key"
+                    + " must share a partition key", mapping.keyOwnership().violationCount(),
+                    mapping.keyOwnership().example());
+        }
         if (mapping.discardedBatches() > 0) {
             row(stdout, "discarded batches", "%,d (retries exhausted) -> %s", mapping.discardedBatches(),
                     onFailure.file());

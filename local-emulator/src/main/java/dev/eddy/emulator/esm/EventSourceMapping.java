@@ -22,6 +22,7 @@ public final class EventSourceMapping implements AutoCloseable {
     private final List<ShardPoller> pollers = new ArrayList<>();
     private final ExecutorService executor;
     private final List<Future<?>> running = new ArrayList<>();
+    private final KeyOwnership keyOwnership = new KeyOwnership();
 
     /**
      * Lists the stream's shards and prepares a poller and a handler instance for each.
@@ -38,7 +39,7 @@ public final class EventSourceMapping implements AutoCloseable {
         List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
         for (Shard shard : shards) {
             pollers.add(new ShardPoller(kinesis, stream, shard.shardId(), handlers.get(), settings, inputComplete,
-                    onFailure));
+                    onFailure, keyOwnership));
         }
         this.executor = Executors.newFixedThreadPool(pollers.size(), runnable -> {
             Thread thread = new Thread(runnable);
@@ -103,6 +104,11 @@ public final class EventSourceMapping implements AutoCloseable {
     /** @return batches sent to the on-failure destination */
     public long discardedBatches() {
         return pollers.stream().mapToLong(p -> p.discardedBatches.get()).sum();
+    }
+
+    /** @return which keys arrived on more than one shard */
+    public KeyOwnership keyOwnership() {
+        return keyOwnership;
     }
 
     /** @return the shard count */

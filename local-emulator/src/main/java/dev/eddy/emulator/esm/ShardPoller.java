@@ -33,6 +33,7 @@ final class ShardPoller {
     private final MappingSettings settings;
     private final BooleanSupplier inputComplete;
     private final OnFailureDestination onFailure;
+    private final KeyOwnership keyOwnership;
     final AtomicLong invocations = new AtomicLong();
     final AtomicLong recordsDelivered = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
@@ -40,7 +41,7 @@ final class ShardPoller {
     volatile int windowsDrained;
 
     ShardPoller(KinesisClient kinesis, String stream, String shardId, EddyHandler handler, MappingSettings settings,
-            BooleanSupplier inputComplete, OnFailureDestination onFailure) {
+            BooleanSupplier inputComplete, OnFailureDestination onFailure, KeyOwnership keyOwnership) {
         this.kinesis = kinesis;
         this.stream = stream;
         this.shardId = shardId;
@@ -48,6 +49,7 @@ final class ShardPoller {
         this.settings = settings;
         this.inputComplete = inputComplete;
         this.onFailure = onFailure;
+        this.keyOwnership = keyOwnership;
     }
 
     EddyHandler handler() {
@@ -77,6 +79,7 @@ final class ShardPoller {
                 iterator = response.nextShardIterator();
                 continue;
             }
+            observeKeys(records);
             List<Record> batch = records;
             byte[] event = eventJson(batch);
             while (event.length > MappingSettings.MAX_PAYLOAD_BYTES && batch.size() > 1) {
@@ -160,6 +163,20 @@ final class ShardPoller {
                 LOG.warn("shard {}: drain failed, retrying: {}", shardId, e.toString());
                 Thread.sleep(Math.min(2_000, 50L << Math.min(attempt, 5)));
             }
+        }
+    }
+
+    /** Reports a key whose records reach this shard and another one (keys must follow partition keys). */
+    private void observeKeys(List<Record> records) {
+        var plan = handler.pipeline().plan();
+        for (Record record : records) {
+            plan.keyOf(record.data().asByteArrayUnsafe()).ifPresent(key -> {
+                if (!keyOwnership.observe(shardId, key) && keyOwnership.violationCount() == 1) {
+                    LOG.warn("key {} has records on more than one shard ({}): keyed state belongs to one shard,"
+                            + " so the records of a key must share a partition key", key,
+                            keyOwnership.violations().get(key));
+                }
+            });
         }
     }
 

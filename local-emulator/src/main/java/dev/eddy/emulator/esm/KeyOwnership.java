@@ -1,0 +1,48 @@
+package dev.eddy.emulator.esm;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Watches which shard each key's records arrive on. Keyed state belongs to the shard that owns the key, so every
+ * record of a key must reach one shard — the key must follow the partition key (DESIGN §2). A key seen on two
+ * shards breaks that rule: its windows are judged by two watermarks. Thread-safe.
+ */
+public final class KeyOwnership {
+
+    private final Map<String, String> owner = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, List<String>> violations = new ConcurrentSkipListMap<>();
+
+    /**
+     * @param shardId the shard a record of the key arrived on
+     * @param key the record's key
+     * @return {@code false} if the key was seen on another shard before
+     */
+    public boolean observe(String shardId, String key) {
+        String first = owner.putIfAbsent(Objects.requireNonNull(key, "key"), shardId);
+        if (first == null || first.equals(shardId)) {
+            return true;
+        }
+        violations.putIfAbsent(key, List.of(first, shardId));
+        return false;
+    }
+
+    /** @return each key seen on more than one shard, with the first two shards, in key order */
+    public Map<String, List<String>> violations() {
+        return Map.copyOf(violations);
+    }
+
+    /** @return how many keys were seen on more than one shard */
+    public int violationCount() {
+        return violations.size();
+    }
+
+    /** @return the first key seen on more than one shard, in key order, with its shards; empty if none */
+    public String example() {
+        var first = violations.firstEntry();
+        return first == null ? "" : "'" + first.getKey() + "' on " + String.join(" and ", first.getValue());
+    }
+}
