@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.handler.HandlerMetrics;
 import dev.eddy.pipeline.RecordErrorPolicy;
-import dev.eddy.pipeline.Windowed;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
@@ -51,6 +50,7 @@ public final class BatchProcessor {
     private final SinkWriter late;
     private final Map<SinkRef, SinkWriter> writers = new LinkedHashMap<>();
     private final ObjectMapper json = Jsons.strictMapper();
+    private final java.time.Clock clock;
     private HandlerMetrics metrics = HandlerMetrics.ZERO;
 
     /**
@@ -59,7 +59,18 @@ public final class BatchProcessor {
      * @param sinks where results and side outputs go
      */
     public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks) {
+        this(plan, state, sinks, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param plan the pipeline
+     * @param state its state backend
+     * @param sinks where results and side outputs go
+     * @param clock processing time, for the state time to live of keyed processes
+     */
+    public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks, java.time.Clock clock) {
         this.plan = plan;
+        this.clock = clock;
         this.state = state;
         this.failures = sinks.failures(plan.name());
         for (Plan.Binding binding : plan.bindings()) {
@@ -119,7 +130,7 @@ public final class BatchProcessor {
                 return response(retryFrom);
             }
             BatchRange range = new BatchRange(new BigInteger(firstUncommitted), batch.last, batch.watermarkSteps);
-            EventTimeWindowLogic logic = new EventTimeWindowLogic(plan, batch.watermark, json);
+            BatchLogic logic = logic(batch.watermark);
             StateBackend.Applied applied = state.applyUpdates(shardId, range, batch.updates(), logic);
             applied.refused().forEach(batch::refused);
             StateBackend.Due due = state.fireDue(shardId, range, batch.watermark, logic);
@@ -160,7 +171,7 @@ public final class BatchProcessor {
      */
     public synchronized int drain(String shardId) {
         ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
-        EventTimeWindowLogic logic = new EventTimeWindowLogic(plan, Long.MAX_VALUE, json);
+        BatchLogic logic = logic(Long.MAX_VALUE);
         StateBackend.Due due = state.fireDue(shardId, BatchRange.drain(checkpoint), Long.MAX_VALUE, logic);
         List<Firing> firings = distinct(due.firings(), List.of());
         long emitted = emit(firings, logic);
@@ -185,13 +196,18 @@ public final class BatchProcessor {
         metrics = metrics.plus(batch);
     }
 
-    private long emit(List<Firing> firings, EventTimeWindowLogic logic) {
+    /** @return the logic of a batch that ends at this watermark */
+    private BatchLogic logic(long watermarkMs) {
+        return plan.process() != null ? new ProcessLogic(plan, json, clock)
+                : new EventTimeWindowLogic(plan, watermarkMs, json);
+    }
+
+    private long emit(List<Firing> firings, BatchLogic logic) {
         Map<SinkRef, List<SinkRecord>> out = new LinkedHashMap<>();
         RecordContext ctx = new RecordContext();
         for (Firing window : firings) {
-            Object result = plan.aggregator().result(logic.accumulator(window));
             String id = ResultIds.ofFiring(plan.name(), window.key(), window.window(), window.firing());
-            Windowed<Object> windowed = new Windowed<>(window.key(), window.window(), result, window.firing(), id);
+            Object windowed = logic.emitted(window, id);
             ctx.timestampMs = window.window().maxTimestamp();
             for (Plan.Binding binding : plan.bindings()) {
                 List<SinkRecord> records = out.computeIfAbsent(binding.sink(), k -> new ArrayList<>());
@@ -267,7 +283,7 @@ public final class BatchProcessor {
                 plan.preWindow().apply(value, ctx, element -> elements.add(new Object[] {
                     element, ctx.timestampMs,
                     Objects.requireNonNull(plan.key().apply(element), "key function returned null"),
-                    plan.windows().assign(ctx.timestampMs)}));
+                    plan.process() != null ? ProcessLogic.ALL_TIME_ONLY : plan.windows().assign(ctx.timestampMs)}));
             } catch (RuntimeException e) {
                 if (plan.onRecordError() == RecordErrorPolicy.RETRY) {
                     LOG.warn("pipeline {} shard {}: record {} failed and will be retried: {}", plan.name(), shardId,

@@ -3,9 +3,9 @@ package dev.eddy.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.aggregate.Aggregator;
+import dev.eddy.pipeline.Windowed;
 import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
-import dev.eddy.state.WindowLogic;
 import dev.eddy.state.WindowState;
 import dev.eddy.window.Window;
 import java.math.BigInteger;
@@ -20,7 +20,7 @@ import java.util.List;
  * (firings 1, 2, …: the full updated result each time). It is then cleaned up: later elements are late data.
  * Every firing is tagged with the record that caused it (see {@link dev.eddy.state.BatchRange}).
  */
-final class EventTimeWindowLogic implements WindowLogic {
+final class EventTimeWindowLogic implements BatchLogic {
 
     private final Aggregator<Object, Object, Object> aggregator;
     private final long allowedLatenessMs;
@@ -120,8 +120,9 @@ final class EventTimeWindowLogic implements WindowLogic {
         }
     }
 
-    /** @return the accumulator of a firing, decoded */
-    Object accumulator(Firing firing) {
-        return read(firing.accumulator());
+    @Override
+    public Object emitted(Firing firing, String id) {
+        return new Windowed<>(firing.key(), firing.window(), aggregator.result(read(firing.accumulator())),
+                firing.firing(), id);
     }
 }

@@ -19,11 +19,12 @@ import java.util.function.Function;
  * @param eventTimeFromRecords {@code true} when an event-time extractor is set; otherwise arrival time is used
  * @param outOfOrdernessMs the watermark bound B in ms
  * @param key the key of an element
- * @param windows the window assigner
+ * @param windows the window assigner, or {@code null} for a keyed process
  * @param allowedLatenessMs how long after its end a window still takes elements (late firings), ms
  * @param lateDataSink where late data goes, or {@code null} for the factory's late-data output
  * @param onRecordError what happens to a record that cannot be processed
- * @param aggregator the window aggregation
+ * @param aggregator the window aggregation, or {@code null} for a keyed process
+ * @param process the keyed process, or {@code null} for a windowed aggregation
  * @param bindings result steps and the sink each chain ends in
  */
 public record Plan(
@@ -38,6 +39,7 @@ public record Plan(
         SinkRef lateDataSink,
         dev.eddy.pipeline.RecordErrorPolicy onRecordError,
         Aggregator<Object, Object, Object> aggregator,
+        dev.eddy.pipeline.KeyedProcess<Object, Object, Object> process,
         List<Binding> bindings) {
 
     /**

@@ -30,4 +30,18 @@ public final class KeyedStream<T> {
     public WindowedStream<T> window(WindowAssigner windows) {
         return new WindowedStream<>(plan, steps, key, Objects.requireNonNull(windows, "windows"), 0, null);
     }
+
+    /**
+     * Runs per-key logic with state on every element, outside windows (see {@link KeyedProcess}).
+     *
+     * @param process the function, its state and output types
+     * @param <S> state type
+     * @param <R> output type
+     * @return the stream of outputs
+     * @throws IllegalStateException if the pipeline already has a windowed aggregate or a keyed process
+     */
+    public <S, R> ResultStream<Keyed<R>> process(KeyedProcess<? super T, S, R> process) {
+        plan.process(steps, key, Objects.requireNonNull(process, "process"));
+        return new ResultStream<>(plan, Op.IDENTITY);
+    }
 }

@@ -64,7 +64,7 @@ public final class Pipeline {
         return Duration.ofMillis(plan.outOfOrdernessMs());
     }
 
-    /** @return the window assigner */
+    /** @return the window assigner, or {@code null} for a keyed process */
     public WindowAssigner windows() {
         return plan.windows();
     }

@@ -22,6 +22,7 @@ final class PlanBuilder {
     SinkRef lateDataSink;
     RecordErrorPolicy onRecordError = RecordErrorPolicy.FAILURE_DESTINATION;
     Aggregator<Object, Object, Object> aggregator;
+    KeyedProcess<Object, Object, Object> process;
     final List<Plan.Binding> bindings = new ArrayList<>();
 
     PlanBuilder(String name, KinesisSource<?> source) {
@@ -32,9 +33,9 @@ final class PlanBuilder {
     @SuppressWarnings("unchecked")
     void window(Op steps, Function<?, String> key, WindowAssigner windows, long allowedLatenessMs,
             SinkRef lateDataSink, Aggregator<?, ?, ?> aggregator) {
-        if (this.aggregator != null) {
-            throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate;"
-                    + " one per pipeline is supported");
+        if (this.aggregator != null || this.process != null) {
+            throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate or a keyed"
+                    + " process; one per pipeline is supported");
         }
         this.preWindow = steps;
         this.key = (Function<Object, String>) key;
@@ -44,15 +45,26 @@ final class PlanBuilder {
         this.aggregator = (Aggregator<Object, Object, Object>) aggregator;
     }
 
+    @SuppressWarnings("unchecked")
+    void process(Op steps, Function<?, String> key, KeyedProcess<?, ?, ?> process) {
+        if (this.aggregator != null || this.process != null) {
+            throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate or a keyed"
+                    + " process; one per pipeline is supported");
+        }
+        this.preWindow = steps;
+        this.key = (Function<Object, String>) key;
+        this.process = (KeyedProcess<Object, Object, Object>) process;
+    }
+
     Plan build() {
-        if (aggregator == null) {
-            throw new IllegalStateException("pipeline '" + name + "' has no windowed aggregate");
+        if (aggregator == null && process == null) {
+            throw new IllegalStateException("pipeline '" + name + "' has no windowed aggregate or keyed process");
         }
         if (bindings.isEmpty()) {
             throw new IllegalStateException("pipeline '" + name + "' sends its results to no sink: add .to(...)");
         }
         return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, allowedLatenessMs,
-                lateDataSink, onRecordError, aggregator,
+                lateDataSink, onRecordError, aggregator, process,
                 List.copyOf(bindings));
     }
 }

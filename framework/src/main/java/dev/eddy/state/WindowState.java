@@ -1,21 +1,38 @@
 package dev.eddy.state;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * What is stored for one key's window, besides its fencing.
+ * What is stored for one key's window (or, for a keyed process, one key), besides its fencing.
  *
- * @param accumulator the accumulator's JSON
- * @param firings how many times the window has fired
+ * @param accumulator the accumulator's JSON (a keyed process's state)
+ * @param firings how many times the window has fired (outputs a keyed process has emitted)
  * @param pending firings not yet known to be emitted: kept until a later batch shows them committed
  * @param timerMs the watermark time at which the window's next timer is due (its firing at {@code end − 1}, or
  *     its clean-up at {@code end − 1 + allowed lateness}); {@code null} for none
  * @param cleanedUp whether the window is past its allowed lateness (its item then expires by TTL)
+ * @param expiresAt when DynamoDB's TTL may delete the item, or {@code null} to let the backend decide (a week
+ *     after clean-up, never before)
  */
-public record WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp) {
+public record WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp,
+        Instant expiresAt) {
 
     /** Copies the pending list. */
     public WindowState {
         pending = List.copyOf(pending);
+    }
+
+    /**
+     * A state whose expiry the backend decides.
+     *
+     * @param accumulator the accumulator's JSON
+     * @param firings firings so far
+     * @param pending firings not yet known to be emitted
+     * @param timerMs time of the next timer, or {@code null}
+     * @param cleanedUp whether the window is past its allowed lateness
+     */
+    public WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp) {
+        this(accumulator, firings, pending, timerMs, cleanedUp, null);
     }
 }

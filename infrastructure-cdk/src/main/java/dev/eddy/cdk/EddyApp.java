@@ -4,6 +4,8 @@ import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
 import dev.eddy.functions.flightdelays.FlightDelaysSliding;
 import dev.eddy.functions.flightdelays.FlightDelaysSlidingHandler;
+import dev.eddy.functions.fraud.FraudAlerts;
+import dev.eddy.functions.fraud.FraudAlertsHandler;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 
@@ -27,6 +29,8 @@ public final class EddyApp {
                 new FlightDelays(), FlightDelaysHandler.class);
         new EddyPipelineStack(app, "FlightDelaysSliding", StackProps.builder().build(),
                 new FlightDelaysSliding(), FlightDelaysSlidingHandler.class);
+        new EddyPipelineStack(app, "FraudAlerts", StackProps.builder().build(),
+                new FraudAlerts(), FraudAlertsHandler.class);
         app.synth();
     }
 }

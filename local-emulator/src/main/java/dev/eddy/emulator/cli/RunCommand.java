@@ -287,7 +287,7 @@ final class RunCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "%n== summary: %s ==%n", pipeline.name());
         row(stdout, "records in", "%,d put into %d shards; %,d processed in %,d invocations (%,d retried)",
                 recordsIn, mapping.shards(), m.records(), mapping.invocations(), mapping.retries());
-        row(stdout, "windows fired", "%,d", m.windowsFired());
+        row(stdout, pipeline.windows() == null ? "outputs" : "windows fired", "%,d", m.windowsFired());
         for (SinkRef sink : pipeline.sinks()) {
             Path file = outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
             row(stdout, sink.kind() + " " + sink.name(), "%,d results -> %s", lines(file), file);
