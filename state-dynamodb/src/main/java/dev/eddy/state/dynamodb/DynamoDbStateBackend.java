@@ -194,7 +194,9 @@ public final class DynamoDbStateBackend implements StateBackend {
                 registerTimer(shardId, key, window, next.timerMs());
             }
         }
-        if (next.cleanedUp() && !written.containsKey(EXPIRES_AT)) {
+        if (next.expiresAt() != null) {
+            written.put(EXPIRES_AT, n(next.expiresAt().getEpochSecond()));
+        } else if (next.cleanedUp() && !written.containsKey(EXPIRES_AT)) {
             written.put(EXPIRES_AT, n(clock.instant().plus(CLEANED_UP_RETENTION).getEpochSecond()));
         }
         return compareAndSet(item, written) ? written : null;
