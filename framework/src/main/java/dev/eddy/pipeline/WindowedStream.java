@@ -4,6 +4,14 @@ import dev.eddy.aggregate.Aggregator;
 import dev.eddy.internal.Op;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.window.WindowAssigner;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.eddy.internal.Jsons;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
@@ -105,5 +113,38 @@ public final class WindowedStream<T> {
         return aggregate(Aggregator.<T, T, T>of(type, () -> null,
                 (acc, value) -> acc == null ? value : reducer.apply(acc, value),
                 (a, b) -> a == null ? b : b == null ? a : reducer.apply(a, b), acc -> acc));
+    }
+
+    /**
+     * Hands each key's window to a function with all its elements, in arrival order, as Flink's
+     * {@code ProcessWindowFunction}: for results that need every element (a median, a top-N). The cost is that the
+     * state holds every element of the window as JSON, and a DynamoDB item holds at most 400 KB: prefer
+     * {@link #aggregate} where an accumulator can do.
+     *
+     * @param type the element's class, to read elements back from state
+     * @param function the window's result from its elements (never empty)
+     * @param <R> result type
+     * @return the stream of results
+     * @throws IllegalStateException if the pipeline already has a windowed aggregate
+     */
+    public <R> ResultStream<Windowed<R>> process(Class<T> type, Function<List<T>, R> function) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(function, "function");
+        ObjectMapper json = Jsons.strictMapper();
+        return aggregate(Aggregator.<T, ArrayNode, R>of(ArrayNode.class, json::createArrayNode,
+                (elements, value) -> elements.add(json.valueToTree(value)),
+                (a, b) -> a.addAll(b),
+                elements -> {
+                    List<T> values = new ArrayList<>(elements.size());
+                    try {
+                        for (JsonNode element : elements) {
+                            values.add(json.treeToValue(element, type));
+                        }
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("a stored element cannot be read as " + type.getName()
+                                + ": " + e.getOriginalMessage(), e);
+                    }
+                    return function.apply(Collections.unmodifiableList(values));
+                }));
     }
 }

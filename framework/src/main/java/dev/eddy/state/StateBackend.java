@@ -27,7 +27,7 @@ public interface StateBackend extends AutoCloseable {
      *
      * @param shardId the writing shard
      * @param range the batch
-     * @param updates per (key, window), values in increasing sequence-number order
+     * @param updates per (key, window), at most one each, values in increasing sequence-number order
      * @param logic the window logic
      * @return the firings of the touched windows that belong to this batch, and the refused updates
      * @throws StateConflictException if another writer keeps changing an item (bounded re-reads exhausted)

@@ -194,6 +194,9 @@ public final class DynamoDbStateBackend implements StateBackend {
                 registerTimer(shardId, key, window, next.timerMs());
             }
         }
+        if (next.cleanedUp()) {
+            written.put("cleaned", AttributeValue.fromBool(true));
+        }
         if (next.expiresAt() != null) {
             written.put(EXPIRES_AT, n(next.expiresAt().getEpochSecond()));
         } else if (next.cleanedUp() && !written.containsKey(EXPIRES_AT)) {
@@ -227,7 +230,8 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
         AttributeValue timer = item.get("timer");
         return new WindowState(item.get("acc").s(), item.containsKey("fired") ? Integer.parseInt(item.get("fired").n())
-                : 0, pending, timer == null ? null : Long.parseLong(timer.n()), item.containsKey(EXPIRES_AT));
+                : 0, pending, timer == null ? null : Long.parseLong(timer.n()),
+                item.containsKey("cleaned") && Boolean.TRUE.equals(item.get("cleaned").bool()));
     }
 
     /** Writes {@code next} if the stored item is still {@code expected} (by version); false on conflict. */

@@ -211,10 +211,14 @@ class BatchProcessorEndToEndTest {
         }
 
         Run(Path dir, java.util.function.UnaryOperator<StateBackend> wrap) {
+            this(dir, pipeline(), wrap);
+        }
+
+        Run(Path dir, Pipeline pipeline, java.util.function.UnaryOperator<StateBackend> wrap) {
             this.dir = dir;
             this.table = DynamoDbLocal.newTable("e2e");
             this.backend = wrap.apply(new DynamoDbStateBackend(DynamoDbLocal.client(), table));
-            this.processor = new BatchProcessor(pipeline().plan(), backend, new FileSinkFactory(dir));
+            this.processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir));
         }
 
         StreamsEventResponse process(List<In> batch) {

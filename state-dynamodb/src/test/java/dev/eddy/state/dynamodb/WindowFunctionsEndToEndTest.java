@@ -156,4 +156,19 @@ class WindowFunctionsEndToEndTest {
 
         assertThat(run(pipeline, input, batchSize, dir)).containsExactlyInAnyOrderElementsOf(expected);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100})
+    void processSeesEveryElementOfTheWindowInArrivalOrder(int batchSize, @TempDir Path dir) throws Exception {
+        TumblingWindows tumbling = new TumblingWindows(20, 0);
+        // a result that needs all elements in order: the first value minus the last, times the count
+        Pipeline pipeline = finish(source().keyBy(Ev::key).window(tumbling)
+                .process(Ev.class, evs -> (evs.get(0).v() - evs.get(evs.size() - 1).v()) * evs.size()), v -> v);
+        List<In> input = generatedInput();
+
+        Set<Result> expected = reference(input, ts -> windows(tumbling, ts),
+                values -> (values.get(0) - values.get(values.size() - 1)) * values.size());
+
+        assertThat(run(pipeline, input, batchSize, dir)).containsExactlyInAnyOrderElementsOf(expected);
+    }
 }
