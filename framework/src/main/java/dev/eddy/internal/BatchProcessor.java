@@ -17,6 +17,7 @@ import dev.eddy.state.SequencedValue;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.WindowUpdate;
+import dev.eddy.window.SessionWindows;
 import dev.eddy.window.Window;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -51,6 +52,8 @@ public final class BatchProcessor {
     private final Map<SinkRef, SinkWriter> writers = new LinkedHashMap<>();
     private final ObjectMapper json = Jsons.strictMapper();
     private final java.time.Clock clock;
+    /** Whether a key's state is one item for all time (keyed process, sessions) rather than one per window. */
+    private final boolean keyLevelState;
     private HandlerMetrics metrics = HandlerMetrics.ZERO;
 
     /**
@@ -71,6 +74,7 @@ public final class BatchProcessor {
     public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks, java.time.Clock clock) {
         this.plan = plan;
         this.clock = clock;
+        this.keyLevelState = plan.process() != null || plan.windows() instanceof SessionWindows;
         this.state = state;
         this.failures = sinks.failures(plan.name());
         for (Plan.Binding binding : plan.bindings()) {
@@ -198,7 +202,10 @@ public final class BatchProcessor {
 
     /** @return the logic of a batch that ends at this watermark */
     private BatchLogic logic(long watermarkMs) {
-        return plan.process() != null ? new ProcessLogic(plan, json, clock)
+        if (plan.process() != null) {
+            return new ProcessLogic(plan, json, clock);
+        }
+        return plan.windows() instanceof SessionWindows ? new SessionLogic(plan, watermarkMs, json, clock)
                 : new EventTimeWindowLogic(plan, watermarkMs, json);
     }
 
@@ -283,7 +290,7 @@ public final class BatchProcessor {
                 plan.preWindow().apply(value, ctx, element -> elements.add(new Object[] {
                     element, ctx.timestampMs,
                     Objects.requireNonNull(plan.key().apply(element), "key function returned null"),
-                    plan.process() != null ? ProcessLogic.ALL_TIME_ONLY : plan.windows().assign(ctx.timestampMs)}));
+                    keyLevelState ? ProcessLogic.ALL_TIME_ONLY : plan.windows().assign(ctx.timestampMs)}));
             } catch (RuntimeException e) {
                 if (plan.onRecordError() == RecordErrorPolicy.RETRY) {
                     LOG.warn("pipeline {} shard {}: record {} failed and will be retried: {}", plan.name(), shardId,
@@ -308,7 +315,7 @@ public final class BatchProcessor {
                     } else {
                         updates.computeIfAbsent(new KeyWindow(key, window), k -> new ArrayList<>())
                                 .add(new SequencedValue(sequence, element[0], timestamp,
-                                        window.maxTimestamp() <= watermark));
+                                        window.maxTimestamp() <= watermark, watermark));
                     }
                 }
                 maxEventTime = Math.max(maxEventTime, timestamp);
@@ -326,9 +333,12 @@ public final class BatchProcessor {
             int index = 0;
             for (SequencedValue value : update.values()) {
                 String sequence = value.sequenceNumber().toString();
-                late.add(lateRecord(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@fired:"
-                        + update.window().startMs() + ":" + index++, sequence, value.value(), update.key(),
-                        value.timestampMs(), update.window()));
+                // a key-level item (sessions) names no window: report the element's own
+                Window window = keyLevelState && plan.windows() != null
+                        ? plan.windows().assign(value.timestampMs())[0] : update.window();
+                late.add(lateRecord(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
+                        + window.startMs() + ":" + index++, sequence, value.value(), update.key(),
+                        value.timestampMs(), window));
             }
         }
 

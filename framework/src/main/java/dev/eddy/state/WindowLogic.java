@@ -23,6 +23,28 @@ public interface WindowLogic {
     WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh);
 
     /**
+     * Applies values not applied before, refusing some of them: what the backend calls. The default refuses all
+     * or none, as {@link #onValues} says.
+     *
+     * @param key the key
+     * @param window the window
+     * @param stored the stored state, or {@code null} for a new window
+     * @param fresh values in sequence-number order; never empty
+     * @return the new state ({@code null}: nothing to write) and the refused values
+     */
+    default Outcome apply(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
+        WindowState next = onValues(key, window, stored, fresh);
+        return next == null ? new Outcome(null, fresh) : new Outcome(next, List.of());
+    }
+
+    /**
+     * @param state the new state, or {@code null} when nothing is to be written
+     * @param refused values that go to the late-data output
+     */
+    record Outcome(WindowState state, List<SequencedValue> refused) {
+    }
+
+    /**
      * A timer came due.
      *
      * @param key the key

@@ -130,10 +130,12 @@ public final class DynamoDbStateBackend implements StateBackend {
                     .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
                     .toList();
             WindowState state = item == null ? null : state(item);
-            WindowState next = fresh.isEmpty() ? null : logic.onValues(key, window, state, fresh);
+            WindowLogic.Outcome outcome = fresh.isEmpty() ? new WindowLogic.Outcome(null, List.of())
+                    : logic.apply(key, window, state, fresh);
+            WindowState next = outcome.state();
             if (next == null) {
-                if (!fresh.isEmpty()) {
-                    refused.add(new WindowUpdate(key, window, fresh));
+                if (!outcome.refused().isEmpty()) {
+                    refused.add(new WindowUpdate(key, window, outcome.refused()));
                 }
                 collect(key, window, state, range, firings);
                 return;
@@ -141,6 +143,9 @@ public final class DynamoDbStateBackend implements StateBackend {
             Map<String, AttributeValue> written = write(shardId, range, key, window, item, next,
                     fresh.get(fresh.size() - 1).sequenceNumber());
             if (written != null) {
+                if (!outcome.refused().isEmpty()) {
+                    refused.add(new WindowUpdate(key, window, outcome.refused()));
+                }
                 collect(key, window, next, range, firings);
                 return;
             }
@@ -170,8 +175,10 @@ public final class DynamoDbStateBackend implements StateBackend {
         long bytes = next.accumulator().length();
         for (Firing firing : next.pending()) {
             if (firing.tag().compareTo(range.first()) >= 0) {
+                Window fired = firing.window() == null ? window : firing.window();
                 pending.add(AttributeValue.fromM(Map.of("f", n(firing.firing()), "acc", s(firing.accumulator()),
-                        "tag", s(SequenceNumbers.pad(firing.tag())))));
+                        "tag", s(SequenceNumbers.pad(firing.tag())), "ws", n(fired.startMs()),
+                        "we", n(fired.endMs()))));
                 bytes += firing.accumulator().length();
             }
         }
@@ -199,7 +206,9 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
         if (next.expiresAt() != null) {
             written.put(EXPIRES_AT, n(next.expiresAt().getEpochSecond()));
-        } else if (next.cleanedUp() && !written.containsKey(EXPIRES_AT)) {
+        } else if (!next.cleanedUp()) {
+            written.remove(EXPIRES_AT); // live state never expires
+        } else if (!written.containsKey(EXPIRES_AT)) {
             written.put(EXPIRES_AT, n(clock.instant().plus(CLEANED_UP_RETENTION).getEpochSecond()));
         }
         return compareAndSet(item, written) ? written : null;
@@ -213,7 +222,8 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
         for (Firing firing : state.pending()) {
             if (range.contains(firing.tag())) {
-                firings.add(new Firing(key, window, firing.firing(), firing.accumulator(), firing.tag()));
+                firings.add(new Firing(key, firing.window() == null ? window : firing.window(), firing.firing(),
+                        firing.accumulator(), firing.tag()));
             }
         }
     }
@@ -224,7 +234,9 @@ public final class DynamoDbStateBackend implements StateBackend {
         if (list != null) {
             for (AttributeValue entry : list.l()) {
                 Map<String, AttributeValue> m = entry.m();
-                pending.add(new Firing(null, null, Integer.parseInt(m.get("f").n()), m.get("acc").s(),
+                // a firing's window differs from the item's for key-level items (sessions)
+                Window fired = new Window(Long.parseLong(m.get("ws").n()), Long.parseLong(m.get("we").n()));
+                pending.add(new Firing(null, fired, Integer.parseInt(m.get("f").n()), m.get("acc").s(),
                         SequenceNumbers.parse(m.get("tag").s())));
             }
         }

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  * <tr><td>window state</td><td>{@code W#<key>}</td><td>{@code <start>#<end>}</td>
  *     <td>{@code acc} (accumulator JSON), {@code ver}, {@code seqs} (map shard → highest applied sequence
  *     number), {@code fired} (firings so far), {@code pending} (firings not yet known to be emitted: firing,
- *     accumulator, tag), {@code timer} (time of its current timer), {@code cleaned} and {@code expiresAt} once cleaned up</td></tr>
+ *     window, accumulator, tag), {@code timer} (time of its current timer), {@code cleaned} and {@code expiresAt} once cleaned up</td></tr>
  * <tr><td>event-time timer</td><td>{@code T#<shardId>}</td><td>{@code <time>#<start>#<end>#<key>}</td>
  *     <td>{@code key}, {@code ws}, {@code we} (window start and end, ms), {@code at} (due time, ms)</td></tr>
  * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>

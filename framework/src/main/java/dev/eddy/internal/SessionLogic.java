@@ -1,0 +1,198 @@
+package dev.eddy.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.aggregate.Aggregator;
+import dev.eddy.pipeline.Windowed;
+import dev.eddy.state.Firing;
+import dev.eddy.state.SequencedValue;
+import dev.eddy.state.WindowState;
+import dev.eddy.window.SessionWindows;
+import dev.eddy.window.Window;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Session windows with Flink's event-time trigger and allowed lateness. A key's open sessions live together in
+ * one state item (the "window" {@link ProcessLogic#ALL_TIME}), so merging is one conditional write. Internal.
+ *
+ * <p>Each element opens {@code [ts, ts + gap)} and merges with every open session it overlaps or touches. The
+ * element is late only if the merged session is past its end plus allowed lateness at the element's watermark;
+ * then it goes to the late-data output and the sessions stay as they were. A session fires (firing 0) when the
+ * watermark reaches its {@code end − 1}; an element that joins it later, within the allowed lateness, fires it
+ * again — with new bounds if it extended or bridged sessions, which makes it a new window (firing 0 of those
+ * bounds). A session past its lateness is dropped from the item.
+ */
+final class SessionLogic implements BatchLogic {
+
+    /** How long a key's item lives after its last session closed, for fencing of slow retries. */
+    static final Duration QUIET_RETENTION = Duration.ofDays(7);
+
+    private final SessionWindows sessions;
+    private final Aggregator<Object, Object, Object> aggregator;
+    private final long allowedLatenessMs;
+    private final long watermarkMs;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String pipeline;
+
+    /** One open session. */
+    private static final class Session {
+        final Window window;
+        final Object accumulator;
+        int firings;
+
+        Session(Window window, Object accumulator, int firings) {
+            this.window = window;
+            this.accumulator = accumulator;
+            this.firings = firings;
+        }
+    }
+
+    SessionLogic(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
+        this.sessions = (SessionWindows) plan.windows();
+        this.aggregator = plan.aggregator();
+        this.allowedLatenessMs = plan.allowedLatenessMs();
+        this.watermarkMs = watermarkMs;
+        this.json = json;
+        this.clock = clock;
+        this.pipeline = plan.name();
+    }
+
+    @Override
+    public WindowState onValues(String key, Window all, WindowState stored, List<SequencedValue> fresh) {
+        return apply(key, all, stored, fresh).state();
+    }
+
+    @Override
+    public Outcome apply(String key, Window all, WindowState stored, List<SequencedValue> fresh) {
+        List<Session> open = read(stored);
+        List<Firing> pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
+        List<SequencedValue> refused = new ArrayList<>();
+        for (SequencedValue value : fresh) {
+            // sessions whose end the watermark passed before this element fired then (on time)
+            advance(key, open, value.watermarkMs(), value.sequenceNumber(), pending);
+            Window merged = sessions.assign(value.timestampMs())[0];
+            List<Session> joined = new ArrayList<>();
+            for (boolean grew = true; grew; ) {
+                grew = false;
+                for (Session session : open) {
+                    if (!joined.contains(session) && SessionWindows.merges(session.window, merged)) {
+                        joined.add(session);
+                        merged = new Window(Math.min(merged.startMs(), session.window.startMs()),
+                                Math.max(merged.endMs(), session.window.endMs()));
+                        grew = true;
+                    }
+                }
+            }
+            if (EventTimeWindowLogic.cleanupTime(merged, allowedLatenessMs) <= value.watermarkMs()) {
+                refused.add(value);
+                continue;
+            }
+            Object accumulator = aggregator.createAccumulator();
+            for (Session session : joined) {
+                accumulator = aggregator.merge(accumulator, session.accumulator);
+            }
+            accumulator = aggregator.add(accumulator, value.value());
+            int firings = joined.size() == 1 && joined.get(0).window.equals(merged) ? joined.get(0).firings : 0;
+            open.removeAll(joined);
+            Session session = new Session(merged, accumulator, firings);
+            open.add(session);
+            if (merged.maxTimestamp() <= value.watermarkMs()) {
+                // late, within the allowed lateness: the session fires again with this element
+                pending.add(new Firing(key, merged, session.firings++, write(accumulator), value.sequenceNumber()));
+            }
+        }
+        advance(key, open, watermarkMs, fresh.get(fresh.size() - 1).sequenceNumber(), pending);
+        return new Outcome(state(open, pending), refused);
+    }
+
+    @Override
+    public WindowState onTimer(String key, Window all, WindowState stored, long timerMs, BigInteger tag) {
+        List<Session> open = read(stored);
+        List<Firing> pending = new ArrayList<>(stored.pending());
+        advance(key, open, watermarkMs, tag, pending);
+        return state(open, pending);
+    }
+
+    @Override
+    public Object emitted(Firing firing, String id) {
+        return new Windowed<>(firing.key(), firing.window(), aggregator.result(readAccumulator(
+                parse(firing.accumulator()))), firing.firing(), id);
+    }
+
+    /** Fires the sessions the watermark has reached and drops those past their allowed lateness. */
+    private void advance(String key, List<Session> open, long watermark, BigInteger tag, List<Firing> pending) {
+        open.sort(Comparator.comparingLong(s -> s.window.startMs()));
+        for (Session session : open) {
+            if (session.firings == 0 && session.window.maxTimestamp() <= watermark) {
+                pending.add(new Firing(key, session.window, session.firings++, write(session.accumulator), tag));
+            }
+        }
+        open.removeIf(s -> s.firings > 0
+                && EventTimeWindowLogic.cleanupTime(s.window, allowedLatenessMs) <= watermark);
+    }
+
+    private WindowState state(List<Session> open, List<Firing> pending) {
+        ArrayNode array = json.createArrayNode();
+        Long timer = null;
+        for (Session session : open) {
+            ObjectNode node = array.addObject().put("s", session.window.startMs()).put("e", session.window.endMs())
+                    .put("f", session.firings);
+            node.set("acc", json.valueToTree(session.accumulator));
+            long due = session.firings == 0 ? session.window.maxTimestamp()
+                    : EventTimeWindowLogic.cleanupTime(session.window, allowedLatenessMs);
+            timer = timer == null ? due : Math.min(timer, due);
+        }
+        ObjectNode root = json.createObjectNode();
+        root.set("sessions", array);
+        return new WindowState(root.toString(), 0, pending, timer, false,
+                open.isEmpty() ? clock.instant().plus(QUIET_RETENTION) : null);
+    }
+
+    private List<Session> read(WindowState stored) {
+        List<Session> open = new ArrayList<>();
+        if (stored == null) {
+            return open;
+        }
+        for (JsonNode node : parse(stored.accumulator()).get("sessions")) {
+            open.add(new Session(new Window(node.get("s").asLong(), node.get("e").asLong()),
+                    readAccumulator(node.get("acc")), node.get("f").asInt()));
+        }
+        return open;
+    }
+
+    private Object readAccumulator(JsonNode node) {
+        try {
+            return json.treeToValue(node, aggregator.accumulatorType());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored accumulator of pipeline " + pipeline + " cannot be read as "
+                    + aggregator.accumulatorType().getName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private String write(Object accumulator) {
+        try {
+            return json.writeValueAsString(accumulator);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("accumulator of pipeline " + pipeline + " cannot be written as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON of pipeline " + pipeline + " is corrupt: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+}
