@@ -186,4 +186,47 @@ class EventTimeRunTest {
         assertThat(results(dir.resolve("firehose/flight-delay-stats.jsonl")))
                 .isEqualTo(summarise(windows(onTime, DAY, DAY)));
     }
+
+    @Test
+    void sessionWindowsGroupEachAirportsDeparturesIntoBanks() throws Exception {
+        List<Flight> flights = flights("flights-2k.json", Integer.MAX_VALUE);
+        Path input = write("flights.jsonl", flights);
+        long gap = Duration.ofMinutes(30).toMillis();
+        // reference: per origin in time order, a departure more than 30 minutes after the bank's end-of-window
+        // (last departure + 30 min) starts a new bank; one exactly at it touches the window and joins
+        Map<String, List<Flight>> byOrigin = new TreeMap<>();
+        flights.forEach(f -> byOrigin.computeIfAbsent(f.origin(), k -> new ArrayList<>()).add(f));
+        Map<String, Long> expected = new HashMap<>();
+        byOrigin.forEach((origin, list) -> {
+            list.sort(Comparator.comparingLong(Flight::time));
+            long start = list.get(0).time();
+            long end = start + gap;
+            long count = 0;
+            for (Flight f : list) {
+                if (f.time() > end) {
+                    expected.put(origin + " " + start + " " + end, count);
+                    start = f.time();
+                    count = 0;
+                }
+                end = Math.max(end, f.time() + gap);
+                count++;
+            }
+            expected.put(origin + " " + start + " " + end, count);
+        });
+
+        int exit = EddyCli.execute("run", "departure-banks", "--input", input.toString(), "--out", dir.toString(),
+                "--print", "0", "--quiet");
+
+        assertThat(exit).isZero();
+        Map<String, Long> banks = new HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("firehose/departure-banks.jsonl"))) {
+            JsonNode bank = JSON.readTree(line);
+            String id = bank.get("origin").asText() + " "
+                    + java.time.Instant.parse(bank.get("start").asText()).toEpochMilli() + " "
+                    + java.time.Instant.parse(bank.get("end").asText()).toEpochMilli();
+            assertThat(banks.put(id, bank.get("flights").asLong())).as("one result for %s", id).isNull();
+        }
+        assertThat(banks).isEqualTo(expected);
+        assertThat(banks.values()).anySatisfy(count -> assertThat(count).isGreaterThan(1));
+    }
 }
