@@ -6,6 +6,8 @@ import dev.eddy.functions.flightdelays.FlightDelaysSliding;
 import dev.eddy.functions.flightdelays.FlightDelaysSlidingHandler;
 import dev.eddy.functions.fraud.FraudAlerts;
 import dev.eddy.functions.fraud.FraudAlertsHandler;
+import dev.eddy.functions.orders.OrderRevenue;
+import dev.eddy.functions.orders.OrderRevenueHandler;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 
@@ -31,6 +33,8 @@ public final class EddyApp {
                 new FlightDelaysSliding(), FlightDelaysSlidingHandler.class);
         new EddyPipelineStack(app, "FraudAlerts", StackProps.builder().build(),
                 new FraudAlerts(), FraudAlertsHandler.class);
+        new EddyPipelineStack(app, "OrderRevenue", StackProps.builder().build(),
+                new OrderRevenue(), OrderRevenueHandler.class);
         app.synth();
     }
 }

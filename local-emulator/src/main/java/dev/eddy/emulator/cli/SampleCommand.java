@@ -1,52 +1,80 @@
 package dev.eddy.emulator.cli;
 
-import dev.eddy.functions.fraud.FraudAlerts.Transaction;
 import dev.eddy.functions.fraud.SampleTransactions;
+import dev.eddy.functions.orders.SampleOrders;
 import dev.eddy.internal.Jsons;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ./eddy sample transactions}: realistic card transactions for the fraud-alerts example. */
+/** {@code ./eddy sample}: realistic input for the examples that have no public data set. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes realistic sample card transactions as JSON lines, for `./eddy run fraud-alerts`:"
-            + " cards with a home country, purchases over one day with log-normal amounts, some travel, and a few"
-            + " card-testing bursts (a large purchase abroad minutes after one at home). The same seed gives the"
-            + " same file."})
-final class SampleCommand implements Callable<Integer> {
-
-    @Option(names = "--cards", paramLabel = "N", defaultValue = "1000",
-            description = "cards, about 12 transactions each (default: ${DEFAULT-VALUE})")
-    private int cards;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
-    private long seed;
-
-    @Option(names = "--start", paramLabel = "TIME", defaultValue = "2024-03-01T00:00:00Z",
-            description = "start of the day covered, ISO-8601 (default: ${DEFAULT-VALUE})")
-    private Instant start;
-
-    @Option(names = "--output", paramLabel = "FILE", description = "file to write (default: standard output)")
-    private Path output;
+        description = {"Writes realistic sample input as JSON lines; the same seed gives the same file."})
+final class SampleCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
-    public Integer call() throws Exception {
-        if (cards < 1 || cards > 1_000_000) {
-            throw new EddyCli.UsageError("--cards must be 1-1000000, was " + cards);
+    public Integer call() {
+        throw new EddyCli.UsageError("name a sample: `./eddy sample transactions` or `./eddy sample orders`");
+    }
+
+    /** Options every sample takes. */
+    static final class Common {
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+                description = "random seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--start", paramLabel = "TIME", defaultValue = "2024-03-01T00:00:00Z",
+                description = "start of the day covered, ISO-8601 (default: ${DEFAULT-VALUE})")
+        Instant start;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "file to write (default: standard output)")
+        Path output;
+    }
+
+    @Command(name = "transactions", mixinStandardHelpOptions = true,
+            description = {"Card transactions for `./eddy run fraud-alerts`: cards with a home country, purchases over"
+                + " one day with log-normal amounts, some travel, and a few card-testing bursts (a large purchase"
+                + " abroad minutes after one at home)."})
+    int transactions(@Option(names = "--cards", paramLabel = "N", defaultValue = "1000",
+            description = "cards, about 12 transactions each (default: ${DEFAULT-VALUE})") int cards,
+            @Mixin Common common) throws IOException {
+        check("--cards", cards);
+        return write(SampleTransactions.generate(cards, common.start, common.seed), common.output);
+    }
+
+    @Command(name = "orders", mixinStandardHelpOptions = true,
+            description = {"Web-shop orders for `./eddy run order-revenue`: twelve stores of different sizes, order"
+                + " rates that follow the time of day, 1 to 8 items at log-normal prices, arriving up to 4 s out of"
+                + " order."})
+    int orders(@Option(names = "--orders", paramLabel = "N", defaultValue = "20000",
+            description = "orders (default: ${DEFAULT-VALUE})") int orders,
+            @Mixin Common common) throws IOException {
+        check("--orders", orders);
+        return write(SampleOrders.generate(orders, common.start, common.seed), common.output);
+    }
+
+    private static void check(String option, int count) {
+        if (count < 1 || count > 1_000_000) {
+            throw new EddyCli.UsageError(option + " must be 1-1000000, was " + count);
         }
+    }
+
+    private static int write(List<?> records, Path output) throws IOException {
         Writer writer = output == null
                 ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                 : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
         try {
-            for (Transaction t : SampleTransactions.generate(cards, start, seed)) {
-                writer.write(Jsons.strictMapper().writeValueAsString(t));
+            for (Object record : records) {
+                writer.write(Jsons.strictMapper().writeValueAsString(record));
                 writer.write('\n');
             }
         } finally {
