@@ -17,6 +17,7 @@ import dev.eddy.state.SequencedValue;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.WindowUpdate;
+import dev.eddy.window.GlobalWindows;
 import dev.eddy.window.SessionWindows;
 import dev.eddy.window.Window;
 import java.io.UncheckedIOException;
@@ -74,7 +75,8 @@ public final class BatchProcessor {
     public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks, java.time.Clock clock) {
         this.plan = plan;
         this.clock = clock;
-        this.keyLevelState = plan.process() != null || plan.windows() instanceof SessionWindows;
+        this.keyLevelState = plan.process() != null || plan.windows() instanceof SessionWindows
+                || plan.windows() instanceof GlobalWindows;
         this.state = state;
         this.failures = sinks.failures(plan.name());
         for (Plan.Binding binding : plan.bindings()) {
@@ -204,6 +206,9 @@ public final class BatchProcessor {
     private BatchLogic logic(long watermarkMs) {
         if (plan.process() != null) {
             return new ProcessLogic(plan, json, clock);
+        }
+        if (plan.windows() instanceof GlobalWindows) {
+            return new CountTriggerLogic(plan, json);
         }
         return plan.windows() instanceof SessionWindows ? new SessionLogic(plan, watermarkMs, json, clock)
                 : new EventTimeWindowLogic(plan, watermarkMs, json);

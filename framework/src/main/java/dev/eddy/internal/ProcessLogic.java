@@ -25,7 +25,7 @@ import java.util.Objects;
 final class ProcessLogic implements BatchLogic {
 
     /** The window of a key's process state: all of time. */
-    static final Window ALL_TIME = new Window(Long.MIN_VALUE, Long.MAX_VALUE);
+    static final Window ALL_TIME = dev.eddy.window.GlobalWindows.ALL_TIME;
     static final Window[] ALL_TIME_ONLY = {ALL_TIME};
 
     private final KeyedProcess<Object, Object, Object> process;
