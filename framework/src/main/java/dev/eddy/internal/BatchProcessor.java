@@ -205,7 +205,7 @@ public final class BatchProcessor {
     /** @return the logic of a batch that ends at this watermark */
     private BatchLogic logic(long watermarkMs) {
         if (plan.process() != null) {
-            return new ProcessLogic(plan, json, clock);
+            return new ProcessLogic(plan, watermarkMs, json, clock);
         }
         if (plan.windows() instanceof GlobalWindows) {
             return new CountTriggerLogic(plan, json);

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * A keyed process, stored as one "window" per key that spans all time: the item holds the user's state and when
@@ -32,24 +33,48 @@ final class ProcessLogic implements BatchLogic {
     private final ObjectMapper json;
     private final Clock clock;
     private final String pipeline;
+    private final long watermarkMs;
 
-    ProcessLogic(Plan plan, ObjectMapper json, Clock clock) {
+    ProcessLogic(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
         this.process = plan.process();
+        this.watermarkMs = watermarkMs;
         this.json = json;
         this.clock = clock;
         this.pipeline = plan.name();
     }
 
-    @Override
-    public WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
-        Instant now = clock.instant();
-        Object state = stored == null ? null : readState(stored.accumulator(), now);
-        int outputs = stored == null ? 0 : stored.firings();
-        List<Firing> pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
-        for (SequencedValue value : fresh) {
+    /** A key's state while a batch works on it. */
+    private final class Run {
+        final String key;
+        final Window window;
+        final List<Firing> pending;
+        final TreeSet<Long> timers = new TreeSet<>();
+        Object state;
+        int outputs;
+
+        Run(String key, Window window, WindowState stored, Instant now) {
+            this.key = key;
+            this.window = window;
+            this.pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
+            this.outputs = stored == null ? 0 : stored.firings();
+            if (stored != null) {
+                JsonNode node = parse(stored.accumulator());
+                JsonNode stateNode = node.get("state");
+                boolean expired = process.stateTtl() != null
+                        && Instant.ofEpochMilli(node.get("writtenAt").asLong()).plus(process.stateTtl()).isBefore(now);
+                state = expired || stateNode == null || stateNode.isNull() ? null : readState(stateNode);
+                JsonNode storedTimers = node.get("timers");
+                if (storedTimers != null) {
+                    storedTimers.forEach(t -> timers.add(t.asLong()));
+                }
+            }
+        }
+
+        /** Calls the function, or the timer function, with a context; collects outputs and timer changes. */
+        void call(long timestampMs, BigInteger tag, java.util.function.Function<ProcessContext<Object>, Object> f) {
             List<Object> emitted = new ArrayList<>();
-            Instant timestamp = Instant.ofEpochMilli(value.timestampMs());
-            state = process.function().apply(state, value.value(), new ProcessContext<>() {
+            Instant timestamp = Instant.ofEpochMilli(timestampMs);
+            state = f.apply(new ProcessContext<>() {
                 @Override
                 public String key() {
                     return key;
@@ -64,22 +89,66 @@ final class ProcessLogic implements BatchLogic {
                 public void emit(Object output) {
                     emitted.add(Objects.requireNonNull(output, "a keyed process emitted null"));
                 }
+
+                @Override
+                public void registerEventTimeTimer(Instant time) {
+                    if (process.timerFunction() == null) {
+                        throw new IllegalStateException("pipeline " + pipeline + " registers a timer but its"
+                                + " KeyedProcess has no onTimer function");
+                    }
+                    timers.add(time.toEpochMilli());
+                }
+
+                @Override
+                public void deleteEventTimeTimer(Instant time) {
+                    timers.remove(time.toEpochMilli());
+                }
             });
             for (Object output : emitted) {
-                ObjectNode node = json.createObjectNode().put("t", value.timestampMs());
+                ObjectNode node = json.createObjectNode().put("t", timestampMs);
                 node.set("v", json.valueToTree(output));
-                pending.add(new Firing(key, window, outputs++, node.toString(), value.sequenceNumber()));
+                pending.add(new Firing(key, window, outputs++, node.toString(), tag));
             }
         }
-        ObjectNode stateNode = json.createObjectNode().put("writtenAt", now.toEpochMilli());
-        stateNode.set("state", json.valueToTree(state));
-        Instant expiresAt = process.stateTtl() == null ? null : now.plus(process.stateTtl());
-        return new WindowState(stateNode.toString(), outputs, pending, null, false, expiresAt);
+
+        /** Fires, in time order, every timer the watermark has reached. */
+        void fireTimers(long watermark, BigInteger tag) {
+            while (!timers.isEmpty() && timers.first() <= watermark) {
+                long time = timers.pollFirst();
+                call(time, tag, ctx -> process.timerFunction().onTimer(state, Instant.ofEpochMilli(time), ctx));
+            }
+        }
+
+        WindowState state(Instant now) {
+            ObjectNode node = json.createObjectNode().put("writtenAt", now.toEpochMilli());
+            node.set("state", json.valueToTree(state));
+            timers.forEach(node.putArray("timers")::add);
+            Instant expiresAt = process.stateTtl() == null ? null : now.plus(process.stateTtl());
+            return new WindowState(node.toString(), outputs, pending, timers.isEmpty() ? null : timers.first(),
+                    false, expiresAt);
+        }
+    }
+
+    @Override
+    public WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
+        Instant now = clock.instant();
+        Run run = new Run(key, window, stored, now);
+        for (SequencedValue value : fresh) {
+            // timers the watermark reached before this element fired then
+            run.fireTimers(value.watermarkMs(), value.sequenceNumber());
+            run.call(value.timestampMs(), value.sequenceNumber(),
+                    ctx -> process.function().apply(run.state, value.value(), ctx));
+        }
+        run.fireTimers(watermarkMs, fresh.get(fresh.size() - 1).sequenceNumber());
+        return run.state(now);
     }
 
     @Override
     public WindowState onTimer(String key, Window window, WindowState stored, long timerMs, BigInteger tag) {
-        return stored;
+        Instant now = clock.instant();
+        Run run = new Run(key, window, stored, now);
+        run.fireTimers(watermarkMs, tag);
+        return run.state(now);
     }
 
     @Override
@@ -94,17 +163,7 @@ final class ProcessLogic implements BatchLogic {
         }
     }
 
-    /** The stored state, or {@code null} if it was cleared or its time to live has passed (read-side expiry). */
-    private Object readState(String text, Instant now) {
-        JsonNode node = parse(text);
-        if (process.stateTtl() != null
-                && Instant.ofEpochMilli(node.get("writtenAt").asLong()).plus(process.stateTtl()).isBefore(now)) {
-            return null;
-        }
-        JsonNode state = node.get("state");
-        if (state == null || state.isNull()) {
-            return null;
-        }
+    private Object readState(JsonNode state) {
         try {
             return json.treeToValue(state, process.stateType());
         } catch (JsonProcessingException e) {

@@ -42,16 +42,53 @@ public final class KeyedProcess<T, S, R> {
         S apply(S state, T element, ProcessContext<R> context);
     }
 
+    /**
+     * What a due event-time timer does.
+     *
+     * @param <S> state type
+     * @param <R> output type
+     */
+    @FunctionalInterface
+    public interface TimerFunction<S, R> {
+        /**
+         * @param state the key's state, {@code null} when there is none
+         * @param time the timer's time
+         * @param context key ({@link ProcessContext#timestamp()} is the timer's time), outputs, more timers
+         * @return the new state, or {@code null} to clear it
+         */
+        S onTimer(S state, java.time.Instant time, ProcessContext<R> context);
+    }
+
     private final Class<S> stateType;
     private final Class<R> outputType;
     private final Function<T, S, R> function;
     private final Duration stateTtl;
+    private final TimerFunction<S, R> timerFunction;
 
-    private KeyedProcess(Class<S> stateType, Class<R> outputType, Function<T, S, R> function, Duration stateTtl) {
+    private KeyedProcess(Class<S> stateType, Class<R> outputType, Function<T, S, R> function, Duration stateTtl,
+            TimerFunction<S, R> timerFunction) {
         this.stateType = stateType;
         this.outputType = outputType;
         this.function = function;
         this.stateTtl = stateTtl;
+        this.timerFunction = timerFunction;
+    }
+
+    /**
+     * Sets what a due event-time timer does; timers are registered with
+     * {@link ProcessContext#registerEventTimeTimer}.
+     *
+     * @param timerFunction called once per due timer, in time order
+     * @return a copy with that timer function
+     */
+    public KeyedProcess<T, S, R> onTimer(TimerFunction<S, R> timerFunction) {
+        return new KeyedProcess<>(stateType, outputType, function, stateTtl,
+                Objects.requireNonNull(timerFunction, "timerFunction"));
+    }
+
+    /** @return the timer function, or {@code null} for none */
+    public TimerFunction<S, R> timerFunction() {
+        return timerFunction;
     }
 
     /**
@@ -66,7 +103,8 @@ public final class KeyedProcess<T, S, R> {
     public static <T, S, R> KeyedProcess<T, S, R> of(Class<S> stateType, Class<R> outputType,
             Function<T, S, R> function) {
         return new KeyedProcess<>(Objects.requireNonNull(stateType, "stateType"),
-                Objects.requireNonNull(outputType, "outputType"), Objects.requireNonNull(function, "function"), null);
+                Objects.requireNonNull(outputType, "outputType"), Objects.requireNonNull(function, "function"), null,
+                null);
     }
 
     /**
@@ -80,7 +118,7 @@ public final class KeyedProcess<T, S, R> {
         if (Objects.requireNonNull(ttl, "ttl").compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("state time to live must be at least 1 s, was " + ttl);
         }
-        return new KeyedProcess<>(stateType, outputType, function, ttl);
+        return new KeyedProcess<>(stateType, outputType, function, ttl, timerFunction);
     }
 
     /** @return the state's class */

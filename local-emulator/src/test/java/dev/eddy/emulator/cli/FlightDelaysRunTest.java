@@ -214,7 +214,7 @@ class FlightDelaysRunTest {
         }
         String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("eddy: error: input file").contains("does not exist")
-                .contains("no pipeline named 'no-such-pipeline'; known pipelines: flight-delays")
+                .contains("no pipeline named 'no-such-pipeline'; known pipelines: ").contains("flight-delays, flight-delays-sliding, fraud-alerts, order-revenue")
                 .contains("Missing required option: '--input=FILE'");
     }
 }
