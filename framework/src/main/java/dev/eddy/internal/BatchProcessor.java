@@ -55,6 +55,8 @@ public final class BatchProcessor {
     private final java.time.Clock clock;
     /** Whether a key's state is one item for all time (keyed process, sessions) rather than one per window. */
     private final boolean keyLevelState;
+    /** Whether the pipeline has processing-time timers to look for at each batch. */
+    private final boolean processingTimers;
     private HandlerMetrics metrics = HandlerMetrics.ZERO;
 
     /**
@@ -77,6 +79,7 @@ public final class BatchProcessor {
         this.clock = clock;
         this.keyLevelState = plan.process() != null || plan.windows() instanceof SessionWindows
                 || plan.windows() instanceof GlobalWindows;
+        this.processingTimers = plan.windows() instanceof GlobalWindows global && global.intervalMs() > 0;
         this.state = state;
         this.failures = sinks.failures(plan.name());
         for (Plan.Binding binding : plan.bindings()) {
@@ -140,6 +143,11 @@ public final class BatchProcessor {
             StateBackend.Applied applied = state.applyUpdates(shardId, range, batch.updates(), logic);
             applied.refused().forEach(batch::refused);
             StateBackend.Due due = state.fireDue(shardId, range, batch.watermark, logic);
+            if (processingTimers) {
+                StateBackend.Due byClock = state.fireDueProcessingTime(shardId, range, clock.millis(), logic);
+                due = new StateBackend.Due(distinct(due.firings(), byClock.firings()),
+                        concat(due.timers(), byClock.timers()));
+            }
             List<Firing> firings = distinct(applied.firings(), due.firings());
             long emitted = emit(firings, logic);
             failures.write(batch.failed);
@@ -187,6 +195,12 @@ public final class BatchProcessor {
         return firings.size();
     }
 
+    private static List<Object> concat(List<Object> a, List<Object> b) {
+        List<Object> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** The firings of both lists, each (key, window, firing) once: a window can be reached by values and timer. */
     private static List<Firing> distinct(List<Firing> a, List<Firing> b) {
         Map<List<Object>, Firing> unique = new LinkedHashMap<>();
@@ -208,7 +222,7 @@ public final class BatchProcessor {
             return new ProcessLogic(plan, watermarkMs, json, clock);
         }
         if (plan.windows() instanceof GlobalWindows) {
-            return new CountTriggerLogic(plan, json);
+            return new GlobalTriggerLogic(plan, json, clock);
         }
         return plan.windows() instanceof SessionWindows ? new SessionLogic(plan, watermarkMs, json, clock)
                 : new EventTimeWindowLogic(plan, watermarkMs, json);

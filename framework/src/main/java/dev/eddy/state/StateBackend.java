@@ -48,6 +48,19 @@ public interface StateBackend extends AutoCloseable {
     Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic);
 
     /**
+     * Handles this shard's processing-time timers due by the wall clock, through
+     * {@link WindowLogic#onProcessingTimer}, like {@link #fireDue}. Their firings are tagged with the batch's
+     * first record, which every retry of the batch starts with.
+     *
+     * @param shardId the shard
+     * @param range the batch
+     * @param nowMs the wall clock, ms since the epoch
+     * @param logic the window logic
+     * @return the firings to emit and the timers to clear once they are delivered
+     */
+    Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic);
+
+    /**
      * Removes timers that were handled. Idempotent.
      *
      * @param shardId the shard

@@ -55,4 +55,19 @@ public interface WindowLogic {
      * @return the new state
      */
     WindowState onTimer(String key, Window window, WindowState stored, long timerMs, BigInteger tag);
+
+    /**
+     * A processing-time timer came due. By default nothing changes.
+     *
+     * @param key the key
+     * @param window the window
+     * @param stored the stored state
+     * @param timerMs the timer's wall-clock time, ms since the epoch
+     * @param tag the record its firings are tagged with: the batch's first
+     * @return the new state
+     */
+    default WindowState onProcessingTimer(String key, Window window, WindowState stored, long timerMs,
+            BigInteger tag) {
+        return stored;
+    }
 }

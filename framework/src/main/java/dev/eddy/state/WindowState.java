@@ -14,9 +14,11 @@ import java.util.List;
  * @param cleanedUp whether the window is past its allowed lateness (its item then expires by TTL)
  * @param expiresAt when DynamoDB's TTL may delete the item, or {@code null} to let the backend decide (a week
  *     after clean-up, never before)
+ * @param processingTimerMs the wall-clock time (ms since the epoch) at which the state's processing-time timer
+ *     is due, or {@code null} for none
  */
 public record WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp,
-        Instant expiresAt) {
+        Instant expiresAt, Long processingTimerMs) {
 
     /** Copies the pending list. */
     public WindowState {
@@ -33,6 +35,21 @@ public record WindowState(String accumulator, int firings, List<Firing> pending,
      * @param cleanedUp whether the window is past its allowed lateness
      */
     public WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp) {
-        this(accumulator, firings, pending, timerMs, cleanedUp, null);
+        this(accumulator, firings, pending, timerMs, cleanedUp, null, null);
+    }
+
+    /**
+     * A state without a processing-time timer.
+     *
+     * @param accumulator the accumulator's JSON
+     * @param firings firings so far
+     * @param pending firings not yet known to be emitted
+     * @param timerMs time of the next event-time timer, or {@code null}
+     * @param cleanedUp whether the window is past its allowed lateness
+     * @param expiresAt when the TTL may delete the item, or {@code null}
+     */
+    public WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp,
+            Instant expiresAt) {
+        this(accumulator, firings, pending, timerMs, cleanedUp, expiresAt, null);
     }
 }

@@ -198,7 +198,17 @@ public final class DynamoDbStateBackend implements StateBackend {
         } else {
             written.put("timer", n(next.timerMs()));
             if (!next.timerMs().equals(storedTimer)) {
-                registerTimer(shardId, key, window, next.timerMs());
+                registerTimer(StateTable.timerPk(shardId), key, window, next.timerMs());
+            }
+        }
+        Long storedProcessingTimer = item == null || !item.containsKey("ptimer") ? null
+                : Long.parseLong(item.get("ptimer").n());
+        if (next.processingTimerMs() == null) {
+            written.remove("ptimer");
+        } else {
+            written.put("ptimer", n(next.processingTimerMs()));
+            if (!next.processingTimerMs().equals(storedProcessingTimer)) {
+                registerTimer(StateTable.processingTimerPk(shardId), key, window, next.processingTimerMs());
             }
         }
         if (next.cleanedUp()) {
@@ -241,9 +251,11 @@ public final class DynamoDbStateBackend implements StateBackend {
             }
         }
         AttributeValue timer = item.get("timer");
+        AttributeValue processingTimer = item.get("ptimer");
         return new WindowState(item.get("acc").s(), item.containsKey("fired") ? Integer.parseInt(item.get("fired").n())
                 : 0, pending, timer == null ? null : Long.parseLong(timer.n()),
-                item.containsKey("cleaned") && Boolean.TRUE.equals(item.get("cleaned").bool()));
+                item.containsKey("cleaned") && Boolean.TRUE.equals(item.get("cleaned").bool()), null,
+                processingTimer == null ? null : Long.parseLong(processingTimer.n()));
     }
 
     /** Writes {@code next} if the stored item is still {@code expected} (by version); false on conflict. */
@@ -267,9 +279,9 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
     }
 
-    private void registerTimer(String shardId, String key, Window window, long timerMs) {
+    private void registerTimer(String timerPk, String key, Window window, long timerMs) {
         Map<String, AttributeValue> timer = Map.of(
-                PK, s(StateTable.timerPk(shardId)),
+                PK, s(timerPk),
                 SK, s(StateTable.timerSk(key, window, timerMs)),
                 "key", s(key),
                 "ws", n(window.startMs()),
@@ -287,7 +299,29 @@ public final class DynamoDbStateBackend implements StateBackend {
 
     @Override
     public Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic) {
-        List<Map<String, AttributeValue>> timers = dueTimers(shardId, watermarkMs);
+        return fire(StateTable.timerPk(shardId), shardId, range, watermarkMs, WindowState::timerMs,
+                (key, window, state, at) -> logic.onTimer(key, window, state, at, range.crossing(at)));
+    }
+
+    @Override
+    public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic) {
+        return fire(StateTable.processingTimerPk(shardId), shardId, range, nowMs, WindowState::processingTimerMs,
+                (key, window, state, at) -> logic.onProcessingTimer(key, window, state, at, range.first()));
+    }
+
+    /** What a due timer does to its window's state. */
+    @FunctionalInterface
+    private interface OnTimer {
+        WindowState apply(String key, Window window, WindowState state, long at);
+    }
+
+    /**
+     * Handles the timers of one kind (one partition) due at {@code time}, in time order: a timer the window's item
+     * still names is applied; a stale one only lets the item's firings of this batch out.
+     */
+    private Due fire(String timerPk, String shardId, BatchRange range, long time,
+            java.util.function.Function<WindowState, Long> current, OnTimer onTimer) {
+        List<Map<String, AttributeValue>> timers = dueTimers(timerPk, time);
         if (timers.isEmpty()) {
             return new Due(List.of(), List.of());
         }
@@ -307,11 +341,11 @@ public final class DynamoDbStateBackend implements StateBackend {
             Map<String, AttributeValue> item = items.get(itemId);
             for (int attempt = 0; item != null; attempt++) {
                 WindowState state = state(item);
-                if (!Long.valueOf(at).equals(state.timerMs())) {
+                if (!Long.valueOf(at).equals(current.apply(state))) {
                     collect(key, window, state, range, firings); // a stale timer: the window moved on
                     break;
                 }
-                WindowState next = logic.onTimer(key, window, state, at, range.crossing(at));
+                WindowState next = onTimer.apply(key, window, state, at);
                 Map<String, AttributeValue> written = write(shardId, range, key, window, item, next, null);
                 if (written != null) {
                     items.put(itemId, written);
@@ -325,16 +359,20 @@ public final class DynamoDbStateBackend implements StateBackend {
                 item = getItem(StateTable.windowPk(key), StateTable.windowSk(window));
                 items.put(itemId, item);
             }
-            handled.add(timer.get(SK).s());
+            handled.add(new TimerHandle(timerPk, timer.get(SK).s()));
         }
         return new Due(firings, handled);
+    }
+
+    /** A handled timer, for {@link #clearTimers}. */
+    private record TimerHandle(String pk, String sk) {
     }
 
     private static Window windowOf(Map<String, AttributeValue> timer) {
         return new Window(Long.parseLong(timer.get("ws").n()), Long.parseLong(timer.get("we").n()));
     }
 
-    private List<Map<String, AttributeValue>> dueTimers(String shardId, long watermarkMs) {
+    private List<Map<String, AttributeValue>> dueTimers(String timerPk, long watermarkMs) {
         List<Map<String, AttributeValue>> timers = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -342,11 +380,11 @@ public final class DynamoDbStateBackend implements StateBackend {
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
             if (watermarkMs == Long.MAX_VALUE) {
                 query.keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(StateTable.timerPk(shardId))));
+                        .expressionAttributeValues(Map.of(":pk", s(timerPk)));
             } else {
                 // due when time <= watermark: every sort key "<time>#..." below "<watermark + 1>"
                 query.keyConditionExpression("pk = :pk AND sk < :due").expressionAttributeValues(Map.of(
-                        ":pk", s(StateTable.timerPk(shardId)),
+                        ":pk", s(timerPk),
                         ":due", s(SortableLongs.encode(watermarkMs + 1))));
             }
             if (start != null) {
@@ -364,9 +402,10 @@ public final class DynamoDbStateBackend implements StateBackend {
     @Override
     public void clearTimers(String shardId, List<Object> timers) {
         List<WriteRequest> deletes = new ArrayList<>();
-        for (Object sortKey : timers) {
+        for (Object handle : timers) {
+            TimerHandle timer = (TimerHandle) handle;
             deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                    .key(key(StateTable.timerPk(shardId), (String) sortKey)).build()).build());
+                    .key(key(timer.pk(), timer.sk())).build()).build());
         }
         for (int from = 0; from < deletes.size(); from += BATCH_WRITE_LIMIT) {
             Map<String, List<WriteRequest>> pending =

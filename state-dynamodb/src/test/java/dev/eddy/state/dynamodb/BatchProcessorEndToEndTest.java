@@ -477,6 +477,11 @@ class BatchProcessorEndToEndTest {
         }
 
         @Override
+        public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic) {
+            return delegate.fireDueProcessingTime(shardId, range, nowMs, logic);
+        }
+
+        @Override
         public void clearTimers(String shardId, List<Object> timers) {
             crashIf(CrashPoint.AFTER_EMIT_BEFORE_CLEAR);
             delegate.clearTimers(shardId, timers);

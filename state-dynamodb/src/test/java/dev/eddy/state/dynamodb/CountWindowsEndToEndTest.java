@@ -87,4 +87,62 @@ class CountWindowsEndToEndTest {
         assertThat(results).isEqualTo(expected);
         assertThat(Files.exists(dir.resolve("late/counts.jsonl"))).as("nothing is late in a global window").isFalse();
     }
+
+    /** A wall clock the test moves. */
+    static final class TestClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2024-03-01T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aProcessingTimeTriggerFiresEachPaneItsIntervalAfterItsFirstElement(@TempDir Path dir) throws Exception {
+        Pipeline pipeline = Pipeline.named("minutely")
+                .from(KinesisSource.stream("s").decode(Json.of(Ev.class)))
+                .keyBy(Ev::key)
+                .window(GlobalWindows.withProcessingTimeTrigger(Duration.ofSeconds(60)))
+                .aggregate(COUNT_AND_SUM)
+                .map(w -> new Out(w.key(), w.firing(), w.value().count(), w.value().sum(), w.window().startMs(),
+                        w.window().endMs()))
+                .to(Firehose.deliveryStream("out"))
+                .build();
+        TestClock clock = new TestClock();
+        try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
+                DynamoDbLocal.newTable("minutely"))) {
+            BatchProcessor processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir), clock);
+            // 10:00:00 panes of a and b open
+            processor.process(event(List.of(In.of(0, new Ev("a", 0, 1)), In.of(1, new Ev("a", 0, 2)),
+                    In.of(2, new Ev("b", 0, 4)))));
+            clock.now = clock.now.plusSeconds(30);
+            processor.process(event(List.of(In.of(3, new Ev("a", 0, 8)))));
+            assertThat(Files.exists(dir.resolve("firehose/out.jsonl"))).as("nothing due yet").isFalse();
+            clock.now = clock.now.plusSeconds(31); // 10:01:01: a's and b's panes are due; c's opens
+            processor.process(event(List.of(In.of(4, new Ev("c", 0, 16)))));
+            clock.now = clock.now.plusSeconds(100); // 10:02:41: c's pane is due; a's new one opens
+            processor.process(event(List.of(In.of(5, new Ev("a", 0, 32)))));
+            processor.process(event(List.of(In.of(5, new Ev("a", 0, 32))))); // a duplicate delivery
+            processor.drain(SHARD); // a's second pane has not reached its time: it stays, as in Flink
+        }
+        Set<Out> results = new HashSet<>();
+        for (String line : Files.readAllLines(dir.resolve("firehose/out.jsonl"))) {
+            assertThat(results.add(JSON.treeToValue(JSON.readTree(line), Out.class))).as("once: %s", line).isTrue();
+        }
+        assertThat(results).containsExactlyInAnyOrder(
+                new Out("a", 0, 3, 11, Long.MIN_VALUE, Long.MAX_VALUE),
+                new Out("b", 0, 1, 4, Long.MIN_VALUE, Long.MAX_VALUE),
+                new Out("c", 0, 1, 16, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
 }

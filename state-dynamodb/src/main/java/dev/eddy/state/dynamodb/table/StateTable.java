@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  *     window, accumulator, tag), {@code timer} (time of its current timer), {@code cleaned} and {@code expiresAt} once cleaned up</td></tr>
  * <tr><td>event-time timer</td><td>{@code T#<shardId>}</td><td>{@code <time>#<start>#<end>#<key>}</td>
  *     <td>{@code key}, {@code ws}, {@code we} (window start and end, ms), {@code at} (due time, ms)</td></tr>
+ * <tr><td>processing-time timer</td><td>{@code P#<shardId>}</td><td>as an event-time timer</td>
+ *     <td>as an event-time timer, {@code at} in wall-clock ms</td></tr>
  * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>
  *     <td>{@code seq} (padded sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver}</td></tr>
  * </table>
@@ -75,6 +77,14 @@ public final class StateTable {
     public static String timerSk(String key, Window window, long timerMs) {
         return SortableLongs.encode(timerMs) + "#" + SortableLongs.encode(window.startMs()) + "#"
                 + SortableLongs.encode(window.endMs()) + "#" + key;
+    }
+
+    /**
+     * @param shardId the shard
+     * @return the partition key of the shard's processing-time timers (due by the wall clock)
+     */
+    public static String processingTimerPk(String shardId) {
+        return "P#" + shardId;
     }
 
     /**

@@ -12,25 +12,29 @@ import dev.eddy.state.WindowState;
 import dev.eddy.window.GlobalWindows;
 import dev.eddy.window.Window;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Global windows with a purging count trigger: the key's item holds the current pane's accumulator and element
- * count; every {@code count}-th element fires the pane (tagged with that element's record) and starts a new one.
- * Internal.
+ * Global windows with a purging trigger. The key's item holds the current pane's accumulator and element count.
+ * With a count trigger, every {@code count}-th element fires the pane (tagged with that element's record); with a
+ * processing-time trigger, a pane's first element sets a processing-time timer {@code interval} later, which
+ * fires it. Either way the pane then starts over. Internal.
  */
-final class CountTriggerLogic implements BatchLogic {
+final class GlobalTriggerLogic implements BatchLogic {
 
     private final Aggregator<Object, Object, Object> aggregator;
-    private final long count;
+    private final GlobalWindows trigger;
     private final ObjectMapper json;
+    private final Clock clock;
     private final String pipeline;
 
-    CountTriggerLogic(Plan plan, ObjectMapper json) {
+    GlobalTriggerLogic(Plan plan, ObjectMapper json, Clock clock) {
         this.aggregator = plan.aggregator();
-        this.count = ((GlobalWindows) plan.windows()).count();
+        this.trigger = (GlobalWindows) plan.windows();
         this.json = json;
+        this.clock = clock;
         this.pipeline = plan.name();
     }
 
@@ -44,23 +48,44 @@ final class CountTriggerLogic implements BatchLogic {
             accumulator = elements == 0 ? accumulator : convert(pane.get("acc"));
         }
         int panes = stored == null ? 0 : stored.firings();
+        Long due = stored == null ? null : stored.processingTimerMs();
         List<Firing> pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
         for (SequencedValue value : fresh) {
+            if (elements == 0 && trigger.intervalMs() > 0) {
+                due = clock.millis() + trigger.intervalMs(); // the pane opens
+            }
             accumulator = aggregator.add(accumulator, value.value());
-            if (++elements == count) {
+            if (++elements == trigger.count()) {
                 pending.add(new Firing(key, window, panes++, write(accumulator), value.sequenceNumber()));
                 accumulator = aggregator.createAccumulator();
                 elements = 0;
             }
         }
-        ObjectNode pane = json.createObjectNode().put("n", elements);
-        pane.set("acc", json.valueToTree(accumulator));
-        return new WindowState(pane.toString(), panes, pending, null, false);
+        return state(accumulator, elements, panes, pending, due);
     }
 
     @Override
     public WindowState onTimer(String key, Window window, WindowState stored, long timerMs, BigInteger tag) {
         return stored;
+    }
+
+    @Override
+    public WindowState onProcessingTimer(String key, Window window, WindowState stored, long timerMs,
+            BigInteger tag) {
+        JsonNode pane = parse(stored.accumulator());
+        if (pane.get("n").asLong() == 0) {
+            return state(aggregator.createAccumulator(), 0, stored.firings(), stored.pending(), null);
+        }
+        List<Firing> pending = new ArrayList<>(stored.pending());
+        int panes = stored.firings();
+        pending.add(new Firing(key, window, panes++, pane.get("acc").toString(), tag));
+        return state(aggregator.createAccumulator(), 0, panes, pending, null);
+    }
+
+    private WindowState state(Object accumulator, long elements, int panes, List<Firing> pending, Long due) {
+        ObjectNode pane = json.createObjectNode().put("n", elements);
+        pane.set("acc", json.valueToTree(accumulator));
+        return new WindowState(pane.toString(), panes, pending, null, false, null, elements == 0 ? null : due);
     }
 
     @Override
