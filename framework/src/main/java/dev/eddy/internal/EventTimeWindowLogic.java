@@ -1,6 +1,5 @@
 package dev.eddy.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.pipeline.Windowed;
@@ -25,8 +24,7 @@ final class EventTimeWindowLogic implements BatchLogic {
     private final Aggregator<Object, Object, Object> aggregator;
     private final long allowedLatenessMs;
     private final long watermarkMs;
-    private final ObjectMapper json;
-    private final String pipeline;
+    private final StateJson codec;
 
     /**
      * @param plan the pipeline
@@ -37,8 +35,7 @@ final class EventTimeWindowLogic implements BatchLogic {
         this.aggregator = plan.aggregator();
         this.allowedLatenessMs = plan.allowedLatenessMs();
         this.watermarkMs = watermarkMs;
-        this.json = json;
-        this.pipeline = plan.name();
+        this.codec = new StateJson(json, plan.name());
     }
 
     /** @return the last watermark at which the window takes elements: {@code end − 1 + allowed lateness} */
@@ -52,7 +49,8 @@ final class EventTimeWindowLogic implements BatchLogic {
         if (stored != null && stored.cleanedUp()) {
             return null;
         }
-        Object accumulator = stored == null ? aggregator.createAccumulator() : read(stored.accumulator());
+        Object accumulator = stored == null ? aggregator.createAccumulator()
+                : codec.read(stored.accumulator(), aggregator.accumulatorType());
         int firings = stored == null ? 0 : stored.firings();
         List<Firing> pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
         boolean hasElements = stored != null;
@@ -62,15 +60,15 @@ final class EventTimeWindowLogic implements BatchLogic {
             }
             if (value.late() && firings == 0 && hasElements) {
                 // the watermark passed the window's end before this element: the on-time firing came first
-                pending.add(new Firing(key, window, firings++, write(accumulator), value.sequenceNumber()));
+                pending.add(new Firing(key, window, firings++, codec.write(accumulator), value.sequenceNumber()));
             }
             accumulator = aggregator.add(accumulator, value.value());
             hasElements = true;
             if (value.late()) {
-                pending.add(new Firing(key, window, firings++, write(accumulator), value.sequenceNumber()));
+                pending.add(new Firing(key, window, firings++, codec.write(accumulator), value.sequenceNumber()));
             }
         }
-        String text = write(accumulator);
+        String text = codec.write(accumulator);
         if (firings == 0 && window.maxTimestamp() <= watermarkMs) {
             pending.add(new Firing(key, window, firings++, text, fresh.get(fresh.size() - 1).sequenceNumber()));
         }
@@ -102,27 +100,9 @@ final class EventTimeWindowLogic implements BatchLogic {
         return new WindowState(accumulator, firings, pending, cleanup, false);
     }
 
-    private Object read(String text) {
-        try {
-            return json.readValue(text, aggregator.accumulatorType());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored accumulator of pipeline " + pipeline + " cannot be read as "
-                    + aggregator.accumulatorType().getName() + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private String write(Object accumulator) {
-        try {
-            return json.writeValueAsString(accumulator);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("accumulator of pipeline " + pipeline + " cannot be written as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
-    }
-
     @Override
     public Object emitted(Firing firing, String id) {
-        return new Windowed<>(firing.key(), firing.window(), aggregator.result(read(firing.accumulator())),
+        return new Windowed<>(firing.key(), firing.window(), aggregator.result(codec.read(firing.accumulator(), aggregator.accumulatorType())),
                 firing.firing(), id);
     }
 }

@@ -1,6 +1,5 @@
 package dev.eddy.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,15 +26,15 @@ final class GlobalTriggerLogic implements BatchLogic {
     private final Aggregator<Object, Object, Object> aggregator;
     private final GlobalWindows trigger;
     private final ObjectMapper json;
+    private final StateJson codec;
     private final Clock clock;
-    private final String pipeline;
 
     GlobalTriggerLogic(Plan plan, ObjectMapper json, Clock clock) {
         this.aggregator = plan.aggregator();
         this.trigger = (GlobalWindows) plan.windows();
         this.json = json;
+        this.codec = new StateJson(json, plan.name());
         this.clock = clock;
-        this.pipeline = plan.name();
     }
 
     @Override
@@ -43,9 +42,9 @@ final class GlobalTriggerLogic implements BatchLogic {
         Object accumulator = aggregator.createAccumulator();
         long elements = 0;
         if (stored != null) {
-            JsonNode pane = parse(stored.accumulator());
+            JsonNode pane = codec.parse(stored.accumulator());
             elements = pane.get("n").asLong();
-            accumulator = elements == 0 ? accumulator : convert(pane.get("acc"));
+            accumulator = elements == 0 ? accumulator : codec.read(pane.get("acc"), aggregator.accumulatorType());
         }
         int panes = stored == null ? 0 : stored.firings();
         Long due = stored == null ? null : stored.processingTimerMs();
@@ -56,7 +55,7 @@ final class GlobalTriggerLogic implements BatchLogic {
             }
             accumulator = aggregator.add(accumulator, value.value());
             if (++elements == trigger.count()) {
-                pending.add(new Firing(key, window, panes++, write(accumulator), value.sequenceNumber()));
+                pending.add(new Firing(key, window, panes++, codec.write(accumulator), value.sequenceNumber()));
                 accumulator = aggregator.createAccumulator();
                 elements = 0;
             }
@@ -72,7 +71,7 @@ final class GlobalTriggerLogic implements BatchLogic {
     @Override
     public WindowState onProcessingTimer(String key, Window window, WindowState stored, long timerMs,
             BigInteger tag) {
-        JsonNode pane = parse(stored.accumulator());
+        JsonNode pane = codec.parse(stored.accumulator());
         if (pane.get("n").asLong() == 0) {
             return state(aggregator.createAccumulator(), 0, stored.firings(), stored.pending(), null);
         }
@@ -90,34 +89,7 @@ final class GlobalTriggerLogic implements BatchLogic {
 
     @Override
     public Object emitted(Firing firing, String id) {
-        return new Windowed<>(firing.key(), firing.window(), aggregator.result(convert(parse(firing.accumulator()))),
+        return new Windowed<>(firing.key(), firing.window(), aggregator.result(codec.read(firing.accumulator(), aggregator.accumulatorType())),
                 firing.firing(), id);
-    }
-
-    private Object convert(JsonNode node) {
-        try {
-            return json.treeToValue(node, aggregator.accumulatorType());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored accumulator of pipeline " + pipeline + " cannot be read as "
-                    + aggregator.accumulatorType().getName() + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private String write(Object accumulator) {
-        try {
-            return json.writeValueAsString(accumulator);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("accumulator of pipeline " + pipeline + " cannot be written as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
-    }
-
-    private JsonNode parse(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON of pipeline " + pipeline + " is corrupt: "
-                    + e.getOriginalMessage(), e);
-        }
     }
 }

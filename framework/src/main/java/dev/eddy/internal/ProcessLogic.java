@@ -1,6 +1,5 @@
 package dev.eddy.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,6 +30,7 @@ final class ProcessLogic implements BatchLogic {
 
     private final KeyedProcess<Object, Object, Object> process;
     private final ObjectMapper json;
+    private final StateJson codec;
     private final Clock clock;
     private final String pipeline;
     private final long watermarkMs;
@@ -39,6 +39,7 @@ final class ProcessLogic implements BatchLogic {
         this.process = plan.process();
         this.watermarkMs = watermarkMs;
         this.json = json;
+        this.codec = new StateJson(json, plan.name());
         this.clock = clock;
         this.pipeline = plan.name();
     }
@@ -58,11 +59,11 @@ final class ProcessLogic implements BatchLogic {
             this.pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
             this.outputs = stored == null ? 0 : stored.firings();
             if (stored != null) {
-                JsonNode node = parse(stored.accumulator());
+                JsonNode node = codec.parse(stored.accumulator());
                 JsonNode stateNode = node.get("state");
                 boolean expired = process.stateTtl() != null
                         && Instant.ofEpochMilli(node.get("writtenAt").asLong()).plus(process.stateTtl()).isBefore(now);
-                state = expired || stateNode == null || stateNode.isNull() ? null : readState(stateNode);
+                state = expired || stateNode == null || stateNode.isNull() ? null : codec.read(stateNode, process.stateType());
                 JsonNode storedTimers = node.get("timers");
                 if (storedTimers != null) {
                     storedTimers.forEach(t -> timers.add(t.asLong()));
@@ -153,31 +154,8 @@ final class ProcessLogic implements BatchLogic {
 
     @Override
     public Object emitted(Firing firing, String id) {
-        JsonNode node = parse(firing.accumulator());
-        try {
-            Object value = json.treeToValue(node.get("v"), process.outputType());
-            return new Keyed<>(firing.key(), value, Instant.ofEpochMilli(node.get("t").asLong()), firing.firing(), id);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("output of pipeline " + pipeline + " cannot be read as "
-                    + process.outputType().getName() + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private Object readState(JsonNode state) {
-        try {
-            return json.treeToValue(state, process.stateType());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored state of pipeline " + pipeline + " cannot be read as "
-                    + process.stateType().getName() + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private JsonNode parse(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON of pipeline " + pipeline + " is corrupt: "
-                    + e.getOriginalMessage(), e);
-        }
+        JsonNode node = codec.parse(firing.accumulator());
+        Object value = codec.read(node.get("v"), process.outputType());
+        return new Keyed<>(firing.key(), value, Instant.ofEpochMilli(node.get("t").asLong()), firing.firing(), id);
     }
 }

@@ -1,6 +1,5 @@
 package dev.eddy.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,8 +39,8 @@ final class SessionLogic implements BatchLogic {
     private final long allowedLatenessMs;
     private final long watermarkMs;
     private final ObjectMapper json;
+    private final StateJson codec;
     private final Clock clock;
-    private final String pipeline;
 
     /** One open session. */
     private static final class Session {
@@ -62,8 +61,8 @@ final class SessionLogic implements BatchLogic {
         this.allowedLatenessMs = plan.allowedLatenessMs();
         this.watermarkMs = watermarkMs;
         this.json = json;
+        this.codec = new StateJson(json, plan.name());
         this.clock = clock;
-        this.pipeline = plan.name();
     }
 
     @Override
@@ -107,7 +106,7 @@ final class SessionLogic implements BatchLogic {
             open.add(session);
             if (merged.maxTimestamp() <= value.watermarkMs()) {
                 // late, within the allowed lateness: the session fires again with this element
-                pending.add(new Firing(key, merged, session.firings++, write(accumulator), value.sequenceNumber()));
+                pending.add(new Firing(key, merged, session.firings++, codec.write(accumulator), value.sequenceNumber()));
             }
         }
         advance(key, open, watermarkMs, fresh.get(fresh.size() - 1).sequenceNumber(), pending);
@@ -124,8 +123,8 @@ final class SessionLogic implements BatchLogic {
 
     @Override
     public Object emitted(Firing firing, String id) {
-        return new Windowed<>(firing.key(), firing.window(), aggregator.result(readAccumulator(
-                parse(firing.accumulator()))), firing.firing(), id);
+        return new Windowed<>(firing.key(), firing.window(), aggregator.result(codec.read(firing.accumulator(),
+                aggregator.accumulatorType())), firing.firing(), id);
     }
 
     /** Fires the sessions the watermark has reached and drops those past their allowed lateness. */
@@ -133,7 +132,7 @@ final class SessionLogic implements BatchLogic {
         open.sort(Comparator.comparingLong(s -> s.window.startMs()));
         for (Session session : open) {
             if (session.firings == 0 && session.window.maxTimestamp() <= watermark) {
-                pending.add(new Firing(key, session.window, session.firings++, write(session.accumulator), tag));
+                pending.add(new Firing(key, session.window, session.firings++, codec.write(session.accumulator), tag));
             }
         }
         open.removeIf(s -> s.firings > 0
@@ -162,37 +161,10 @@ final class SessionLogic implements BatchLogic {
         if (stored == null) {
             return open;
         }
-        for (JsonNode node : parse(stored.accumulator()).get("sessions")) {
+        for (JsonNode node : codec.parse(stored.accumulator()).get("sessions")) {
             open.add(new Session(new Window(node.get("s").asLong(), node.get("e").asLong()),
-                    readAccumulator(node.get("acc")), node.get("f").asInt()));
+                    codec.read(node.get("acc"), aggregator.accumulatorType()), node.get("f").asInt()));
         }
         return open;
-    }
-
-    private Object readAccumulator(JsonNode node) {
-        try {
-            return json.treeToValue(node, aggregator.accumulatorType());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored accumulator of pipeline " + pipeline + " cannot be read as "
-                    + aggregator.accumulatorType().getName() + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private String write(Object accumulator) {
-        try {
-            return json.writeValueAsString(accumulator);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("accumulator of pipeline " + pipeline + " cannot be written as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
-    }
-
-    private JsonNode parse(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON of pipeline " + pipeline + " is corrupt: "
-                    + e.getOriginalMessage(), e);
-        }
     }
 }

@@ -37,6 +37,16 @@ class FraudAlertsTest {
                 public void emit(Suspicion output) {
                     flagged.add(output.transaction().id());
                 }
+
+                @Override
+                public void registerEventTimeTimer(Instant time) {
+                    throw new AssertionError("the fraud rule uses no timers");
+                }
+
+                @Override
+                public void deleteEventTimeTimer(Instant time) {
+                    throw new AssertionError("the fraud rule uses no timers");
+                }
             });
         }
         return flagged;
