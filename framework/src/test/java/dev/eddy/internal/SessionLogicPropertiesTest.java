@@ -35,7 +35,7 @@ import net.jqwik.api.Provide;
  * Session merging and firing, in memory: the session logic fed batch by batch, as the processor and backend feed
  * it, gives the sessions a plain record-by-record model gives, for any input and any batch boundaries.
  */
-class SessionLogicProperties {
+class SessionLogicPropertiesTest {
 
     record Ev(String key, long ts, long v) {
     }
