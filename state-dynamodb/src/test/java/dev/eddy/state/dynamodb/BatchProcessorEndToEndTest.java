@@ -607,6 +607,34 @@ class BatchProcessorEndToEndTest {
     }
 
     @Test
+    void withoutFencingTheSameCrashAndRetryCountsRecordsTwice(@TempDir Path dir) {
+        List<In> input = generatedInput();
+        List<List<In>> batches = chunks(input, 10);
+        long cleanCount;
+        try (Run clean = new Run(dir.resolve("clean"))) {
+            clean.processAll(batches);
+            clean.processor.drain(SHARD);
+            cleanCount = clean.outputs().stream().mapToLong(Out::count).sum();
+        }
+        try (Run unfenced = new Run(dir.resolve("unfenced"), b -> {
+            ((DynamoDbStateBackend) b).disableFencingForTest();
+            return new CrashingBackend(b);
+        })) {
+            CrashingBackend backend = (CrashingBackend) unfenced.backend;
+            unfenced.processAll(batches.subList(0, 3));
+            backend.armed = CrashPoint.AFTER_APPLY;
+            assertThat(unfenced.process(batches.get(3)).getBatchItemFailures()).isNotEmpty();
+            unfenced.processAll(batches.subList(3, batches.size()));
+            unfenced.processor.drain(SHARD);
+
+            // the values of the crashed batch were applied by the crash and again by the retry
+            assertThat(unfenced.outputs().stream().mapToLong(Out::count).sum()).isGreaterThan(cleanCount);
+            assertThat(unfenced.outputs()).extracting(Out::result)
+                    .isNotEqualTo(reference(input).results());
+        }
+    }
+
+    @Test
     void aZombieInvocationInterleavedWithTheLiveOneAppliesNothingAndCannotCommit(@TempDir Path dir) {
         List<In> input = generatedInput();
         List<In> batch = input.subList(0, 20);
