@@ -1,0 +1,56 @@
+package dev.eddy.emulator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.emulator.embedded.NodeModules;
+import dev.eddy.internal.Jsons;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./eddy bench --json} runs and reports what it measured; the figures themselves are not asserted. */
+class BenchCommandTest {
+
+    @Test
+    void jsonRowsNameSystemBatchSizeAndUnits(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode flight : Jsons.strictMapper().readTree(
+                NodeModules.find("vega-datasets").resolve("data/flights-2k.json").toFile())) {
+            if (lines.size() < 300) {
+                lines.add(flight.toString());
+            }
+        }
+        Path input = dir.resolve("flights.jsonl");
+        Files.write(input, lines);
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = EddyCli.execute("bench", "--input", input.toString(), "--batch-sizes", "50,300", "--json");
+        } finally {
+            System.setOut(stdout);
+        }
+
+        assertThat(exit).isZero();
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            rows.add(Jsons.strictMapper().readTree(line));
+        }
+        assertThat(rows).extracting(r -> r.get("system").asText() + "@" + r.get("batchSize").asInt())
+                .containsExactly("eddy@50", "per-record idempotency@50", "eddy@300", "per-record idempotency@300");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.get("writeUnitsPer1k").asDouble()).isPositive();
+            assertThat(r.get("recordsPerSecond").asDouble()).isPositive();
+        });
+        // the baseline writes twice per record, one unit each for these small items
+        assertThat(rows.get(1).get("writeUnitsPer1k").asDouble()).isEqualTo(2000.0);
+    }
+}
