@@ -53,8 +53,8 @@ public final class BatchProcessor {
     private final Map<SinkRef, SinkWriter> writers = new LinkedHashMap<>();
     private final ObjectMapper json = Jsons.strictMapper();
     private final java.time.Clock clock;
-    /** Whether a key's state is one item for all time (keyed process, sessions) rather than one per window. */
-    private final boolean keyLevelState;
+    /** Whether windows merge (sessions): lateness is then decided after merging, by the window logic. */
+    private final boolean merging;
     /** Whether the pipeline has processing-time timers to look for at each batch. */
     private final boolean processingTimers;
     private HandlerMetrics metrics = HandlerMetrics.ZERO;
@@ -77,8 +77,7 @@ public final class BatchProcessor {
     public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks, java.time.Clock clock) {
         this.plan = plan;
         this.clock = clock;
-        this.keyLevelState = plan.process() != null || plan.windows() instanceof SessionWindows
-                || plan.windows() instanceof GlobalWindows;
+        this.merging = plan.windows() instanceof SessionWindows;
         this.processingTimers = plan.windows() instanceof GlobalWindows global && global.intervalMs() > 0;
         this.state = state;
         this.failures = sinks.failures(plan.name());
@@ -224,8 +223,7 @@ public final class BatchProcessor {
         if (plan.windows() instanceof GlobalWindows) {
             return new GlobalTriggerLogic(plan, json, clock);
         }
-        return plan.windows() instanceof SessionWindows ? new SessionLogic(plan, watermarkMs, json, clock)
-                : new EventTimeWindowLogic(plan, watermarkMs, json);
+        return new KeyWindowsLogic(plan, watermarkMs, json, clock);
     }
 
     private long emit(List<Firing> firings, BatchLogic logic) {
@@ -309,7 +307,7 @@ public final class BatchProcessor {
                 plan.preWindow().apply(value, ctx, element -> elements.add(new Object[] {
                     element, ctx.timestampMs,
                     Objects.requireNonNull(plan.key().apply(element), "key function returned null"),
-                    keyLevelState ? ProcessLogic.ALL_TIME_ONLY : plan.windows().assign(ctx.timestampMs)}));
+                    plan.process() != null ? ProcessLogic.ALL_TIME_ONLY : plan.windows().assign(ctx.timestampMs)}));
             } catch (RuntimeException e) {
                 if (plan.onRecordError() == RecordErrorPolicy.RETRY) {
                     LOG.warn("pipeline {} shard {}: record {} failed and will be retried: {}", plan.name(), shardId,
@@ -327,15 +325,21 @@ public final class BatchProcessor {
             for (Object[] element : elements) {
                 long timestamp = (Long) element[1];
                 String key = (String) element[2];
+                // a window past its allowed lateness takes no more elements: late data; sessions decide after
+                // merging, in the window logic
+                boolean joinsAWindow = false;
                 for (Window window : (Window[]) element[3]) {
-                    if (EventTimeWindowLogic.cleanupTime(window, plan.allowedLatenessMs()) <= watermark) {
+                    if (!merging && KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs()) <= watermark) {
                         late.add(lateRecord(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(),
                                 index++), kinesis.getSequenceNumber(), element[0], key, timestamp, window));
                     } else {
-                        updates.computeIfAbsent(new KeyWindow(key, window), k -> new ArrayList<>())
-                                .add(new SequencedValue(sequence, element[0], timestamp,
-                                        window.maxTimestamp() <= watermark, watermark));
+                        joinsAWindow = true;
                     }
+                }
+                if (joinsAWindow) {
+                    // a key's state is one item: the window logic assigns the element to its windows again
+                    updates.computeIfAbsent(new KeyWindow(key, ProcessLogic.ALL_TIME), k -> new ArrayList<>())
+                            .add(new SequencedValue(sequence, element[0], timestamp, false, watermark));
                 }
                 maxEventTime = Math.max(maxEventTime, timestamp);
                 long before = watermark;
@@ -352,9 +356,9 @@ public final class BatchProcessor {
             int index = 0;
             for (SequencedValue value : update.values()) {
                 String sequence = value.sequenceNumber().toString();
-                // a key-level item (sessions) names no window: report the element's own
-                Window window = keyLevelState && plan.windows() != null
-                        ? plan.windows().assign(value.timestampMs())[0] : update.window();
+                // a key's item names no window: report the element's own
+                Window window = plan.windows() != null ? plan.windows().assign(value.timestampMs())[0]
+                        : update.window();
                 late.add(lateRecord(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
                         + window.startMs() + ":" + index++, sequence, value.value(), update.key(),
                         value.timestampMs(), window));

@@ -136,7 +136,7 @@ class SessionLogicPropertiesTest {
                 last = BigInteger.valueOf(i + 1);
             }
             long batchWatermark = drain ? Long.MAX_VALUE : watermark;
-            SessionLogic logic = new SessionLogic(pipeline.plan(), batchWatermark, Jsons.strictMapper(),
+            KeyWindowsLogic logic = new KeyWindowsLogic(pipeline.plan(), batchWatermark, Jsons.strictMapper(),
                     Clock.systemUTC());
             byKey.forEach((key, values) -> {
                 WindowLogic.Outcome outcome = logic.apply(key, GlobalWindows.ALL_TIME, store.get(key), values);

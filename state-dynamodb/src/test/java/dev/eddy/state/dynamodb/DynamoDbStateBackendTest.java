@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The DynamoDB state backend against DynamoDB Local, a fresh table per test.
  *
  * <p>The window logic is {@link SumLogic}: the framework's event-time trigger with allowed lateness (the rules of
- * {@code dev.eddy.internal.EventTimeWindowLogic}), summing {@code Long} values. Stored state is observed through
+ * {@code dev.eddy.internal.KeyWindowsLogic}), summing {@code Long} values. Stored state is observed through
  * the SPI ({@link #stored}), not through item attributes, except in {@link Layout}.
  */
 @ExtendWith(DynamoDbLocal.class)
@@ -72,7 +72,7 @@ class DynamoDbStateBackendTest {
 
     /**
      * Flink's event-time trigger with allowed lateness over a sum of {@code Long} values, as the framework's
-     * {@code EventTimeWindowLogic} decides it: firing 0 when the watermark reaches {@code end − 1} (at the end of
+     * {@code KeyWindowsLogic} decides it for each window: firing 0 when the watermark reaches {@code end − 1} (at the end of
      * the batch, or by a timer), one firing per late element, clean-up at {@code end − 1 + lateness}. The
      * accumulator is the sum's decimal text, e.g. {@code "12"}.
      */

@@ -11,6 +11,7 @@ import dev.eddy.state.SequencedValue;
 import dev.eddy.state.WindowState;
 import dev.eddy.window.SessionWindows;
 import dev.eddy.window.Window;
+import dev.eddy.window.WindowAssigner;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,22 +20,30 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Session windows with Flink's event-time trigger and allowed lateness. A key's open sessions live together in
- * one state item (the "window" {@link ProcessLogic#ALL_TIME}), so merging is one conditional write. Internal.
+ * Event-time windows of every kind but global, with Flink's event-time trigger and allowed lateness. A key's open
+ * windows live together in one state item (the "window" {@link ProcessLogic#ALL_TIME}), so a batch writes once per
+ * key it touches, whatever the number of its windows, and session merging is one conditional write. Internal.
  *
- * <p>Each element opens {@code [ts, ts + gap)} and merges with every open session it overlaps or touches. The
+ * <p>Tumbling and sliding windows: an element joins each window it is assigned to that is not past its allowed
+ * lateness (those were sent to the late-data output when the element was read). A window fires (firing 0) when the
+ * watermark reaches its {@code end − 1}; each element that joins it later, within the allowed lateness, fires it
+ * again (firing 1, 2, …, the full updated result). A window past its lateness is dropped from the item.
+ *
+ * <p>Sessions:
+ * each element opens {@code [ts, ts + gap)} and merges with every open session it overlaps or touches. The
  * element is late only if the merged session is past its end plus allowed lateness at the element's watermark;
  * then it goes to the late-data output and the sessions stay as they were. A session fires (firing 0) when the
  * watermark reaches its {@code end − 1}; an element that joins it later, within the allowed lateness, fires it
  * again — with new bounds if it extended or bridged sessions, which makes it a new window (firing 0 of those
  * bounds). A session past its lateness is dropped from the item.
  */
-final class SessionLogic implements BatchLogic {
+final class KeyWindowsLogic implements BatchLogic {
 
     /** How long a key's item lives after its last session closed, for fencing of slow retries. */
     static final Duration QUIET_RETENTION = Duration.ofDays(7);
 
-    private final SessionWindows sessions;
+    private final WindowAssigner assigner;
+    private final boolean merging;
     private final Aggregator<Object, Object, Object> aggregator;
     private final long allowedLatenessMs;
     private final long watermarkMs;
@@ -45,7 +54,7 @@ final class SessionLogic implements BatchLogic {
     /** One open session. */
     private static final class Session {
         final Window window;
-        final Object accumulator;
+        Object accumulator;
         int firings;
 
         Session(Window window, Object accumulator, int firings) {
@@ -55,8 +64,9 @@ final class SessionLogic implements BatchLogic {
         }
     }
 
-    SessionLogic(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
-        this.sessions = (SessionWindows) plan.windows();
+    KeyWindowsLogic(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
+        this.assigner = plan.windows();
+        this.merging = assigner instanceof SessionWindows;
         this.aggregator = plan.aggregator();
         this.allowedLatenessMs = plan.allowedLatenessMs();
         this.watermarkMs = watermarkMs;
@@ -78,7 +88,11 @@ final class SessionLogic implements BatchLogic {
         for (SequencedValue value : fresh) {
             // sessions whose end the watermark passed before this element fired then (on time)
             advance(key, open, value.watermarkMs(), value.sequenceNumber(), pending);
-            Window merged = sessions.assign(value.timestampMs())[0];
+            if (!merging) {
+                assign(key, open, value, pending);
+                continue;
+            }
+            Window merged = assigner.assign(value.timestampMs())[0];
             List<Session> joined = new ArrayList<>();
             for (boolean grew = true; grew; ) {
                 grew = false;
@@ -91,7 +105,7 @@ final class SessionLogic implements BatchLogic {
                     }
                 }
             }
-            if (EventTimeWindowLogic.cleanupTime(merged, allowedLatenessMs) <= value.watermarkMs()) {
+            if (cleanupTime(merged, allowedLatenessMs) <= value.watermarkMs()) {
                 refused.add(value);
                 continue;
             }
@@ -111,6 +125,37 @@ final class SessionLogic implements BatchLogic {
         }
         advance(key, open, watermarkMs, fresh.get(fresh.size() - 1).sequenceNumber(), pending);
         return new Outcome(state(open, pending), refused);
+    }
+
+    /** Adds an element to each of its windows that is not past its allowed lateness. */
+    private void assign(String key, List<Session> open, SequencedValue value, List<Firing> pending) {
+        for (Window window : assigner.assign(value.timestampMs())) {
+            if (cleanupTime(window, allowedLatenessMs) <= value.watermarkMs()) {
+                continue; // late data: sent to the late-data output when the element was read
+            }
+            Session target = null;
+            for (Session session : open) {
+                if (session.window.equals(window)) {
+                    target = session;
+                }
+            }
+            if (target == null) {
+                target = new Session(window, aggregator.createAccumulator(), 0);
+                open.add(target);
+            }
+            target.accumulator = aggregator.add(target.accumulator, value.value());
+            if (window.maxTimestamp() <= value.watermarkMs()) {
+                // late, within the allowed lateness: the window fires again with this element
+                pending.add(new Firing(key, window, target.firings++, codec.write(target.accumulator),
+                        value.sequenceNumber()));
+            }
+        }
+    }
+
+    /** @return the last watermark at which a window takes elements: {@code end − 1 + allowed lateness} */
+    static long cleanupTime(Window window, long allowedLatenessMs) {
+        long time = window.maxTimestamp() + allowedLatenessMs;
+        return time < window.maxTimestamp() ? Long.MAX_VALUE : time;
     }
 
     @Override
@@ -136,7 +181,7 @@ final class SessionLogic implements BatchLogic {
             }
         }
         open.removeIf(s -> s.firings > 0
-                && EventTimeWindowLogic.cleanupTime(s.window, allowedLatenessMs) <= watermark);
+                && cleanupTime(s.window, allowedLatenessMs) <= watermark);
     }
 
     private WindowState state(List<Session> open, List<Firing> pending) {
@@ -147,7 +192,7 @@ final class SessionLogic implements BatchLogic {
                     .put("f", session.firings);
             node.set("acc", json.valueToTree(session.accumulator));
             long due = session.firings == 0 ? session.window.maxTimestamp()
-                    : EventTimeWindowLogic.cleanupTime(session.window, allowedLatenessMs);
+                    : cleanupTime(session.window, allowedLatenessMs);
             timer = timer == null ? due : Math.min(timer, due);
         }
         ObjectNode root = json.createObjectNode();
