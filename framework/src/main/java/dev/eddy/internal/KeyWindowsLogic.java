@@ -51,13 +51,13 @@ final class KeyWindowsLogic implements BatchLogic {
     private final StateJson codec;
     private final Clock clock;
 
-    /** One open session. */
-    private static final class Session {
+    /** One open window. */
+    private static final class OpenWindow {
         final Window window;
         Object accumulator;
         int firings;
 
-        Session(Window window, Object accumulator, int firings) {
+        OpenWindow(Window window, Object accumulator, int firings) {
             this.window = window;
             this.accumulator = accumulator;
             this.firings = firings;
@@ -82,7 +82,7 @@ final class KeyWindowsLogic implements BatchLogic {
 
     @Override
     public Outcome apply(String key, Window all, WindowState stored, List<SequencedValue> fresh) {
-        List<Session> open = read(stored);
+        List<OpenWindow> open = read(stored);
         List<Firing> pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
         List<SequencedValue> refused = new ArrayList<>();
         for (SequencedValue value : fresh) {
@@ -93,10 +93,10 @@ final class KeyWindowsLogic implements BatchLogic {
                 continue;
             }
             Window merged = assigner.assign(value.timestampMs())[0];
-            List<Session> joined = new ArrayList<>();
+            List<OpenWindow> joined = new ArrayList<>();
             for (boolean grew = true; grew; ) {
                 grew = false;
-                for (Session session : open) {
+                for (OpenWindow session : open) {
                     if (!joined.contains(session) && SessionWindows.merges(session.window, merged)) {
                         joined.add(session);
                         merged = new Window(Math.min(merged.startMs(), session.window.startMs()),
@@ -110,13 +110,13 @@ final class KeyWindowsLogic implements BatchLogic {
                 continue;
             }
             Object accumulator = aggregator.createAccumulator();
-            for (Session session : joined) {
+            for (OpenWindow session : joined) {
                 accumulator = aggregator.merge(accumulator, session.accumulator);
             }
             accumulator = aggregator.add(accumulator, value.value());
             int firings = joined.size() == 1 && joined.get(0).window.equals(merged) ? joined.get(0).firings : 0;
             open.removeAll(joined);
-            Session session = new Session(merged, accumulator, firings);
+            OpenWindow session = new OpenWindow(merged, accumulator, firings);
             open.add(session);
             if (merged.maxTimestamp() <= value.watermarkMs()) {
                 // late, within the allowed lateness: the session fires again with this element
@@ -128,19 +128,19 @@ final class KeyWindowsLogic implements BatchLogic {
     }
 
     /** Adds an element to each of its windows that is not past its allowed lateness. */
-    private void assign(String key, List<Session> open, SequencedValue value, List<Firing> pending) {
+    private void assign(String key, List<OpenWindow> open, SequencedValue value, List<Firing> pending) {
         for (Window window : assigner.assign(value.timestampMs())) {
             if (cleanupTime(window, allowedLatenessMs) <= value.watermarkMs()) {
                 continue; // late data: sent to the late-data output when the element was read
             }
-            Session target = null;
-            for (Session session : open) {
+            OpenWindow target = null;
+            for (OpenWindow session : open) {
                 if (session.window.equals(window)) {
                     target = session;
                 }
             }
             if (target == null) {
-                target = new Session(window, aggregator.createAccumulator(), 0);
+                target = new OpenWindow(window, aggregator.createAccumulator(), 0);
                 open.add(target);
             }
             target.accumulator = aggregator.add(target.accumulator, value.value());
@@ -160,7 +160,7 @@ final class KeyWindowsLogic implements BatchLogic {
 
     @Override
     public WindowState onTimer(String key, Window all, WindowState stored, long timerMs, BigInteger tag) {
-        List<Session> open = read(stored);
+        List<OpenWindow> open = read(stored);
         List<Firing> pending = new ArrayList<>(stored.pending());
         advance(key, open, watermarkMs, tag, pending);
         return state(open, pending);
@@ -173,9 +173,9 @@ final class KeyWindowsLogic implements BatchLogic {
     }
 
     /** Fires the sessions the watermark has reached and drops those past their allowed lateness. */
-    private void advance(String key, List<Session> open, long watermark, BigInteger tag, List<Firing> pending) {
+    private void advance(String key, List<OpenWindow> open, long watermark, BigInteger tag, List<Firing> pending) {
         open.sort(Comparator.comparingLong(s -> s.window.startMs()));
-        for (Session session : open) {
+        for (OpenWindow session : open) {
             if (session.firings == 0 && session.window.maxTimestamp() <= watermark) {
                 pending.add(new Firing(key, session.window, session.firings++, codec.write(session.accumulator), tag));
             }
@@ -184,10 +184,10 @@ final class KeyWindowsLogic implements BatchLogic {
                 && cleanupTime(s.window, allowedLatenessMs) <= watermark);
     }
 
-    private WindowState state(List<Session> open, List<Firing> pending) {
+    private WindowState state(List<OpenWindow> open, List<Firing> pending) {
         ArrayNode array = json.createArrayNode();
         Long timer = null;
-        for (Session session : open) {
+        for (OpenWindow session : open) {
             ObjectNode node = array.addObject().put("s", session.window.startMs()).put("e", session.window.endMs())
                     .put("f", session.firings);
             node.set("acc", json.valueToTree(session.accumulator));
@@ -196,18 +196,18 @@ final class KeyWindowsLogic implements BatchLogic {
             timer = timer == null ? due : Math.min(timer, due);
         }
         ObjectNode root = json.createObjectNode();
-        root.set("sessions", array);
+        root.set("windows", array);
         return new WindowState(root.toString(), 0, pending, timer, false,
                 open.isEmpty() ? clock.instant().plus(QUIET_RETENTION) : null);
     }
 
-    private List<Session> read(WindowState stored) {
-        List<Session> open = new ArrayList<>();
+    private List<OpenWindow> read(WindowState stored) {
+        List<OpenWindow> open = new ArrayList<>();
         if (stored == null) {
             return open;
         }
-        for (JsonNode node : codec.parse(stored.accumulator()).get("sessions")) {
-            open.add(new Session(new Window(node.get("s").asLong(), node.get("e").asLong()),
+        for (JsonNode node : codec.parse(stored.accumulator()).get("windows")) {
+            open.add(new OpenWindow(new Window(node.get("s").asLong(), node.get("e").asLong()),
                     codec.read(node.get("acc"), aggregator.accumulatorType()), node.get("f").asInt()));
         }
         return open;
