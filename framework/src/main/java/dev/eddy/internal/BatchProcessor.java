@@ -274,7 +274,8 @@ public final class BatchProcessor {
     /** One batch's work in memory: pre-aggregation input, side outputs, watermark. */
     private final class Batch {
         final String shardId;
-        final Map<KeyWindow, List<SequencedValue>> updates = new LinkedHashMap<>();
+        /** Per key, its elements in order: a key's state is one item, so one update per key. */
+        final Map<String, List<SequencedValue>> updates = new LinkedHashMap<>();
         final java.util.NavigableMap<Long, BigInteger> watermarkSteps = new java.util.TreeMap<>();
         final List<SinkRecord> failed = new ArrayList<>();
         final List<SinkRecord> late = new ArrayList<>();
@@ -338,7 +339,7 @@ public final class BatchProcessor {
                 }
                 if (joinsAWindow) {
                     // a key's state is one item: the window logic assigns the element to its windows again
-                    updates.computeIfAbsent(new KeyWindow(key, ProcessLogic.ALL_TIME), k -> new ArrayList<>())
+                    updates.computeIfAbsent(key, k -> new ArrayList<>())
                             .add(new SequencedValue(sequence, element[0], timestamp, false, watermark));
                 }
                 maxEventTime = Math.max(maxEventTime, timestamp);
@@ -367,7 +368,7 @@ public final class BatchProcessor {
 
         List<WindowUpdate> updates() {
             List<WindowUpdate> list = new ArrayList<>(updates.size());
-            updates.forEach((kw, values) -> list.add(new WindowUpdate(kw.key(), kw.window(), values)));
+            updates.forEach((key, values) -> list.add(new WindowUpdate(key, ProcessLogic.ALL_TIME, values)));
             return list;
         }
 
@@ -402,8 +403,5 @@ public final class BatchProcessor {
             node.set("element", json.valueToTree(element));
             return new SinkRecord(node.get("id").asText(), key, toJson(node));
         }
-    }
-
-    private record KeyWindow(String key, Window window) {
     }
 }
