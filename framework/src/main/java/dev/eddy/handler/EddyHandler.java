@@ -5,13 +5,17 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.internal.BatchProcessor;
+import dev.eddy.internal.DeadlineBudget;
+import dev.eddy.internal.KinesisShardLineage;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineDefinition;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.StateBackendProvider;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.function.LongSupplier;
 
 /**
  * The Lambda handler of a pipeline: a Kinesis event in, a {@link StreamsEventResponse} out. Subclass it with
@@ -50,15 +54,26 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
     }
 
     /**
-     * Processes one batch of one shard.
+     * Processes one batch of one shard, stopping before the function's deadline.
+     *
+     * <p>Lambda stops an invocation that runs past the function's timeout, and the event source mapping then
+     * retries the whole batch in a reset execution environment. To avoid that, the batch is processed in chunks,
+     * each committed on its own, and before each chunk the remaining time ({@code
+     * context.getRemainingTimeInMillis()}, in milliseconds) is compared with the chunk's estimated duration plus a
+     * reserve ({@link EddySettings#deadlineReserveMs()}, 1,000 ms by default). If it does not fit, the invocation
+     * returns one batch item failure at the first record not processed (the batch's first record if nothing was),
+     * logs one warning and counts {@link HandlerMetrics#deadlineStops()}; the event source mapping retries from
+     * there, and fencing keeps the retry exact. Without a context there is no deadline.
      *
      * @param event Lambda's Kinesis event
-     * @param context Lambda's context
+     * @param context Lambda's context, or {@code null} for no deadline
      * @return batch item failures: none on success, or the first uncommitted record's sequence number
      */
     @Override
     public final StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-        return processor().process(event);
+        LongSupplier remainingMillis = context == null ? () -> DeadlineBudget.UNLIMITED
+                : context::getRemainingTimeInMillis;
+        return processor().process(event, remainingMillis);
     }
 
     /**
@@ -85,7 +100,9 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
                 p = processor;
                 if (p == null) {
                     EddySettings settings = EddySettings.fromEnvironment();
-                    p = new BatchProcessor(pipeline.plan(), stateBackend(settings), settings.sinks());
+                    p = new BatchProcessor(pipeline.plan(), stateBackend(settings), settings.sinks(),
+                            Clock.systemUTC(), new DeadlineBudget(settings.deadlineReserveMs()))
+                            .withShardLineage(new KinesisShardLineage(settings));
                     processor = p;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.eddy.handler;
 
+import dev.eddy.internal.DeadlineBudget;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.SinkFactory;
 import java.nio.file.Path;
@@ -18,7 +19,14 @@ import java.util.function.UnaryOperator;
  * <tr><td>{@code EDDY_SINKS}</td><td>{@code file:<dir>} writes sinks to files under dir</td><td>none</td></tr>
  * <tr><td>{@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override</td>
  *     <td>AWS</td></tr>
+ * <tr><td>{@code AWS_ENDPOINT_URL_KINESIS}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override for
+ *     {@code ListShards} (a new shard's parents after a reshard)</td><td>AWS</td></tr>
  * <tr><td>{@code AWS_REGION}</td><td>region</td><td>set by Lambda</td></tr>
+ * <tr><td>{@code EDDY_DYNAMODB_MAX_ATTEMPTS}</td><td>attempts of one DynamoDB request, the first included (SDK
+ *     standard retries: back-off with full jitter; see {@code DynamoDbStateBackendProvider})</td><td>5</td></tr>
+ * <tr><td>{@code EDDY_DEADLINE_RESERVE_MS}</td><td>time, ms, an invocation keeps in hand before Lambda's deadline:
+ *     it stops before a chunk of records that would leave less (see {@link EddyHandler#handleRequest})</td>
+ *     <td>1000</td></tr>
  * </table>
  */
 public final class EddySettings {
@@ -27,11 +35,21 @@ public final class EddySettings {
     public static final String STATE_TABLE = "EDDY_STATE_TABLE";
     /** Setting that selects the sinks. */
     public static final String SINKS = "EDDY_SINKS";
+    /** Setting of the reserve, ms, kept before Lambda's deadline. */
+    public static final String DEADLINE_RESERVE_MS = "EDDY_DEADLINE_RESERVE_MS";
 
     private final UnaryOperator<String> lookup;
 
     private EddySettings(UnaryOperator<String> lookup) {
         this.lookup = lookup;
+    }
+
+    /**
+     * @param lookup a setting's value by name, or {@code null} if unset
+     * @return settings read from that lookup (tests, embedding)
+     */
+    public static EddySettings of(UnaryOperator<String> lookup) {
+        return new EddySettings(java.util.Objects.requireNonNull(lookup, "lookup"));
     }
 
     /** @return settings read from system properties, then environment variables */
@@ -72,6 +90,32 @@ public final class EddySettings {
      */
     public Optional<String> endpoint(String service) {
         return get("AWS_ENDPOINT_URL_" + service).or(() -> get("AWS_ENDPOINT_URL"));
+    }
+
+    /**
+     * The time an invocation keeps in hand before Lambda's deadline: a batch is processed in chunks, and a chunk
+     * starts only if its estimated duration plus this reserve fits in the remaining time. An invocation that runs
+     * past its timeout is stopped by Lambda and its whole batch retried; stopping early keeps what was committed.
+     *
+     * @return {@code EDDY_DEADLINE_RESERVE_MS} in milliseconds, else {@link DeadlineBudget#DEFAULT_RESERVE_MS}
+     *     (1,000 ms)
+     * @throws IllegalStateException if it is set to something other than a whole number of milliseconds, zero or
+     *     more
+     */
+    public long deadlineReserveMs() {
+        return get(DEADLINE_RESERVE_MS).map(value -> {
+            try {
+                long ms = Long.parseLong(value);
+                if (ms >= 0) {
+                    return ms;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalStateException(DEADLINE_RESERVE_MS + "='" + value
+                    + "' is not understood: use a whole number of milliseconds, zero or more (default "
+                    + DeadlineBudget.DEFAULT_RESERVE_MS + ")");
+        }).orElse(DeadlineBudget.DEFAULT_RESERVE_MS);
     }
 
     /**

@@ -11,14 +11,17 @@ package dev.eddy.handler;
  * @param lateRecords elements sent to the late-data side output
  * @param windowsFired window firings emitted
  * @param resultsEmitted records written to result sinks
+ * @param deadlineStops invocations that stopped before Lambda's deadline and returned a batch item failure at the
+ *     first record they had not processed (see {@code EddyHandler#handleRequest})
  * @param writeUnits DynamoDB write capacity units consumed
  * @param readUnits DynamoDB read capacity units consumed
  */
 public record HandlerMetrics(long invocations, long records, long replaysSkipped, long failedRecords,
-        long lateRecords, long windowsFired, long resultsEmitted, double writeUnits, double readUnits) {
+        long lateRecords, long windowsFired, long resultsEmitted, long deadlineStops, double writeUnits,
+        double readUnits) {
 
     /** All zero. */
-    public static final HandlerMetrics ZERO = new HandlerMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final HandlerMetrics ZERO = new HandlerMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * @param o other figures
@@ -27,7 +30,7 @@ public record HandlerMetrics(long invocations, long records, long replaysSkipped
     public HandlerMetrics plus(HandlerMetrics o) {
         return new HandlerMetrics(invocations + o.invocations, records + o.records,
                 replaysSkipped + o.replaysSkipped, failedRecords + o.failedRecords, lateRecords + o.lateRecords,
-                windowsFired + o.windowsFired, resultsEmitted + o.resultsEmitted, writeUnits + o.writeUnits,
-                readUnits + o.readUnits);
+                windowsFired + o.windowsFired, resultsEmitted + o.resultsEmitted, deadlineStops + o.deadlineStops,
+                writeUnits + o.writeUnits, readUnits + o.readUnits);
     }
 }

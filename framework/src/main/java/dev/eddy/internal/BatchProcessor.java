@@ -15,6 +15,7 @@ import dev.eddy.state.BatchRange;
 import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
 import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.state.ShardLineage;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.WindowUpdate;
 import dev.eddy.window.GlobalWindows;
@@ -30,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * pre-aggregate per (key, window); apply to state with fenced conditional writes; fire due windows; emit;
  * clear timers; commit the checkpoint. Any failure after decoding fails the batch from its first uncommitted
  * record, so the event source mapping retries it and fencing makes the retry exact.
+ *
+ * <p>Under a deadline ({@link #process(KinesisEvent, LongSupplier)}) a batch runs as consecutive chunks, each one
+ * such complete cycle with its own checkpoint commit; a {@link DeadlineBudget} sizes them and says when to stop.
  */
 public final class BatchProcessor {
 
@@ -57,6 +63,9 @@ public final class BatchProcessor {
     private final boolean merging;
     /** Whether the pipeline has processing-time timers to look for at each batch. */
     private final boolean processingTimers;
+    private final DeadlineBudget budget;
+    /** Where a new shard's parents are found; {@code null}: shards start fresh. */
+    private volatile ShardLineage lineage;
     private HandlerMetrics metrics = HandlerMetrics.ZERO;
 
     /**
@@ -75,8 +84,22 @@ public final class BatchProcessor {
      * @param clock processing time, for the state time to live of keyed processes
      */
     public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks, java.time.Clock clock) {
+        this(plan, state, sinks, clock, new DeadlineBudget());
+    }
+
+    /**
+     * @param plan the pipeline
+     * @param state its state backend
+     * @param sinks where results and side outputs go
+     * @param clock processing time, for the state time to live of keyed processes
+     * @param budget sizes the chunks of a batch under a deadline and keeps their measured cost; this processor
+     *     owns it from now on
+     */
+    public BatchProcessor(Plan plan, StateBackend state, SinkFactory sinks, java.time.Clock clock,
+            DeadlineBudget budget) {
         this.plan = plan;
         this.clock = clock;
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.merging = plan.windows() instanceof SessionWindows;
         this.processingTimers = plan.windows() instanceof GlobalWindows global && global.intervalMs() > 0;
         this.state = state;
@@ -88,38 +111,157 @@ public final class BatchProcessor {
                 : writers.computeIfAbsent(plan.lateDataSink(), sinks::open);
     }
 
+    /**
+     * Makes a shard's first batch continue its parents after a reshard: their watermark and their timers of the
+     * keys it owns ({@link StateBackend#inherit}). Without it, every shard starts fresh.
+     *
+     * @param lineage where shards' parents are found
+     * @return this processor
+     */
+    public BatchProcessor withShardLineage(ShardLineage lineage) {
+        this.lineage = lineage;
+        return this;
+    }
+
     /** @return figures of committed batches so far, with the backend's capacity use */
     public synchronized HandlerMetrics metrics() {
         var usage = state.usage();
         return new HandlerMetrics(metrics.invocations(), metrics.records(), metrics.replaysSkipped(),
                 metrics.failedRecords(), metrics.lateRecords(), metrics.windowsFired(), metrics.resultsEmitted(),
-                usage.writeUnits(), usage.readUnits());
+                metrics.deadlineStops(), usage.writeUnits(), usage.readUnits());
     }
 
     /**
-     * Processes one batch of one shard.
+     * Processes one batch of one shard with no deadline: in one cycle, as {@link #process(KinesisEvent, LongSupplier)}
+     * with unlimited time.
      *
      * @param event the event, as Lambda delivers it
      * @return no failures on success; otherwise one batch item failure at the first uncommitted record
      * @throws IllegalArgumentException if the batch mixes shards
      */
     public synchronized StreamsEventResponse process(KinesisEvent event) {
+        return process(event, () -> DeadlineBudget.UNLIMITED);
+    }
+
+    /**
+     * Processes one batch of one shard, stopping before a deadline. The rule follows Lambda's timeout behaviour:
+     * an invocation that runs past the function's timeout is stopped and the event source mapping retries the whole
+     * batch (in a reset execution environment). So the batch runs as consecutive chunks, each a complete cycle
+     * that commits its own checkpoint, and before each chunk the time left is compared with the chunk's estimated
+     * cost (milliseconds per record measured on earlier chunks, see {@link DeadlineBudget}) plus the reserve. When
+     * it does not fit, processing stops and the response holds one batch item failure at the chunk's first record:
+     * the records before it are committed, and the event source mapping retries from there. If not even the first
+     * chunk fits, the failure is at the batch's first record. Running out of time never throws.
+     *
+     * <p>Exactly-once is unchanged: a chunk is a batch like any other, and a batch's results do not depend on
+     * where it is cut.
+     *
+     * @param event the event, as Lambda delivers it
+     * @param remainingMillis time left before the deadline, in milliseconds, asked before each chunk and after it
+     *     (Lambda's {@code Context::getRemainingTimeInMillis}); {@link DeadlineBudget#UNLIMITED} for no deadline,
+     *     which runs the batch in one chunk
+     * @return no failures on success; otherwise one batch item failure at the first uncommitted record
+     * @throws IllegalArgumentException if the batch mixes shards
+     */
+    public synchronized StreamsEventResponse process(KinesisEvent event, LongSupplier remainingMillis) {
+        Objects.requireNonNull(remainingMillis, "remainingMillis");
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         if (records.isEmpty()) {
-            count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 0, 0));
+            count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
             return new StreamsEventResponse(new ArrayList<>());
         }
         String shardId = shardOf(records.get(0));
+        for (KinesisEvent.KinesisEventRecord record : records) {
+            if (!shardId.equals(shardOf(record))) {
+                throw new IllegalArgumentException("a batch holds records of " + shardId + " and "
+                        + shardOf(record) + "; the event source mapping sends one shard per batch");
+            }
+        }
+        long remaining = remaining(remainingMillis);
+        String retryFrom = null;
+        for (int from = 0; from < records.size() && retryFrom == null; ) {
+            int size = budget.nextChunk(records.size() - from, remaining);
+            if (size == 0) {
+                String stopAt = records.get(from).getKinesis().getSequenceNumber();
+                LOG.warn("pipeline {} shard {}: stopping before the Lambda deadline with {} ms left (reserve {} ms,"
+                        + " estimated cost {} ms per record); {} of {} records not processed, the event source"
+                        + " mapping retries from sequence number {}", plan.name(), shardId, remaining,
+                        budget.reserveMs(), budget.msPerRecord() < 0 ? "unknown"
+                                : String.format(java.util.Locale.ROOT, "%.3f", budget.msPerRecord()),
+                        records.size() - from, records.size(), stopAt);
+                count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 1, 0, 0));
+                return response(stopAt);
+            }
+            Outcome outcome = cycle(shardId, records.subList(from, from + size), from > 0);
+            if (outcome.failed()) {
+                return response(outcome.retryFrom());
+            }
+            long after = remaining(remainingMillis);
+            // a chunk cut short by a record to retry took less than its size: no measurement
+            if (outcome.retryFrom() == null && remaining != DeadlineBudget.UNLIMITED
+                    && after != DeadlineBudget.UNLIMITED) {
+                budget.measured(size, remaining - after);
+            }
+            remaining = after;
+            retryFrom = outcome.retryFrom();
+            from += size;
+        }
+        count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        return response(retryFrom);
+    }
+
+    /** A shard never committed: if it is a child of a reshard, it continues its parents. */
+    private ShardCheckpoint inherit(String shardId, String streamArn, ShardCheckpoint initial) {
+        if (streamArn == null) {
+            return initial;
+        }
+        Optional<ShardLineage.Shard> shard = lineage.describe(streamArn, shardId);
+        if (shard.isEmpty() || shard.get().parents().isEmpty()) {
+            return initial;
+        }
+        ShardCheckpoint inherited = state.inherit(shardId, shard.get().parents(), shard.get()::owns);
+        LOG.info("pipeline {} shard {}: continues {} after a reshard, from watermark {}", plan.name(), shardId,
+                shard.get().parents(), inherited.watermarkMs());
+        return inherited;
+    }
+
+    /** @return the time left, ms, never negative; a supplier that fails counts as no time left */
+    private long remaining(LongSupplier remainingMillis) {
+        try {
+            return Math.max(0, remainingMillis.getAsLong());
+        } catch (RuntimeException e) {
+            LOG.warn("pipeline {}: the remaining time could not be read, assuming none: {}", plan.name(),
+                    e.toString());
+            return 0;
+        }
+    }
+
+    /**
+     * How one cycle ended.
+     *
+     * @param retryFrom where the event source mapping must retry from, or {@code null} if every record of the
+     *     chunk was committed
+     * @param failed whether the cycle failed (nothing of it committed): the batch stops at {@code retryFrom}
+     */
+    private record Outcome(String retryFrom, boolean failed) {
+    }
+
+    /**
+     * One complete cycle over consecutive records of one shard: read the checkpoint, apply, fire, emit, clear
+     * timers, commit. Counts its figures, but not an invocation.
+     *
+     * @param later whether earlier chunks of the batch were committed
+     */
+    private Outcome cycle(String shardId, List<KinesisEvent.KinesisEventRecord> records, boolean later) {
         String firstUncommitted = null;
         String retryFrom = null;
         try {
             ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
+            if (checkpoint.version() == 0 && lineage != null) {
+                checkpoint = inherit(shardId, records.get(0).getEventSourceARN(), checkpoint);
+            }
             Batch batch = new Batch(shardId, checkpoint);
             for (KinesisEvent.KinesisEventRecord record : records) {
-                if (!shardId.equals(shardOf(record))) {
-                    throw new IllegalArgumentException("a batch holds records of " + shardId + " and "
-                            + shardOf(record) + "; the event source mapping sends one shard per batch");
-                }
                 BigInteger sequence = new BigInteger(record.getKinesis().getSequenceNumber());
                 if (checkpoint.covers(sequence)) {
                     batch.replaysSkipped++;
@@ -134,8 +276,8 @@ public final class BatchProcessor {
                 }
             }
             if (batch.last == null) {
-                count(new HandlerMetrics(1, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0));
-                return response(retryFrom);
+                count(new HandlerMetrics(0, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0, 0));
+                return new Outcome(retryFrom, false);
             }
             BatchRange range = new BatchRange(new BigInteger(firstUncommitted), batch.last, batch.watermarkSteps);
             BatchLogic logic = logic(batch.watermark);
@@ -153,16 +295,17 @@ public final class BatchProcessor {
             late.write(batch.late);
             state.clearTimers(shardId, due.timers());
             state.commitCheckpoint(checkpoint, checkpoint.advance(batch.last, batch.watermark, batch.maxEventTime));
-            count(new HandlerMetrics(1, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
-                    firings.size(), emitted, 0, 0));
-            return response(retryFrom);
+            count(new HandlerMetrics(0, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
+                    firings.size(), emitted, 0, 0, 0));
+            return new Outcome(retryFrom, false);
         } catch (RuntimeException e) {
             if (firstUncommitted == null) {
-                throw e;
+                // failed before taking a record (the checkpoint read, a new shard's lineage): retry all of it
+                firstUncommitted = records.get(0).getKinesis().getSequenceNumber();
             }
             LOG.error("pipeline {} shard {}: batch failed from sequence number {}; the event source mapping"
                     + " will retry it: {}", plan.name(), shardId, firstUncommitted, e.toString(), e);
-            return response(firstUncommitted);
+            return new Outcome(firstUncommitted, true);
         }
     }
 
@@ -190,7 +333,7 @@ public final class BatchProcessor {
         long emitted = emit(firings, logic);
         state.clearTimers(shardId, due.timers());
         state.commitCheckpoint(checkpoint, checkpoint.advance(null, Long.MAX_VALUE, checkpoint.maxEventTimeMs()));
-        count(new HandlerMetrics(0, 0, 0, 0, 0, firings.size(), emitted, 0, 0));
+        count(new HandlerMetrics(0, 0, 0, 0, 0, firings.size(), emitted, 0, 0, 0));
         return firings.size();
     }
 
@@ -228,6 +371,7 @@ public final class BatchProcessor {
 
     private long emit(List<Firing> firings, BatchLogic logic) {
         Map<SinkRef, List<SinkRecord>> out = new LinkedHashMap<>();
+        OnceEffects once = new OnceEffects(plan);
         RecordContext ctx = new RecordContext();
         for (Firing window : firings) {
             String id = ResultIds.ofFiring(plan.name(), window.key(), window.window(), window.firing());
@@ -238,12 +382,15 @@ public final class BatchProcessor {
                 binding.steps().apply(windowed, ctx, value ->
                         records.add(new SinkRecord(id, window.key(), toJson(value))));
             }
+            once.add(windowed, ctx, id);
         }
         long emitted = 0;
         for (Map.Entry<SinkRef, List<SinkRecord>> entry : out.entrySet()) {
             writers.get(entry.getKey()).write(entry.getValue());
             emitted += entry.getValue().size();
         }
+        // forEachOnce side effects: after the sinks, before the checkpoint; a failure fails the batch
+        once.run(state);
         return emitted;
     }
 
@@ -276,6 +423,8 @@ public final class BatchProcessor {
         final String shardId;
         /** Per key, its elements in order: a key's state is one item, so one update per key. */
         final Map<String, List<SequencedValue>> updates = new LinkedHashMap<>();
+        /** Per key, the partition key of its latest record: where the key lives after a reshard. */
+        final Map<String, String> partitionKeys = new java.util.HashMap<>();
         final java.util.NavigableMap<Long, BigInteger> watermarkSteps = new java.util.TreeMap<>();
         final List<SinkRecord> failed = new ArrayList<>();
         final List<SinkRecord> late = new ArrayList<>();
@@ -341,6 +490,7 @@ public final class BatchProcessor {
                     // a key's state is one item: the window logic assigns the element to its windows again
                     updates.computeIfAbsent(key, k -> new ArrayList<>())
                             .add(new SequencedValue(sequence, element[0], timestamp, false, watermark));
+                    partitionKeys.put(key, kinesis.getPartitionKey());
                 }
                 maxEventTime = Math.max(maxEventTime, timestamp);
                 long before = watermark;
@@ -368,7 +518,8 @@ public final class BatchProcessor {
 
         List<WindowUpdate> updates() {
             List<WindowUpdate> list = new ArrayList<>(updates.size());
-            updates.forEach((key, values) -> list.add(new WindowUpdate(key, ProcessLogic.ALL_TIME, values)));
+            updates.forEach((key, values) -> list.add(new WindowUpdate(key, ProcessLogic.ALL_TIME, values,
+                    partitionKeys.get(key))));
             return list;
         }
 

@@ -26,6 +26,7 @@ import java.util.function.Function;
  * @param aggregator the window aggregation, or {@code null} for a keyed process
  * @param process the keyed process, or {@code null} for a windowed aggregation
  * @param bindings result steps and the sink each chain ends in
+ * @param onceBindings result steps and the side effect each chain ends in ({@code forEachOnce})
  */
 public record Plan(
         String name,
@@ -40,7 +41,8 @@ public record Plan(
         dev.eddy.pipeline.RecordErrorPolicy onRecordError,
         Aggregator<Object, Object, Object> aggregator,
         dev.eddy.pipeline.KeyedProcess<Object, Object, Object> process,
-        List<Binding> bindings) {
+        List<Binding> bindings,
+        List<OnceBinding> onceBindings) {
 
     /**
      * The key a record's first element gets: what a producer should use as the record's partition key, so that
@@ -66,5 +68,23 @@ public record Plan(
      * @param sink the destination
      */
     public record Binding(Op steps, SinkRef sink) {
+    }
+
+    /**
+     * Results flow through {@code steps} into a side effect, called once per idempotency key.
+     *
+     * @param steps stateless steps applied to a {@link dev.eddy.pipeline.Windowed} (or keyed process) result
+     * @param name the binding's name, unique in the pipeline: with the pipeline's, it scopes the done-markers
+     * @param idempotencyKey the key of a value, or {@code null} for the result's deterministic id
+     * @param effect the side effect
+     * @param retentionMs how long a done-marker is kept, ms
+     */
+    public record OnceBinding(Op steps, String name, Function<Object, String> idempotencyKey,
+            dev.eddy.pipeline.SideEffect<Object> effect, long retentionMs) {
+
+        /** @return the scope of this binding's done-markers in the state backend: {@code <pipeline>#<name>} */
+        public String scope(String pipeline) {
+            return pipeline + '#' + name;
+        }
     }
 }

@@ -24,6 +24,7 @@ final class PlanBuilder {
     Aggregator<Object, Object, Object> aggregator;
     KeyedProcess<Object, Object, Object> process;
     final List<Plan.Binding> bindings = new ArrayList<>();
+    final List<Plan.OnceBinding> onceBindings = new ArrayList<>();
 
     PlanBuilder(String name, KinesisSource<?> source) {
         this.name = name;
@@ -56,15 +57,26 @@ final class PlanBuilder {
         this.process = (KeyedProcess<Object, Object, Object>) process;
     }
 
+    void once(Plan.OnceBinding binding) {
+        for (Plan.OnceBinding other : onceBindings) {
+            if (other.name().equals(binding.name())) {
+                throw new IllegalArgumentException("pipeline '" + name + "' already has a forEachOnce named '"
+                        + binding.name() + "': each needs its own name, since the name scopes its done-markers");
+            }
+        }
+        onceBindings.add(binding);
+    }
+
     Plan build() {
         if (aggregator == null && process == null) {
             throw new IllegalStateException("pipeline '" + name + "' has no windowed aggregate or keyed process");
         }
-        if (bindings.isEmpty()) {
-            throw new IllegalStateException("pipeline '" + name + "' sends its results to no sink: add .to(...)");
+        if (bindings.isEmpty() && onceBindings.isEmpty()) {
+            throw new IllegalStateException("pipeline '" + name + "' sends its results to no sink: add .to(...)"
+                    + " or .forEachOnce(...)");
         }
         return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, allowedLatenessMs,
                 lateDataSink, onRecordError, aggregator, process,
-                List.copyOf(bindings));
+                List.copyOf(bindings), List.copyOf(onceBindings));
     }
 }

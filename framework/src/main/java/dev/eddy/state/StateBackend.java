@@ -20,6 +20,25 @@ public interface StateBackend extends AutoCloseable {
     ShardCheckpoint readCheckpoint(String shardId);
 
     /**
+     * The first checkpoint of a shard that continues others after a reshard: its parents' watermark (the lowest,
+     * after a merge, so that no record becomes late that its parent would have taken) and their timers of the keys
+     * it now owns, so that windows its parents opened still fire. Called before the shard's first batch, which
+     * commits the returned checkpoint; calling it again (a retry) is harmless.
+     *
+     * @param shardId the child shard
+     * @param parents its parent shards (processed to their end before it, as Lambda does)
+     * @param owns whether a key's partition key now belongs to the child. Timers of an unknown partition key are
+     *     taken, too: both children of a split then hold one, the first to reach its time fires the window (once:
+     *     the firing is committed in the key's item) and the other finds it stale
+     * @return the child's initial checkpoint; {@link ShardCheckpoint#initial(String)} if no parent was ever
+     *     committed. The default takes nothing over
+     */
+    default ShardCheckpoint inherit(String shardId, java.util.List<String> parents,
+            java.util.function.Predicate<String> owns) {
+        return ShardCheckpoint.initial(shardId);
+    }
+
+    /**
      * Applies each update's values whose sequence number is above the one the stored window recorded for this
      * shard, through {@link WindowLogic#onValues}, in one conditional write per window; values already applied by
      * an earlier attempt are skipped, so the call is idempotent whatever the batch boundaries. Registers the timer
@@ -76,6 +95,34 @@ public interface StateBackend extends AutoCloseable {
      * @throws StateConflictException if another invocation moved the checkpoint since it was read
      */
     void commitCheckpoint(ShardCheckpoint previous, ShardCheckpoint next);
+
+    /**
+     * Which idempotency keys of a {@code forEachOnce} side effect are marked done, with strongly consistent reads.
+     * A marker whose retention has passed counts as absent, even before the store deletes it.
+     *
+     * @param scope the side effect's scope, {@code <pipeline>#<name>}
+     * @param keys idempotency keys, any strings (duplicates allowed)
+     * @return the keys among {@code keys} that are marked done and not expired
+     * @throws UnsupportedOperationException if this backend has no done-markers
+     */
+    default java.util.Set<String> done(String scope, java.util.Collection<String> keys) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not keep done-markers, which"
+                + " forEachOnce needs: use the DynamoDB state backend (eddy-state-dynamodb)");
+    }
+
+    /**
+     * Marks idempotency keys of a {@code forEachOnce} side effect done, until {@code retention} from now.
+     * Idempotent: marking a key again renews it.
+     *
+     * @param scope the side effect's scope, {@code <pipeline>#<name>}
+     * @param keys idempotency keys whose side effect succeeded (duplicates allowed)
+     * @param retention how long the markers are kept
+     * @throws UnsupportedOperationException if this backend has no done-markers
+     */
+    default void markDone(String scope, java.util.Collection<String> keys, java.time.Duration retention) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not keep done-markers, which"
+                + " forEachOnce needs: use the DynamoDB state backend (eddy-state-dynamodb)");
+    }
 
     /** @return capacity consumed by this backend since it was created */
     CapacityUsage usage();

@@ -148,6 +148,8 @@ final class RunCommand implements Callable<Integer> {
             System.setProperty(EddySettings.STATE_TABLE, table);
             System.setProperty(EddySettings.SINKS, "file:" + outDir);
             System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+            // handlers ask Kinesis for a new shard's parents (ListShards)
+            System.setProperty("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
 
             try (DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                         .endpointOverride(dynamoEndpoint).region(Region.of(System.getProperty("aws.region")))

@@ -17,6 +17,7 @@ import dev.eddy.state.WindowUpdate;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.table.StateTable;
 import dev.eddy.state.dynamodb.timers.SortableLongs;
+import dev.eddy.state.dynamodb.timers.TimerEntry;
 import dev.eddy.window.Window;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.DoubleAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -70,10 +78,19 @@ public final class DynamoDbStateBackend implements StateBackend {
     private static final String CHECKPOINT_SK = "checkpoint";
     private static final int BATCH_GET_LIMIT = 100;
     private static final int BATCH_WRITE_LIMIT = 25;
+    /** Largest set of timer entries written to one bucket item, in bytes. */
+    private static final int MAX_BUCKET_BYTES = 64 * 1024;
+    /** Most timers of one item applied in one write (a timer whose firing makes the next one due at once). */
+    private static final int MAX_CASCADE = 100;
+    /** Requests of one BatchGetItem/BatchWriteItem chunk while DynamoDB leaves some unprocessed (~10 s of back-off). */
+    private static final int MAX_UNPROCESSED_ATTEMPTS = 12;
+    /** Threads writing state items in parallel, per backend. */
+    private static final int WRITE_THREADS = 8;
 
     private final DynamoDbClient client;
     private final String table;
     private final Clock clock;
+    private final ExecutorService writers;
     private final DoubleAdder writeUnits = new DoubleAdder();
     private final DoubleAdder readUnits = new DoubleAdder();
     /** Off only in the test that shows what fencing prevents; never exposed to users. */
@@ -91,6 +108,11 @@ public final class DynamoDbStateBackend implements StateBackend {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(table, "table");
         this.clock = clock;
+        this.writers = Executors.newFixedThreadPool(WRITE_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "eddy-state-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** For the test that shows a retry double-counting without fencing. */
@@ -115,61 +137,212 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
+    public ShardCheckpoint inherit(String shardId, List<String> parents, Predicate<String> owns) {
+        Long watermark = null;
+        Long maxEventTime = null;
+        for (String parent : parents) {
+            ShardCheckpoint checkpoint = readCheckpoint(parent);
+            if (checkpoint.version() == 0) {
+                continue; // never processed here: nothing to continue
+            }
+            watermark = watermark == null ? checkpoint.watermarkMs() : Math.min(watermark, checkpoint.watermarkMs());
+            maxEventTime = maxEventTime == null ? checkpoint.maxEventTimeMs()
+                    : Math.min(maxEventTime, checkpoint.maxEventTimeMs());
+            adoptTimers(StateTable.timerPk(parent), StateTable.timerPk(shardId), parent, owns);
+            adoptTimers(StateTable.processingTimerPk(parent), StateTable.processingTimerPk(shardId), parent, owns);
+        }
+        return watermark == null ? ShardCheckpoint.initial(shardId)
+                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0);
+    }
+
+    /**
+     * Registers a finished parent's pending timers of the keys the child owns under the child (idempotent: a set
+     * union), and lets the parent's buckets expire after {@link #CLEANED_UP_RETENTION}, time enough for a split's
+     * other child to take its share.
+     */
+    private void adoptTimers(String parentPk, String childPk, String parent, Predicate<String> owns) {
+        List<Registration> adopted = new ArrayList<>();
+        List<Map<String, AttributeValue>> buckets = dueBuckets(parentPk, Long.MAX_VALUE);
+        for (Map<String, AttributeValue> bucket : buckets) {
+            long at = Long.parseLong(bucket.get("at").n());
+            for (String stored : bucket.get("entries").ss()) {
+                TimerEntry entry = TimerEntry.decode(stored);
+                if (entry.partitionKey() == null || owns.test(entry.partitionKey())) {
+                    adopted.add(new Registration(childPk, at, entry));
+                }
+            }
+        }
+        register(adopted, "from-" + parent);
+        long expiry = clock.instant().plus(CLEANED_UP_RETENTION).getEpochSecond();
+        for (Map<String, AttributeValue> bucket : buckets) {
+            if (!bucket.containsKey(EXPIRES_AT)) {
+                var response = client.updateItem(b -> b.tableName(table).key(key(parentPk, bucket.get(SK).s()))
+                        .updateExpression("SET " + EXPIRES_AT + " = :x")
+                        .expressionAttributeValues(Map.of(":x", n(expiry)))
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                count(response.consumedCapacity(), true);
+            }
+        }
+    }
+
+    @Override
     public Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic) {
         Map<String, WindowUpdate> byId = new LinkedHashMap<>();
         for (WindowUpdate update : updates) {
             byId.put(id(StateTable.windowPk(update.key()), StateTable.windowSk(update.window())), update);
         }
         Map<String, Map<String, AttributeValue>> stored = batchGet(byId.keySet());
+        List<Job> jobs = new ArrayList<>();
+        byId.forEach((itemId, update) -> jobs.add(new Job(itemId, update.key(), update.window(),
+                item -> applyValues(shardId, range, update, item, logic))));
+        List<Change> changes = run(shardId, range, "", jobs, stored);
         List<Firing> firings = new ArrayList<>();
         List<WindowUpdate> refused = new ArrayList<>();
-        byId.forEach((itemId, update) -> apply(shardId, range, update, stored.get(itemId), logic, firings, refused));
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
+            Change change = changes.get(i);
+            if (!change.refused().isEmpty()) {
+                refused.add(new WindowUpdate(job.key(), job.window(), change.refused(),
+                        byId.get(job.itemId()).partitionKey()));
+            }
+            collect(job.key(), job.window(), change.result(), range, firings);
+        }
         return new Applied(firings, refused);
     }
 
-    private void apply(String shardId, BatchRange range, WindowUpdate update, Map<String, AttributeValue> item,
-            WindowLogic logic, List<Firing> firings, List<WindowUpdate> refused) {
-        String key = update.key();
-        Window window = update.window();
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            BigInteger applied = fencing ? appliedSequence(item, shardId) : null;
-            List<SequencedValue> fresh = update.values().stream()
-                    .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
-                    .toList();
-            WindowState state = item == null ? null : state(item);
-            WindowLogic.Outcome outcome = fresh.isEmpty() ? new WindowLogic.Outcome(null, List.of())
-                    : logic.apply(key, window, state, fresh);
-            WindowState next = outcome.state();
-            if (next == null) {
-                if (!outcome.refused().isEmpty()) {
-                    refused.add(new WindowUpdate(key, window, outcome.refused()));
-                }
-                collect(key, window, state, range, firings);
-                return;
-            }
-            Map<String, AttributeValue> written = write(shardId, range, key, window, item, next,
-                    fresh.get(fresh.size() - 1).sequenceNumber());
-            if (written != null) {
-                if (!outcome.refused().isEmpty()) {
-                    refused.add(new WindowUpdate(key, window, outcome.refused()));
-                }
-                collect(key, window, next, range, firings);
-                return;
-            }
-            item = getItem(StateTable.windowPk(key), StateTable.windowSk(window));
+    /** The change a batch's values make to one item as read: fenced, then through the window logic. */
+    private Change applyValues(String shardId, BatchRange range, WindowUpdate update, Map<String, AttributeValue> item,
+            WindowLogic logic) {
+        BigInteger applied = fencing ? appliedSequence(item, shardId) : null;
+        List<SequencedValue> fresh = update.values().stream()
+                .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
+                .toList();
+        WindowState state = item == null ? null : state(item);
+        if (fresh.isEmpty()) {
+            return Change.none(state);
         }
-        throw new StateConflictException("window item of key '" + key + "' " + window + " kept changing under "
-                + MAX_ATTEMPTS + " attempts: another invocation writes it");
+        WindowLogic.Outcome outcome = logic.apply(update.key(), update.window(), state, fresh);
+        if (outcome.state() == null) {
+            return new Change(state, null, null, List.of(), outcome.refused());
+        }
+        return build(shardId, range, update.key(), update.window(), update.partitionKey(), item, outcome.state(),
+                fresh.get(fresh.size() - 1).sequenceNumber(), Set.of(), outcome.refused());
     }
 
     /**
-     * Writes a window's new state if the stored item is still {@code item} (compare-and-set on its version),
-     * registering the timer the state asks for first. Firings committed with an earlier batch are dropped.
-     *
-     * @return the written item, or {@code null} on a conflict
+     * One item's work in a batch: how to compute its change from the item as read. Computed again from a fresh
+     * read when its compare-and-set loses to another writer.
      */
-    private Map<String, AttributeValue> write(String shardId, BatchRange range, String key, Window window,
-            Map<String, AttributeValue> item, WindowState next, BigInteger lastApplied) {
+    private record Job(String itemId, String key, Window window, Function<Map<String, AttributeValue>, Change> compute) {
+    }
+
+    /**
+     * What a batch does to one item.
+     *
+     * @param before the state read ({@code null}: none)
+     * @param next the state to write ({@code null}: nothing to write)
+     * @param written the item to write, or {@code null}
+     * @param timers timers to register before the item is written
+     * @param refused values the window logic refused
+     */
+    private record Change(WindowState before, WindowState next, Map<String, AttributeValue> written,
+            List<Registration> timers, List<SequencedValue> refused) {
+
+        static Change none(WindowState before) {
+            return new Change(before, null, null, List.of(), List.of());
+        }
+
+        /** @return the state after this batch */
+        WindowState result() {
+            return next != null ? next : before;
+        }
+    }
+
+    /** A timer to register: in the bucket of partition {@code pk} due at {@code at}. */
+    private record Registration(String pk, long at, TimerEntry entry) {
+    }
+
+    /**
+     * Computes every job's change from the items read, registers all the timers they need (a few bucket writes),
+     * then writes the items in parallel, each a compare-and-set; a lost one re-reads, recomputes, registers and
+     * retries, at most {@value #MAX_ATTEMPTS} times.
+     *
+     * @return each job's change as written, in job order
+     */
+    private List<Change> run(String shardId, BatchRange range, String bucketTag, List<Job> jobs,
+            Map<String, Map<String, AttributeValue>> read) {
+        List<Change> first = new ArrayList<>();
+        List<Registration> timers = new ArrayList<>();
+        for (Job job : jobs) {
+            Change change = job.compute().apply(read.get(job.itemId()));
+            first.add(change);
+            timers.addAll(change.timers());
+        }
+        register(timers, range, bucketTag);
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            indexes.add(i);
+        }
+        return parallel(indexes, i -> commit(jobs.get(i), read.get(jobs.get(i).itemId()), first.get(i), range,
+                bucketTag));
+    }
+
+    private Change commit(Job job, Map<String, AttributeValue> item, Change change, BatchRange range,
+            String bucketTag) {
+        for (int attempt = 1; ; attempt++) {
+            if (change.written() == null || compareAndSet(item, change.written())) {
+                return change;
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new StateConflictException("state item of key '" + job.key() + "' " + job.window()
+                        + " kept changing under " + MAX_ATTEMPTS + " attempts: another invocation writes it");
+            }
+            int bar = job.itemId().indexOf('\u0000');
+            item = getItem(job.itemId().substring(0, bar), job.itemId().substring(bar + 1));
+            change = job.compute().apply(item);
+            register(change.timers(), range, bucketTag);
+        }
+    }
+
+    /** Runs {@code work} over {@code inputs} on the writer threads; the first failure is rethrown after all end. */
+    private <T, R> List<R> parallel(List<T> inputs, Function<T, R> work) {
+        if (inputs.size() <= 1) {
+            List<R> out = new ArrayList<>();
+            inputs.forEach(input -> out.add(work.apply(input)));
+            return out;
+        }
+        List<CompletableFuture<R>> futures = new ArrayList<>();
+        for (T input : inputs) {
+            futures.add(CompletableFuture.supplyAsync(() -> work.apply(input), writers));
+        }
+        List<R> out = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<R> future : futures) {
+            try {
+                out.add(future.join());
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return out;
+    }
+
+    /**
+     * Builds the item that stores {@code next}, with the timers it needs registered first. Firings committed with
+     * an earlier batch are dropped.
+     *
+     * @param lastApplied the highest sequence number applied, or {@code null} when no values were
+     * @param reregister timer times handled in this batch: a timer at one of them is registered again
+     */
+    private Change build(String shardId, BatchRange range, String key, Window window, String partitionKey,
+            Map<String, AttributeValue> item, WindowState next, BigInteger lastApplied, Set<Long> reregister,
+            List<SequencedValue> refused) {
         Map<String, AttributeValue> written = new HashMap<>();
         if (item != null) {
             written.putAll(item);
@@ -184,7 +357,7 @@ public final class DynamoDbStateBackend implements StateBackend {
             if (firing.tag().compareTo(range.first()) >= 0) {
                 Window fired = firing.window() == null ? window : firing.window();
                 pending.add(AttributeValue.fromM(Map.of("f", n(firing.firing()), "acc", s(firing.accumulator()),
-                        "tag", s(SequenceNumbers.pad(firing.tag())), "ws", n(fired.startMs()),
+                        "tag", s(SequenceNumbers.encode(firing.tag())), "ws", n(fired.startMs()),
                         "we", n(fired.endMs()))));
                 bytes += firing.accumulator().length();
             }
@@ -196,28 +369,14 @@ public final class DynamoDbStateBackend implements StateBackend {
         written.put("pending", AttributeValue.fromL(pending));
         if (lastApplied != null) {
             Map<String, AttributeValue> sequences = new HashMap<>(item == null ? Map.of() : item.get("seqs").m());
-            sequences.put(shardId, s(SequenceNumbers.pad(lastApplied)));
+            sequences.put(shardId, s(SequenceNumbers.encode(lastApplied)));
             written.put("seqs", AttributeValue.fromM(sequences));
         }
-        Long storedTimer = item == null || !item.containsKey("timer") ? null : Long.parseLong(item.get("timer").n());
-        if (next.timerMs() == null) {
-            written.remove("timer");
-        } else {
-            written.put("timer", n(next.timerMs()));
-            if (!next.timerMs().equals(storedTimer)) {
-                registerTimer(StateTable.timerPk(shardId), key, window, next.timerMs());
-            }
-        }
-        Long storedProcessingTimer = item == null || !item.containsKey("ptimer") ? null
-                : Long.parseLong(item.get("ptimer").n());
-        if (next.processingTimerMs() == null) {
-            written.remove("ptimer");
-        } else {
-            written.put("ptimer", n(next.processingTimerMs()));
-            if (!next.processingTimerMs().equals(storedProcessingTimer)) {
-                registerTimer(StateTable.processingTimerPk(shardId), key, window, next.processingTimerMs());
-            }
-        }
+        List<Registration> timers = new ArrayList<>();
+        TimerEntry entry = new TimerEntry(key, window, partitionKey);
+        timer(written, item, "timer", next.timerMs(), StateTable.timerPk(shardId), entry, reregister, timers);
+        timer(written, item, "ptimer", next.processingTimerMs(), StateTable.processingTimerPk(shardId), entry,
+                reregister, timers);
         if (next.cleanedUp()) {
             written.put("cleaned", AttributeValue.fromBool(true));
         }
@@ -228,7 +387,65 @@ public final class DynamoDbStateBackend implements StateBackend {
         } else if (!written.containsKey(EXPIRES_AT)) {
             written.put(EXPIRES_AT, n(clock.instant().plus(CLEANED_UP_RETENTION).getEpochSecond()));
         }
-        return compareAndSet(item, written) ? written : null;
+        return new Change(item == null ? null : state(item), next, written, timers, refused);
+    }
+
+    /** Sets or removes a timer attribute; a timer the item did not have yet is to be registered. */
+    private static void timer(Map<String, AttributeValue> written, Map<String, AttributeValue> item, String attribute,
+            Long timerMs, String pk, TimerEntry entry, Set<Long> reregister, List<Registration> timers) {
+        if (timerMs == null) {
+            written.remove(attribute);
+            return;
+        }
+        written.put(attribute, n(timerMs));
+        Long stored = item == null || !item.containsKey(attribute) ? null : Long.parseLong(item.get(attribute).n());
+        if (!timerMs.equals(stored) || reregister.contains(timerMs)) {
+            timers.add(new Registration(pk, timerMs, entry));
+        }
+    }
+
+    /**
+     * Registers timers: one bucket item per (partition, due time) for this batch, the entries added to its string
+     * set ({@code ADD}: idempotent, so a retry or a conflict re-registering loses nothing), in chunks of at most
+     * {@value #MAX_BUCKET_BYTES} bytes.
+     */
+    private void register(List<Registration> timers, BatchRange range, String bucketTag) {
+        register(timers, SequenceNumbers.encode(range.first()) + bucketTag);
+    }
+
+    private void register(List<Registration> timers, String batch) {
+        Map<List<Object>, java.util.TreeSet<String>> buckets = new LinkedHashMap<>();
+        for (Registration timer : timers) {
+            buckets.computeIfAbsent(List.of(timer.pk(), timer.at()), b -> new java.util.TreeSet<>())
+                    .add(timer.entry().encode());
+        }
+        buckets.forEach((bucket, entries) -> {
+            String pk = (String) bucket.get(0);
+            long at = (Long) bucket.get(1);
+            int chunk = 0;
+            List<String> part = new ArrayList<>();
+            int bytes = 0;
+            for (String entry : entries) {
+                int size = entry.getBytes(StandardCharsets.UTF_8).length;
+                if (!part.isEmpty() && bytes + size > MAX_BUCKET_BYTES) {
+                    addToBucket(pk, StateTable.timerSk(at, batch, chunk++), at, part);
+                    part = new ArrayList<>();
+                    bytes = 0;
+                }
+                part.add(entry);
+                bytes += size;
+            }
+            addToBucket(pk, StateTable.timerSk(at, batch, chunk), at, part);
+        });
+    }
+
+    private void addToBucket(String pk, String sk, long at, List<String> entries) {
+        var response = client.updateItem(b -> b.tableName(table).key(key(pk, sk))
+                .updateExpression("ADD entries :e SET #at = :at")
+                .expressionAttributeNames(Map.of("#at", "at"))
+                .expressionAttributeValues(Map.of(":e", AttributeValue.fromSs(entries), ":at", n(at)))
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+        count(response.consumedCapacity(), true);
     }
 
     /** Adds the state's firings that belong to this batch. */
@@ -286,24 +503,6 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
     }
 
-    private void registerTimer(String timerPk, String key, Window window, long timerMs) {
-        Map<String, AttributeValue> timer = Map.of(
-                PK, s(timerPk),
-                SK, s(StateTable.timerSk(key, window, timerMs)),
-                "key", s(key),
-                "ws", n(window.startMs()),
-                "we", n(window.endMs()),
-                "at", n(timerMs));
-        try {
-            var response = client.putItem(b -> b.tableName(table).item(timer)
-                    .conditionExpression("attribute_not_exists(pk)")
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            count(response.consumedCapacity(), true);
-        } catch (ConditionalCheckFailedException alreadyRegistered) {
-            writeUnits.add(1);
-        }
-    }
-
     @Override
     public Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic) {
         return fire(StateTable.timerPk(shardId), shardId, range, watermarkMs, WindowState::timerMs,
@@ -322,64 +521,88 @@ public final class DynamoDbStateBackend implements StateBackend {
         WindowState apply(String key, Window window, WindowState state, long at);
     }
 
+    /** A timer read from a bucket. */
+    private record DueTimer(long at, TimerEntry entry) {
+    }
+
     /**
-     * Handles the timers of one kind (one partition) due at {@code time}, in time order: a timer the window's item
-     * still names is applied; a stale one only lets the item's firings of this batch out.
+     * Handles the timers of one kind (one partition) due at {@code time}: per item, in time order, a timer the
+     * item still names is applied (and a timer that this makes due at once, too); a stale one changes nothing.
+     * Each item is written once, whatever the number of its due timers; its firings of this batch come out.
      */
-    private Due fire(String timerPk, String shardId, BatchRange range, long time,
-            java.util.function.Function<WindowState, Long> current, OnTimer onTimer) {
-        List<Map<String, AttributeValue>> timers = dueTimers(timerPk, time);
-        if (timers.isEmpty()) {
+    private Due fire(String timerPk, String shardId, BatchRange range, long time, Function<WindowState, Long> current,
+            OnTimer onTimer) {
+        List<Map<String, AttributeValue>> buckets = dueBuckets(timerPk, time);
+        if (buckets.isEmpty()) {
             return new Due(List.of(), List.of());
         }
-        Map<String, String> itemIds = new LinkedHashMap<>();
-        for (Map<String, AttributeValue> timer : timers) {
-            itemIds.put(timer.get(SK).s(), id(StateTable.windowPk(timer.get("key").s()),
-                    StateTable.windowSk(windowOf(timer))));
-        }
-        Map<String, Map<String, AttributeValue>> items = batchGet(new java.util.LinkedHashSet<>(itemIds.values()));
-        List<Firing> firings = new ArrayList<>();
+        List<DueTimer> due = new ArrayList<>();
         List<Object> handled = new ArrayList<>();
-        for (Map<String, AttributeValue> timer : timers) {
-            String key = timer.get("key").s();
-            Window window = windowOf(timer);
-            long at = Long.parseLong(timer.get("at").n());
-            String itemId = itemIds.get(timer.get(SK).s());
-            Map<String, AttributeValue> item = items.get(itemId);
-            for (int attempt = 0; item != null; attempt++) {
-                WindowState state = state(item);
-                if (!Long.valueOf(at).equals(current.apply(state))) {
-                    collect(key, window, state, range, firings); // a stale timer: the window moved on
-                    break;
-                }
-                WindowState next = onTimer.apply(key, window, state, at);
-                Map<String, AttributeValue> written = write(shardId, range, key, window, item, next, null);
-                if (written != null) {
-                    items.put(itemId, written);
-                    collect(key, window, next, range, firings);
-                    break;
-                }
-                if (attempt + 1 >= MAX_ATTEMPTS) {
-                    throw new StateConflictException("window item of key '" + key + "' " + window
-                            + " kept changing while its timer fired, under " + MAX_ATTEMPTS + " attempts");
-                }
-                item = getItem(StateTable.windowPk(key), StateTable.windowSk(window));
-                items.put(itemId, item);
-            }
-            handled.add(new TimerHandle(timerPk, timer.get(SK).s()));
+        for (Map<String, AttributeValue> bucket : buckets) {
+            long at = Long.parseLong(bucket.get("at").n());
+            bucket.get("entries").ss().forEach(e -> due.add(new DueTimer(at, TimerEntry.decode(e))));
+            handled.add(new TimerHandle(timerPk, bucket.get(SK).s()));
+        }
+        due.sort(java.util.Comparator.comparingLong(DueTimer::at).thenComparing(t -> t.entry().encode()));
+        Map<String, List<DueTimer>> byItem = new LinkedHashMap<>();
+        for (DueTimer timer : due) {
+            byItem.computeIfAbsent(id(StateTable.windowPk(timer.entry().key()),
+                    StateTable.windowSk(timer.entry().window())), i -> new ArrayList<>()).add(timer);
+        }
+        Map<String, Map<String, AttributeValue>> items = batchGet(byItem.keySet());
+        List<Job> jobs = new ArrayList<>();
+        byItem.forEach((itemId, timers) -> {
+            TimerEntry entry = timers.get(0).entry();
+            String partitionKey = timers.stream().map(t -> t.entry().partitionKey()).filter(Objects::nonNull)
+                    .findFirst().orElse(null);
+            jobs.add(new Job(itemId, entry.key(), entry.window(), item -> onTimers(shardId, range, entry.key(),
+                    entry.window(), partitionKey, item, timers, time, current, onTimer)));
+        });
+        List<Change> changes = run(shardId, range, "t", jobs, items);
+        List<Firing> firings = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            collect(jobs.get(i).key(), jobs.get(i).window(), changes.get(i).result(), range, firings);
         }
         return new Due(firings, handled);
     }
 
-    /** A handled timer, for {@link #clearTimers}. */
+    /** The change an item's due timers make, applied in time order to the item as read. */
+    private Change onTimers(String shardId, BatchRange range, String key, Window window, String partitionKey,
+            Map<String, AttributeValue> item, List<DueTimer> timers, long time, Function<WindowState, Long> current,
+            OnTimer onTimer) {
+        if (item == null) {
+            return Change.none(null); // expired by time to live
+        }
+        WindowState before = state(item);
+        WindowState state = before;
+        Set<Long> handled = new java.util.HashSet<>();
+        for (DueTimer timer : timers) {
+            handled.add(timer.at());
+        }
+        java.util.TreeSet<Long> queue = new java.util.TreeSet<>(handled);
+        for (int steps = 0; !queue.isEmpty() && steps < MAX_CASCADE; steps++) {
+            long at = queue.pollFirst();
+            if (!Long.valueOf(at).equals(current.apply(state))) {
+                continue; // stale: the item moved on
+            }
+            state = onTimer.apply(key, window, state, at);
+            Long following = current.apply(state);
+            if (following != null && following <= time && following != at) {
+                queue.add(following); // due at once: fire it in the same write
+                handled.add(following);
+            }
+        }
+        if (state == before) {
+            return Change.none(before);
+        }
+        return build(shardId, range, key, window, partitionKey, item, state, null, handled, List.of());
+    }
+
+    /** A handled timer bucket, for {@link #clearTimers}. */
     private record TimerHandle(String pk, String sk) {
     }
 
-    private static Window windowOf(Map<String, AttributeValue> timer) {
-        return new Window(Long.parseLong(timer.get("ws").n()), Long.parseLong(timer.get("we").n()));
-    }
-
-    private List<Map<String, AttributeValue>> dueTimers(String timerPk, long watermarkMs) {
+    private List<Map<String, AttributeValue>> dueBuckets(String timerPk, long watermarkMs) {
         List<Map<String, AttributeValue>> timers = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -438,7 +661,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         item.put(PK, s(StateTable.checkpointPk(next.shardId())));
         item.put(SK, s(CHECKPOINT_SK));
         if (next.sequenceNumber() != null) {
-            item.put("seq", s(SequenceNumbers.pad(next.sequenceNumber())));
+            item.put("seq", s(SequenceNumbers.encode(next.sequenceNumber())));
         }
         item.put("wm", n(next.watermarkMs()));
         item.put("maxTs", n(next.maxEventTimeMs()));
@@ -461,6 +684,19 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
     }
 
+    /** Done-markers of {@code forEachOnce}: see {@link dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers}. */
+    @Override
+    public Set<String> done(String scope, java.util.Collection<String> keys) {
+        return new dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers(client, table, clock, this::count)
+                .done(scope, keys);
+    }
+
+    @Override
+    public void markDone(String scope, java.util.Collection<String> keys, Duration retention) {
+        new dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers(client, table, clock, this::count)
+                .markDone(scope, keys, retention);
+    }
+
     @Override
     public CapacityUsage usage() {
         return new CapacityUsage(writeUnits.sum(), readUnits.sum());
@@ -468,6 +704,7 @@ public final class DynamoDbStateBackend implements StateBackend {
 
     @Override
     public void close() {
+        writers.shutdown();
         client.close();
     }
 
@@ -507,6 +744,10 @@ public final class DynamoDbStateBackend implements StateBackend {
     private static void backOff(int attempt, boolean done) {
         if (done) {
             return;
+        }
+        if (attempt + 1 >= MAX_UNPROCESSED_ATTEMPTS) {
+            throw new IllegalStateException("DynamoDB still left items unprocessed after " + MAX_UNPROCESSED_ATTEMPTS
+                    + " attempts (the table is throttled): the batch fails and is retried");
         }
         long ceiling = Math.min(1_000, 25L << Math.min(attempt, 10));
         try {

@@ -16,6 +16,7 @@ import dev.eddy.state.WindowState;
 import dev.eddy.state.WindowUpdate;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.table.StateTable;
+import dev.eddy.state.dynamodb.timers.TimerEntry;
 import dev.eddy.window.Window;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -720,7 +721,9 @@ class DynamoDbStateBackendTest {
         void clearTimersIsIdempotent() {
             apply(SHARD_A, NOT_DUE, update("k", w, 1, 1), update("j", w, 2, 2));
             Due due = backend.fireDue(SHARD_A, range(3, 3, Map.of(9L, 3L)), 9, at(9));
-            assertThat(due.timers()).hasSize(2);
+            // one bucket: one batch registered both timers, for the same time
+            assertThat(due.timers()).hasSize(1);
+            assertThat(due.firings()).hasSize(2);
             backend.clearTimers(SHARD_A, due.timers());
             backend.clearTimers(SHARD_A, due.timers());
             backend.clearTimers(SHARD_A, List.of());
@@ -739,7 +742,8 @@ class DynamoDbStateBackendTest {
             apply(SHARD_A, NOT_DUE, update("j", new Window(20, 30), 8, 8));
             assertThat(fireAll(SHARD_B, 100).timers()).isEmpty();
             Due due = fireAll(SHARD_A, 100);
-            assertThat(due.timers()).hasSize(4);
+            // 4 timers in 3 buckets, one per (registering batch, due time): (1st, 9), (1st, 19), (3rd, 29)
+            assertThat(due.timers()).hasSize(3);
             assertThat(due.firings()).extracting(Firing::key, Firing::window, Firing::accumulator).containsExactly(
                     tuple("j", new Window(0, 10), Long.toString(value(4) + value(7))),
                     tuple("k", new Window(0, 10), Long.toString(sumOfValues(1, 2) + sumOfValues(5, 6))),
@@ -959,8 +963,9 @@ class DynamoDbStateBackendTest {
                     update("b", new Window(0, 10), 41, 70),
                     update("a", new Window(10, 20), 71, 100)), NOT_DUE);
             double afterFirst = backend.usage().writeUnits();
-            // every item is far below 1 KB: one WCU per window write and per timer write, 3 of each
-            assertThat(afterFirst).isEqualTo(3 * 1.0 + 3 * 1.0);
+            // every item is far below 1 KB: one WCU per window write, 3, and per timer bucket written, 2 (a and
+            // b are due at 9 and share a bucket; the second window of a is due at 19)
+            assertThat(afterFirst).isEqualTo(3 * 1.0 + 2 * 1.0);
             double readsAfterFirst = backend.usage().readUnits();
 
             // 100 more values on the same pairs: the timers exist, so only the 3 window writes
@@ -1033,20 +1038,19 @@ class DynamoDbStateBackendTest {
             assertThat(item.get("acc").s()).isEqualTo("7");
             assertThat(item.get("ver").n()).isEqualTo("1");
             assertThat(item.get("seqs").m()).containsOnlyKeys(SHARD_A);
-            assertThat(item.get("seqs").m().get(SHARD_A).s()).isEqualTo(SequenceNumbers.pad(longest));
+            assertThat(item.get("seqs").m().get(SHARD_A).s()).isEqualTo(SequenceNumbers.encode(longest));
             assertThat(item.get("fired").n()).isEqualTo("1");
             assertThat(item.get("pending").l()).hasSize(1);
             Map<String, AttributeValue> pending = item.get("pending").l().get(0).m();
             assertThat(pending.get("f").n()).isEqualTo("0");
             assertThat(pending.get("acc").s()).isEqualTo("7");
-            assertThat(pending.get("tag").s()).isEqualTo(SequenceNumbers.pad(longest));
+            assertThat(pending.get("tag").s()).isEqualTo(SequenceNumbers.encode(longest));
             assertThat(item.get("timer").n()).isEqualTo("59");
             assertThat(item).doesNotContainKey(StateTable.EXPIRES_AT);
-            // its clean-up timer, under the shard that wrote it, sorted by due time
-            Map<String, AttributeValue> timer = item(StateTable.timerPk(SHARD_A), StateTable.timerSk("k", w, 59));
-            assertThat(timer.get("key").s()).isEqualTo("k");
-            assertThat(timer.get("ws").n()).isEqualTo("0");
-            assertThat(timer.get("we").n()).isEqualTo("10");
+            // its clean-up timer, in the bucket of the shard and batch that wrote it, sorted by due time
+            Map<String, AttributeValue> timer = item(StateTable.timerPk(SHARD_A),
+                    StateTable.timerSk(59, SequenceNumbers.encode(previous), 0));
+            assertThat(timer.get("entries").ss()).containsExactly(new TimerEntry("k", w, null).encode());
             assertThat(timer.get("at").n()).isEqualTo("59");
         }
 
@@ -1060,6 +1064,68 @@ class DynamoDbStateBackendTest {
             assertThat(Long.parseLong(item.get(StateTable.EXPIRES_AT).n()))
                     .isBetween(before + DynamoDbStateBackend.CLEANED_UP_RETENTION.toSeconds(),
                             before + DynamoDbStateBackend.CLEANED_UP_RETENTION.toSeconds() + 60);
+        }
+    }
+
+    @Nested
+    class Resharding {
+
+        static final String CHILD = "shardId-000000000002";
+
+        WindowUpdate keyed(WindowUpdate update, String partitionKey) {
+            return new WindowUpdate(update.key(), update.window(), update.values(), partitionKey);
+        }
+
+        void commit(String shard, long last, long watermark, long maxEventTime) {
+            ShardCheckpoint c = backend.readCheckpoint(shard);
+            backend.commitCheckpoint(c, c.advance(big(last), watermark, maxEventTime));
+        }
+
+        @Test
+        void aChildTakesItsParentsWatermarkAndTheTimersOfTheKeysItOwns() {
+            Window w = new Window(0, 10);
+            apply(SHARD_A, NOT_DUE, keyed(update("k", w, 1, 1), "pk-k"), keyed(update("j", w, 2, 2), "pk-j"));
+            commit(SHARD_A, 2, 5, 16);
+
+            ShardCheckpoint child = backend.inherit(CHILD, List.of(SHARD_A), "pk-k"::equals);
+            assertThat(child).isEqualTo(new ShardCheckpoint(CHILD, null, 5, 16, 0));
+            // a retried first batch inherits again: nothing is taken twice
+            assertThat(backend.inherit(CHILD, List.of(SHARD_A), "pk-k"::equals)).isEqualTo(child);
+
+            Due due = backend.fireDue(CHILD, range(10, 10, Map.of(9L, 10L)), 9, at(9));
+            assertThat(due.firings()).extracting(Firing::key, Firing::accumulator).containsExactly(tuple("k", sum(1, 1)));
+            backend.clearTimers(CHILD, due.timers());
+            assertThat(backend.fireDue(CHILD, range(11, 11, Map.of(20L, 11L)), 20, at(20)).firings()).isEmpty();
+            // the other child takes j
+            assertThat(backend.fireDue("shardId-000000000003", range(10, 10), 9, at(9)).firings()).isEmpty();
+            backend.inherit("shardId-000000000003", List.of(SHARD_A), "pk-j"::equals);
+            assertThat(backend.fireDue("shardId-000000000003", range(10, 10, Map.of(9L, 10L)), 9, at(9)).firings())
+                    .extracting(Firing::key).containsExactly("j");
+        }
+
+        @Test
+        void afterAMergeTheChildStartsFromTheLowerWatermarkOfItsParents() {
+            commit(SHARD_A, 7, 50, 61);
+            commit(SHARD_B, 9, 30, 41);
+            assertThat(backend.inherit(CHILD, List.of(SHARD_A, SHARD_B), pk -> true))
+                    .isEqualTo(new ShardCheckpoint(CHILD, null, 30, 41, 0));
+        }
+
+        @Test
+        void aShardWhoseParentsWereNeverCommittedStartsFresh() {
+            assertThat(backend.inherit(CHILD, List.of(SHARD_A), pk -> true)).isEqualTo(ShardCheckpoint.initial(CHILD));
+        }
+
+        @Test
+        void theOwnerFollowsKinesisHashKeyRanges() {
+            BigInteger half = BigInteger.TWO.pow(127);
+            var low = new dev.eddy.state.ShardLineage.Shard("a", List.of(), BigInteger.ZERO, half.subtract(BigInteger.ONE));
+            var high = new dev.eddy.state.ShardLineage.Shard("b", List.of(), half, BigInteger.TWO.pow(128).subtract(BigInteger.ONE));
+            for (String partitionKey : List.of("LAX", "SFO", "ORD", "", "k\u00e9y")) {
+                assertThat(low.owns(partitionKey)).isNotEqualTo(high.owns(partitionKey));
+            }
+            // MD5("LAX") = 0x... below or above the half, as its first bit says
+            assertThat(dev.eddy.state.ShardLineage.Shard.hashKey("LAX").testBit(127)).isEqualTo(high.owns("LAX"));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.eddy.state.dynamodb.table;
 
 import dev.eddy.state.dynamodb.timers.SortableLongs;
+import dev.eddy.state.dynamodb.timers.TimerEntry;
 import dev.eddy.window.Window;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -22,12 +23,13 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  *     <td>{@code acc} (accumulator JSON), {@code ver}, {@code seqs} (map shard → highest applied sequence
  *     number), {@code fired} (firings so far), {@code pending} (firings not yet known to be emitted: firing,
  *     window, accumulator, tag), {@code timer} (time of its current timer), {@code cleaned} and {@code expiresAt} once cleaned up</td></tr>
- * <tr><td>event-time timer</td><td>{@code T#<shardId>}</td><td>{@code <time>#<start>#<end>#<key>}</td>
- *     <td>{@code key}, {@code ws}, {@code we} (window start and end, ms), {@code at} (due time, ms)</td></tr>
- * <tr><td>processing-time timer</td><td>{@code P#<shardId>}</td><td>as an event-time timer</td>
- *     <td>as an event-time timer, {@code at} in wall-clock ms</td></tr>
+ * <tr><td>event-time timer bucket</td><td>{@code T#<shardId>}</td><td>{@code <time>#<batch>#<chunk>}</td>
+ *     <td>{@code at} (due time, ms), {@code entries} (string set of {@link TimerEntry}: the items due then,
+ *     registered by one batch)</td></tr>
+ * <tr><td>processing-time timer bucket</td><td>{@code P#<shardId>}</td><td>as an event-time bucket</td>
+ *     <td>as an event-time bucket, {@code at} in wall-clock ms</td></tr>
  * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>
- *     <td>{@code seq} (padded sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver}</td></tr>
+ *     <td>{@code seq} (stored sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver}</td></tr>
  * </table>
  *
  * Times in keys are {@link SortableLongs}, so a range query on a shard's timers returns them in window-end order.
@@ -69,14 +71,13 @@ public final class StateTable {
     }
 
     /**
-     * @param key the key
-     * @param window the window
-     * @param timerMs the watermark time at which the timer is due
-     * @return the sort key of a window's timer: its time first, so a shard's timers sort by when they are due
+     * @param timerMs when the bucket's timers are due (watermark or wall-clock ms)
+     * @param batch the stored first sequence number of the batch that registered them
+     * @param chunk the bucket's number among that batch's buckets of the same time
+     * @return the sort key of a timer bucket: its time first, so a shard's buckets sort by when they are due
      */
-    public static String timerSk(String key, Window window, long timerMs) {
-        return SortableLongs.encode(timerMs) + "#" + SortableLongs.encode(window.startMs()) + "#"
-                + SortableLongs.encode(window.endMs()) + "#" + key;
+    public static String timerSk(long timerMs, String batch, int chunk) {
+        return SortableLongs.encode(timerMs) + "#" + batch + "#" + chunk;
     }
 
     /**

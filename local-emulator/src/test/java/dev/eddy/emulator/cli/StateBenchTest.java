@@ -15,8 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./eddy bench --json} runs and reports what it measured; the figures themselves are not asserted. */
-class BenchCommandTest {
+/** {@code ./eddy bench state --json} runs and reports what it measured; the figures themselves are not asserted. */
+class StateBenchTest {
 
     @Test
     void jsonRowsNameSystemBatchSizeAndUnits(@TempDir Path dir) throws Exception {
@@ -34,7 +34,8 @@ class BenchCommandTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = EddyCli.execute("bench", "--input", input.toString(), "--batch-sizes", "50,300", "--json");
+            exit = EddyCli.execute("bench", "state", "--input", input.toString(), "--batch-sizes", "50,300",
+                    "--shards", "1,2", "--json");
         } finally {
             System.setOut(stdout);
         }
@@ -44,13 +45,28 @@ class BenchCommandTest {
         for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
             rows.add(Jsons.strictMapper().readTree(line));
         }
-        assertThat(rows).extracting(r -> r.get("system").asText() + "@" + r.get("batchSize").asInt())
-                .containsExactly("eddy@50", "per-record idempotency@50", "eddy@300", "per-record idempotency@300");
+        assertThat(rows).extracting(r -> r.get("system").asText() + "@" + r.get("shards").asInt() + "x"
+                + r.get("batchSize").asInt()).containsExactly(
+                        "eddy@1x50", "per-record idempotency@1x50", "eddy@1x300", "per-record idempotency@1x300",
+                        "eddy@2x50", "per-record idempotency@2x50", "eddy@2x300", "per-record idempotency@2x300");
         assertThat(rows).allSatisfy(r -> {
             assertThat(r.get("writeUnitsPer1k").asDouble()).isPositive();
             assertThat(r.get("recordsPerSecond").asDouble()).isPositive();
         });
+        // Eddy writes per touched key and batch: fewer write units with larger batches
+        assertThat(rows.get(2).get("writeUnitsPer1k").asDouble()).isLessThan(rows.get(0).get("writeUnitsPer1k").asDouble());
         // the baseline writes twice per record, one unit each for these small items
         assertThat(rows.get(1).get("writeUnitsPer1k").asDouble()).isEqualTo(2000.0);
+    }
+
+    @Test
+    void shardsFollowKinesisRoutingOfPartitionKeys() {
+        // equal hash key ranges: the first and last sixteenth of the MD5 space
+        assertThat(StateBench.shardOf("LAX", 1)).isZero();
+        for (String origin : List.of("LAX", "SFO", "ORD", "ATL", "DFW")) {
+            int of16 = StateBench.shardOf(origin, 16);
+            assertThat(of16).isBetween(0, 15);
+            assertThat(StateBench.shardOf(origin, 4)).isEqualTo(of16 / 4);
+        }
     }
 }
