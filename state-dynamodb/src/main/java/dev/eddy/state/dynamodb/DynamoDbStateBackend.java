@@ -59,9 +59,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * A retry with other batch boundaries, a duplicate invocation or a zombie therefore applies each record once.
  * A failed compare-and-set re-reads the item and re-applies, at most {@value #MAX_ATTEMPTS} times.
  *
- * <p>Cost: one read (batched, strongly consistent) and one write per (key, window) a batch touches, plus one
- * timer write per new window; not per record. Every request asks for {@code ReturnConsumedCapacity}; a failed
- * conditional write reports nothing but is billed, so it is counted as its item size in write units.
+ * <p>Cost: one read (batched, strongly consistent) and one write per state item a batch touches (the framework
+ * keeps all of a key's windows in one item), plus one timer bucket write per (batch, due time) and its delete once
+ * fired; not per record. Item writes of a batch run in parallel on {@value #WRITE_THREADS} threads, after the
+ * timers they need are registered. Every request asks for {@code ReturnConsumedCapacity}; a failed conditional
+ * write reports nothing but is billed, so it is counted as its item size in write units.
+ *
+ * <p>Resharding: {@link #inherit} continues a child shard from its parents' watermark and timers.
  */
 public final class DynamoDbStateBackend implements StateBackend {
 
