@@ -10,6 +10,7 @@ import dev.eddy.internal.BatchProcessor;
 import dev.eddy.internal.Jsons;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.FileSinkFactory;
+import dev.eddy.state.ShardLineage;
 import dev.eddy.state.dynamodb.DynamoDbStateBackend;
 import dev.eddy.state.dynamodb.table.StateTable;
 import dev.eddy.time.Times;
@@ -166,15 +167,10 @@ final class StateBench implements Callable<Integer> {
                 usage.readUnits() * 1000 / records.size(), records.size() / seconds);
     }
 
-    /** Kinesis's routing: the partition key's MD5 hash, as an unsigned 128-bit number, in equal ranges. */
+    /** Kinesis's routing: the partition key's hash key ({@link ShardLineage.Shard#hashKey}) in equal ranges. */
     static int shardOf(String partitionKey, int shards) {
-        try {
-            byte[] md5 = java.security.MessageDigest.getInstance("MD5")
-                    .digest(partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return new BigInteger(1, md5).multiply(BigInteger.valueOf(shards)).shiftRight(128).intValueExact();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ShardLineage.Shard.hashKey(partitionKey).multiply(BigInteger.valueOf(shards)).shiftRight(128)
+                .intValueExact();
     }
 
     /** Per record: a conditional put of an idempotency record, then an update of the record's window. */

@@ -15,6 +15,8 @@ import dev.eddy.state.WindowLogic;
 import dev.eddy.state.WindowState;
 import dev.eddy.state.WindowUpdate;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
+import dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers;
+import dev.eddy.state.dynamodb.table.BatchRequests;
 import dev.eddy.state.dynamodb.table.StateTable;
 import dev.eddy.state.dynamodb.timers.SortableLongs;
 import dev.eddy.state.dynamodb.timers.TimerEntry;
@@ -39,12 +41,9 @@ import java.util.function.Predicate;
 import java.util.concurrent.atomic.DoubleAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -80,14 +79,10 @@ public final class DynamoDbStateBackend implements StateBackend {
     public static final Duration CLEANED_UP_RETENTION = Duration.ofDays(7);
 
     private static final String CHECKPOINT_SK = "checkpoint";
-    private static final int BATCH_GET_LIMIT = 100;
-    private static final int BATCH_WRITE_LIMIT = 25;
     /** Largest set of timer entries written to one bucket item, in bytes. */
     private static final int MAX_BUCKET_BYTES = 64 * 1024;
     /** Most timers of one item applied in one write (a timer whose firing makes the next one due at once). */
     private static final int MAX_CASCADE = 100;
-    /** Requests of one BatchGetItem/BatchWriteItem chunk while DynamoDB leaves some unprocessed (~10 s of back-off). */
-    private static final int MAX_UNPROCESSED_ATTEMPTS = 12;
     /** Threads writing state items in parallel, per backend. */
     private static final int WRITE_THREADS = 8;
 
@@ -95,6 +90,7 @@ public final class DynamoDbStateBackend implements StateBackend {
     private final String table;
     private final Clock clock;
     private final ExecutorService writers;
+    private final IdempotencyMarkers markers;
     private final DoubleAdder writeUnits = new DoubleAdder();
     private final DoubleAdder readUnits = new DoubleAdder();
     /** Off only in the test that shows what fencing prevents; never exposed to users. */
@@ -112,6 +108,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(table, "table");
         this.clock = clock;
+        this.markers = new IdempotencyMarkers(client, table, clock, this::count);
         this.writers = Executors.newFixedThreadPool(WRITE_THREADS, runnable -> {
             Thread thread = new Thread(runnable, "eddy-state-writer");
             thread.setDaemon(true);
@@ -229,8 +226,8 @@ public final class DynamoDbStateBackend implements StateBackend {
         if (outcome.state() == null) {
             return new Change(state, null, null, List.of(), outcome.refused());
         }
-        return build(shardId, range, update.key(), update.window(), update.partitionKey(), item, outcome.state(),
-                fresh.get(fresh.size() - 1).sequenceNumber(), Set.of(), outcome.refused());
+        return build(shardId, range, update.key(), update.window(), update.partitionKey(), item, state,
+                outcome.state(), fresh.get(fresh.size() - 1).sequenceNumber(), Set.of(), outcome.refused());
     }
 
     /**
@@ -341,12 +338,13 @@ public final class DynamoDbStateBackend implements StateBackend {
      * Builds the item that stores {@code next}, with the timers it needs registered first. Firings committed with
      * an earlier batch are dropped.
      *
+     * @param before the state of {@code item}, as parsed from it
      * @param lastApplied the highest sequence number applied, or {@code null} when no values were
      * @param reregister timer times handled in this batch: a timer at one of them is registered again
      */
     private Change build(String shardId, BatchRange range, String key, Window window, String partitionKey,
-            Map<String, AttributeValue> item, WindowState next, BigInteger lastApplied, Set<Long> reregister,
-            List<SequencedValue> refused) {
+            Map<String, AttributeValue> item, WindowState before, WindowState next, BigInteger lastApplied,
+            Set<Long> reregister, List<SequencedValue> refused) {
         Map<String, AttributeValue> written = new HashMap<>();
         if (item != null) {
             written.putAll(item);
@@ -391,7 +389,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         } else if (!written.containsKey(EXPIRES_AT)) {
             written.put(EXPIRES_AT, n(clock.instant().plus(CLEANED_UP_RETENTION).getEpochSecond()));
         }
-        return new Change(item == null ? null : state(item), next, written, timers, refused);
+        return new Change(before, next, written, timers, refused);
     }
 
     /** Sets or removes a timer attribute; a timer the item did not have yet is to be registered. */
@@ -525,8 +523,8 @@ public final class DynamoDbStateBackend implements StateBackend {
         WindowState apply(String key, Window window, WindowState state, long at);
     }
 
-    /** A timer read from a bucket. */
-    private record DueTimer(long at, TimerEntry entry) {
+    /** A timer read from a bucket, with its stored form (which orders timers of the same time). */
+    private record DueTimer(long at, String stored, TimerEntry entry) {
     }
 
     /**
@@ -544,10 +542,10 @@ public final class DynamoDbStateBackend implements StateBackend {
         List<Object> handled = new ArrayList<>();
         for (Map<String, AttributeValue> bucket : buckets) {
             long at = Long.parseLong(bucket.get("at").n());
-            bucket.get("entries").ss().forEach(e -> due.add(new DueTimer(at, TimerEntry.decode(e))));
+            bucket.get("entries").ss().forEach(e -> due.add(new DueTimer(at, e, TimerEntry.decode(e))));
             handled.add(new TimerHandle(timerPk, bucket.get(SK).s()));
         }
-        due.sort(java.util.Comparator.comparingLong(DueTimer::at).thenComparing(t -> t.entry().encode()));
+        due.sort(java.util.Comparator.comparingLong(DueTimer::at).thenComparing(DueTimer::stored));
         Map<String, List<DueTimer>> byItem = new LinkedHashMap<>();
         for (DueTimer timer : due) {
             byItem.computeIfAbsent(id(StateTable.windowPk(timer.entry().key()),
@@ -599,7 +597,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         if (state == before) {
             return Change.none(before);
         }
-        return build(shardId, range, key, window, partitionKey, item, state, null, handled, List.of());
+        return build(shardId, range, key, window, partitionKey, item, before, state, null, handled, List.of());
     }
 
     /** A handled timer bucket, for {@link #clearTimers}. */
@@ -641,18 +639,7 @@ public final class DynamoDbStateBackend implements StateBackend {
             deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
                     .key(key(timer.pk(), timer.sk())).build()).build());
         }
-        for (int from = 0; from < deletes.size(); from += BATCH_WRITE_LIMIT) {
-            Map<String, List<WriteRequest>> pending =
-                    Map.of(table, deletes.subList(from, Math.min(deletes.size(), from + BATCH_WRITE_LIMIT)));
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                Map<String, List<WriteRequest>> request = pending;
-                BatchWriteItemResponse response = client.batchWriteItem(b -> b.requestItems(request)
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-                response.consumedCapacity().forEach(c -> count(c, true));
-                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-                backOff(attempt, pending.isEmpty());
-            }
-        }
+        BatchRequests.write(client, table, deletes, this::count, "timer bucket deletes");
     }
 
     @Override
@@ -691,14 +678,12 @@ public final class DynamoDbStateBackend implements StateBackend {
     /** Done-markers of {@code forEachOnce}: see {@link dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers}. */
     @Override
     public Set<String> done(String scope, java.util.Collection<String> keys) {
-        return new dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers(client, table, clock, this::count)
-                .done(scope, keys);
+        return markers.done(scope, keys);
     }
 
     @Override
     public void markDone(String scope, java.util.Collection<String> keys, Duration retention) {
-        new dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers(client, table, clock, this::count)
-                .markDone(scope, keys, retention);
+        markers.markDone(scope, keys, retention);
     }
 
     @Override
@@ -719,20 +704,9 @@ public final class DynamoDbStateBackend implements StateBackend {
             keys.add(key(itemId.substring(0, bar), itemId.substring(bar + 1)));
         });
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
-            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
-                    .keys(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT)))
-                    .consistentRead(true).build());
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                Map<String, KeysAndAttributes> request = pending;
-                BatchGetItemResponse response = client.batchGetItem(b -> b.requestItems(request)
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-                response.consumedCapacity().forEach(c -> count(c, false));
-                response.responses().getOrDefault(table, List.of())
-                        .forEach(item -> found.put(id(item.get(PK).s(), item.get(SK).s()), item));
-                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-                backOff(attempt, pending.isEmpty());
-            }
+        for (Map<String, AttributeValue> item : BatchRequests.get(client, table, keys, b -> b.consistentRead(true),
+                this::count, "state items")) {
+            found.put(id(item.get(PK).s(), item.get(SK).s()), item);
         }
         return found;
     }
@@ -742,24 +716,6 @@ public final class DynamoDbStateBackend implements StateBackend {
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
         count(response.consumedCapacity(), false);
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
-    }
-
-    /** Exponential back-off with full jitter between retries of unprocessed batch items (AWS guidance). */
-    private static void backOff(int attempt, boolean done) {
-        if (done) {
-            return;
-        }
-        if (attempt + 1 >= MAX_UNPROCESSED_ATTEMPTS) {
-            throw new IllegalStateException("DynamoDB still left items unprocessed after " + MAX_UNPROCESSED_ATTEMPTS
-                    + " attempts (the table is throttled): the batch fails and is retried");
-        }
-        long ceiling = Math.min(1_000, 25L << Math.min(attempt, 10));
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying unprocessed DynamoDB items", e);
-        }
     }
 
     private static BigInteger appliedSequence(Map<String, AttributeValue> item, String shardId) {

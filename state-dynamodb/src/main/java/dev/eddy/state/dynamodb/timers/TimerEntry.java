@@ -49,9 +49,4 @@ public record TimerEntry(String key, Window window, String partitionKey) {
         int end = second + 1 + Integer.parseInt(length);
         return new TimerEntry(stored.substring(end), window, stored.substring(second + 1, end));
     }
-
-    /** @return the byte size of the stored form, for chunking buckets */
-    public int storedBytes() {
-        return encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    }
 }
