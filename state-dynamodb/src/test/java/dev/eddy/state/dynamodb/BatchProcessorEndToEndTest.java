@@ -11,6 +11,7 @@ import dev.eddy.codec.Json;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
+import dev.eddy.pipeline.ResultStream;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.Firehose;
 import dev.eddy.state.CapacityUsage;
@@ -83,7 +84,12 @@ class BatchProcessorEndToEndTest {
             (Acc a) -> a);
 
     static Pipeline pipeline() {
-        return Pipeline.named("t")
+        return pipeline(results -> results);
+    }
+
+    /** @param more what else the results go to, beside the Firehose sink {@code out} */
+    static Pipeline pipeline(java.util.function.UnaryOperator<ResultStream<Out>> more) {
+        ResultStream<Out> results = Pipeline.named("t")
                 .from(KinesisSource.stream("s").decode(Json.of(Ev.class)))
                 .withEventTime(e -> Instant.ofEpochMilli(e.ts()), Duration.ofMillis(BOUND))
                 .keyBy(Ev::key)
@@ -91,8 +97,8 @@ class BatchProcessorEndToEndTest {
                 .aggregate(COUNT_AND_SUM)
                 .map(w -> new Out(w.id(), w.key(), w.window().startMs(), w.window().endMs(), w.value().count(),
                         w.value().sum(), w.firing()))
-                .to(Firehose.deliveryStream("out"))
-                .build();
+                .to(Firehose.deliveryStream("out"));
+        return more.apply(results).build();
     }
 
     // ---------------------------------------------------------------- input
@@ -200,7 +206,7 @@ class BatchProcessorEndToEndTest {
     // ---------------------------------------------------------------- harness
 
     /** One handler instance: a fresh table, the real backend (optionally wrapped), file sinks under a folder. */
-    static final class Run implements AutoCloseable {
+    static class Run implements AutoCloseable {
         final Path dir;
         final String table;
         final StateBackend backend;
@@ -215,9 +221,23 @@ class BatchProcessorEndToEndTest {
         }
 
         Run(Path dir, Pipeline pipeline, java.util.function.UnaryOperator<StateBackend> wrap) {
+            this(dir, pipeline, DynamoDbLocal.newTable("e2e"), wrap);
+        }
+
+        private Run(Path dir, Pipeline pipeline, String table, java.util.function.UnaryOperator<StateBackend> wrap) {
+            this(dir, table, wrap.apply(new DynamoDbStateBackend(DynamoDbLocal.client(), table)), pipeline);
+        }
+
+        /**
+         * @param dir where the file sinks write
+         * @param table the backend's table
+         * @param backend the state backend, closed with this run
+         * @param pipeline the pipeline
+         */
+        Run(Path dir, String table, StateBackend backend, Pipeline pipeline) {
             this.dir = dir;
-            this.table = DynamoDbLocal.newTable("e2e");
-            this.backend = wrap.apply(new DynamoDbStateBackend(DynamoDbLocal.client(), table));
+            this.table = table;
+            this.backend = backend;
             this.processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir));
         }
 
@@ -233,18 +253,7 @@ class BatchProcessorEndToEndTest {
 
         List<JsonNode> lines(String file) {
             Path path = dir.resolve(file);
-            if (!Files.exists(path)) {
-                return List.of();
-            }
-            try {
-                List<JsonNode> nodes = new ArrayList<>();
-                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-                    nodes.add(JSON.readTree(line));
-                }
-                return nodes;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return Files.exists(path) ? readLines(path) : List.of();
         }
 
         List<Out> outputs() {

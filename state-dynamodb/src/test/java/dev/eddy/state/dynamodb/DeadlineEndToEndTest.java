@@ -22,13 +22,12 @@ import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.Run;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -243,23 +242,8 @@ class DeadlineEndToEndTest {
 
     // ---------------------------------------------------------------- through the Lambda handler
 
-    private final Map<String, String> saved = new HashMap<>();
-
-    private void set(String name, String value) {
-        saved.putIfAbsent(name, System.getProperty(name));
-        System.setProperty(name, value);
-    }
-
-    @AfterEach
-    void restoreSystemProperties() {
-        saved.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
-    }
+    @RegisterExtension
+    final SystemProperties properties = new SystemProperties();
 
     /** A Lambda context that only knows its remaining time. */
     static Context context(int remainingMs) {
@@ -274,13 +258,13 @@ class DeadlineEndToEndTest {
 
     @Test
     void theHandlerStopsByTheContextsRemainingTimeAndTheConfiguredReserve(@TempDir Path dir) {
-        set(EddySettings.STATE_TABLE, DynamoDbLocal.newTable("deadline-handler"));
-        set(EddySettings.SINKS, "file:" + dir);
-        set(EddySettings.DEADLINE_RESERVE_MS, "5000");
-        set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
-        set("AWS_REGION", "us-east-1");
-        set("aws.accessKeyId", "dummy");
-        set("aws.secretAccessKey", "dummy");
+        properties.set(EddySettings.STATE_TABLE, DynamoDbLocal.newTable("deadline-handler"));
+        properties.set(EddySettings.SINKS, "file:" + dir);
+        properties.set(EddySettings.DEADLINE_RESERVE_MS, "5000");
+        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
+        properties.set("AWS_REGION", "us-east-1");
+        properties.set("aws.accessKeyId", "dummy");
+        properties.set("aws.secretAccessKey", "dummy");
 
         EddyHandlerWithDynamoDbTest.TestHandler handler = new EddyHandlerWithDynamoDbTest.TestHandler();
         List<In> input = List.of(In.of(0, new Ev("a", 100, 1)), In.of(1, new Ev("a", 110, 2)),

@@ -14,11 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,33 +34,18 @@ class EddyHandlerWithDynamoDbTest {
         }
     }
 
-    private final Map<String, String> saved = new HashMap<>();
-
-    private void set(String name, String value) {
-        saved.putIfAbsent(name, System.getProperty(name));
-        System.setProperty(name, value);
-    }
-
-    @AfterEach
-    void restoreSystemProperties() {
-        saved.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
-    }
+    @RegisterExtension
+    final SystemProperties properties = new SystemProperties();
 
     @Test
     void handlerFindsTheDynamoDbBackendAndRunsThePipeline(@TempDir Path dir) throws IOException {
         String table = DynamoDbLocal.newTable("handler");
-        set(EddySettings.STATE_TABLE, table);
-        set(EddySettings.SINKS, "file:" + dir);
-        set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
-        set("AWS_REGION", "us-east-1");
-        set("aws.accessKeyId", "dummy");
-        set("aws.secretAccessKey", "dummy");
+        properties.set(EddySettings.STATE_TABLE, table);
+        properties.set(EddySettings.SINKS, "file:" + dir);
+        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
+        properties.set("AWS_REGION", "us-east-1");
+        properties.set("aws.accessKeyId", "dummy");
+        properties.set("aws.secretAccessKey", "dummy");
 
         TestHandler handler = new TestHandler();
         List<In> input = List.of(In.of(0, new Ev("a", 100, 1)), In.of(1, new Ev("a", 110, 2)),

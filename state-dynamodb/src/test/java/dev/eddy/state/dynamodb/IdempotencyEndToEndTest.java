@@ -1,25 +1,16 @@
 package dev.eddy.state.dynamodb;
 
-import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.BOUND;
-import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.COUNT_AND_SUM;
 import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.SHARD;
-import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.SIZE;
 import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.chunks;
-import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.event;
 import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.generatedInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eddy.codec.Json;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.ResultStream;
 import dev.eddy.pipeline.SideEffect;
-import dev.eddy.sink.FileSinkFactory;
-import dev.eddy.sink.Firehose;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.CrashPoint;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.CrashingBackend;
@@ -28,14 +19,9 @@ import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.In;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.Out;
 import dev.eddy.state.dynamodb.IdempotencyMarkersTest.MovableClock;
 import dev.eddy.state.dynamodb.IdempotencyMarkersTest.RoundTrips;
-import dev.eddy.window.TumblingWindows;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -87,72 +73,33 @@ class IdempotencyEndToEndTest {
     }
 
     static Pipeline pipeline(UnaryOperator<ResultStream<Out>> sideEffects) {
-        ResultStream<Out> results = Pipeline.named("t")
-                .from(KinesisSource.stream("s").decode(Json.of(Ev.class)))
-                .withEventTime(e -> Instant.ofEpochMilli(e.ts()), Duration.ofMillis(BOUND))
-                .keyBy(Ev::key)
-                .window(TumblingWindows.of(Duration.ofMillis(SIZE)))
-                .aggregate(COUNT_AND_SUM)
-                .map(w -> new Out(w.id(), w.key(), w.window().startMs(), w.window().endMs(), w.value().count(),
-                        w.value().sum(), w.firing()))
-                .to(Firehose.deliveryStream("out"));
-        return sideEffects.apply(results).build();
+        return BatchProcessorEndToEndTest.pipeline(sideEffects);
     }
 
     /** One handler instance: a fresh table, the real backend on a client that counts round trips, file sinks. */
-    static final class Run implements AutoCloseable {
-        final Path dir;
-        final String table = DynamoDbLocal.newTable("once-e2e");
-        final RoundTrips roundTrips = new RoundTrips();
-        final MovableClock clock = new MovableClock(IdempotencyMarkersTest.T0);
-        final StateBackend backend;
-        final BatchProcessor processor;
+    static final class Run extends BatchProcessorEndToEndTest.Run {
+        final RoundTrips roundTrips;
+        final MovableClock clock;
 
         Run(Path dir, Pipeline pipeline) {
             this(dir, pipeline, b -> b);
         }
 
         Run(Path dir, Pipeline pipeline, UnaryOperator<StateBackend> wrap) {
-            this.dir = dir;
-            this.backend = wrap.apply(new DynamoDbStateBackend(IdempotencyMarkersTest.client(roundTrips), table,
-                    clock));
-            this.processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir));
+            this(dir, pipeline, wrap, DynamoDbLocal.newTable("once-e2e"), new RoundTrips(),
+                    new MovableClock(IdempotencyMarkersTest.T0));
         }
 
-        StreamsEventResponse process(List<In> batch) {
-            return processor.process(event(batch));
-        }
-
-        void processAll(List<List<In>> batches) {
-            for (List<In> batch : batches) {
-                assertThat(process(batch).getBatchItemFailures()).isEmpty();
-            }
-        }
-
-        List<Out> outputs() {
-            Path path = dir.resolve("firehose/out.jsonl");
-            if (!Files.exists(path)) {
-                return List.of();
-            }
-            try {
-                List<Out> outs = new ArrayList<>();
-                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-                    JsonNode node = JSON.readTree(line);
-                    outs.add(JSON.convertValue(node, Out.class));
-                }
-                return outs;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        private Run(Path dir, Pipeline pipeline, UnaryOperator<StateBackend> wrap, String table, RoundTrips roundTrips,
+                MovableClock clock) {
+            super(dir, table, wrap.apply(new DynamoDbStateBackend(IdempotencyMarkersTest.client(roundTrips), table,
+                    clock)), pipeline);
+            this.roundTrips = roundTrips;
+            this.clock = clock;
         }
 
         Set<String> outputIds() {
             return outputs().stream().map(Out::id).collect(Collectors.toSet());
-        }
-
-        @Override
-        public void close() {
-            backend.close();
         }
     }
 

@@ -7,7 +7,6 @@ import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.chunks;
 import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.duplicates;
 import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.event;
 import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.generatedInput;
-import static dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.readLines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -20,7 +19,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.In;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,7 +28,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,8 +44,8 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -104,33 +101,16 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 @ExtendWith(DynamoDbLocal.class)
 class ThrottlingEndToEndTest {
 
-    private final Map<String, String> saved = new HashMap<>();
-
-    private void set(String name, String value) {
-        if (!saved.containsKey(name)) {
-            saved.put(name, System.getProperty(name));
-        }
-        System.setProperty(name, value);
-    }
+    @RegisterExtension
+    final SystemProperties properties = new SystemProperties();
 
     /** Settings as the handler reads them (system properties win over the environment). */
     private EddySettings settings() {
-        set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
-        set("AWS_REGION", "us-east-1");
-        set("aws.accessKeyId", "dummy");
-        set("aws.secretAccessKey", "dummy");
+        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
+        properties.set("AWS_REGION", "us-east-1");
+        properties.set("aws.accessKeyId", "dummy");
+        properties.set("aws.secretAccessKey", "dummy");
         return EddySettings.fromEnvironment();
-    }
-
-    @AfterEach
-    void restoreSystemProperties() {
-        saved.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
     }
 
     // ---------------------------------------------------------------- the client's retry strategy
@@ -192,13 +172,13 @@ class ThrottlingEndToEndTest {
     @Test
     void theAttemptsComeFromTheSettingAndABadValueIsRefusedByName() {
         EddySettings settings = settings();
-        set(DynamoDbStateBackendProvider.MAX_ATTEMPTS_SETTING, "2");
+        properties.set(DynamoDbStateBackendProvider.MAX_ATTEMPTS_SETTING, "2");
         try (DynamoDbClient client = DynamoDbStateBackendProvider.client(settings, List.of())) {
             assertThat(client.serviceClientConfiguration().overrideConfiguration().retryStrategy().orElseThrow()
                     .maxAttempts()).isEqualTo(2);
         }
         for (String bad : List.of("0", "-1", "five")) {
-            set(DynamoDbStateBackendProvider.MAX_ATTEMPTS_SETTING, bad);
+            properties.set(DynamoDbStateBackendProvider.MAX_ATTEMPTS_SETTING, bad);
             assertThatThrownBy(() -> DynamoDbStateBackendProvider.client(settings))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("EDDY_DYNAMODB_MAX_ATTEMPTS='" + bad + "'");
@@ -266,7 +246,7 @@ class ThrottlingEndToEndTest {
         Outcome clean = clean(dir.resolve("clean"), batches);
 
         EddySettings settings = settings();
-        set(DynamoDbStateBackendProvider.MAX_ATTEMPTS_SETTING, "3");
+        properties.set(DynamoDbStateBackendProvider.MAX_ATTEMPTS_SETTING, "3");
         try (Injector injector = new Injector(DynamoDbLocal.endpoint());
              Run run = new Run(dir.resolve("throttled"), settings, injector)) {
             run.processAll(batches.subList(0, FAULTY));
@@ -354,34 +334,15 @@ class ThrottlingEndToEndTest {
     }
 
     /** One handler instance: a fresh table, the provider's client (with the injector, if any), file sinks. */
-    static final class Run implements AutoCloseable {
-        final Path dir;
-        final String table;
-        final DynamoDbStateBackend backend;
-        final BatchProcessor processor;
+    static final class Run extends BatchProcessorEndToEndTest.Run {
 
         Run(Path dir, EddySettings settings, Injector injector) {
-            this.dir = dir;
-            this.table = DynamoDbLocal.newTable("throttle");
-            this.backend = new DynamoDbStateBackend(DynamoDbStateBackendProvider.client(settings,
-                    injector == null ? List.of() : List.of(injector)), table);
-            this.processor = new BatchProcessor(BatchProcessorEndToEndTest.pipeline().plan(), backend,
-                    new FileSinkFactory(dir));
+            this(dir, settings, injector, DynamoDbLocal.newTable("throttle"));
         }
 
-        StreamsEventResponse process(List<In> batch) {
-            return processor.process(event(batch));
-        }
-
-        void processAll(List<List<In>> batches) {
-            for (List<In> batch : batches) {
-                assertThat(process(batch).getBatchItemFailures()).isEmpty();
-            }
-        }
-
-        List<JsonNode> lines(String file) {
-            Path path = dir.resolve(file);
-            return Files.exists(path) ? readLines(path) : List.of();
+        private Run(Path dir, EddySettings settings, Injector injector, String table) {
+            super(dir, table, new DynamoDbStateBackend(DynamoDbStateBackendProvider.client(settings,
+                    injector == null ? List.of() : List.of(injector)), table), BatchProcessorEndToEndTest.pipeline());
         }
 
         Outcome outcome() {
@@ -392,11 +353,6 @@ class ThrottlingEndToEndTest {
             }
             return new Outcome(byId(lines("firehose/out.jsonl")), byId(lines("late/t.jsonl")),
                     byId(lines("failed/t.jsonl")), keys);
-        }
-
-        @Override
-        public void close() {
-            backend.close();
         }
     }
 
