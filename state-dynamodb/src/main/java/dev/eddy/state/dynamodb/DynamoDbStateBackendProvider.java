@@ -69,7 +69,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * the minute is reached across invocations while each one stays within its timeout.
  *
  * <p>{@code BatchGetItem} unprocessed keys and {@code BatchWriteItem} unprocessed items are not errors and are
- * retried by {@link DynamoDbStateBackend} itself (exponential back-off with full jitter, until none is left).
+ * retried by {@link DynamoDbStateBackend} itself through {@link dev.eddy.state.dynamodb.table.BatchRequests}
+ * (exponential back-off with full jitter, at most 12 requests per chunk, then the batch fails).
  */
 public final class DynamoDbStateBackendProvider implements StateBackendProvider {
 
