@@ -644,6 +644,30 @@ class BatchProcessorEndToEndTest {
     }
 
     @Test
+    void aFailureBeforeAnyRecordIsTakenIsABatchItemFailureAtTheFirstRecord(@TempDir Path dir) {
+        List<In> input = generatedInput();
+        boolean[] failNextRead = {true};
+        try (Run run = new Run(dir, backend -> new CrashingBackend(backend) {
+            @Override
+            public ShardCheckpoint readCheckpoint(String shardId) {
+                if (failNextRead[0]) {
+                    failNextRead[0] = false;
+                    throw new IllegalStateException("injected: the checkpoint read was throttled past its retries");
+                }
+                return super.readCheckpoint(shardId);
+            }
+        })) {
+            List<In> batch = input.subList(0, 20);
+            assertThat(run.process(batch).getBatchItemFailures())
+                    .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                    .containsExactly(batch.get(0).seq().toString());
+            run.processAll(List.of(batch, input.subList(20, 80)));
+            run.processor.drain(SHARD);
+            assertMatchesReference(run, reference(input));
+        }
+    }
+
+    @Test
     void twoInvocationsRacingOnEveryBatchChangeStateOnce(@TempDir Path dir) throws Exception {
         List<In> input = generatedInput();
         try (Run live = new Run(dir.resolve("live"))) {
