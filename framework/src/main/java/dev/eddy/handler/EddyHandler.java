@@ -73,7 +73,7 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
     public final StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
         LongSupplier remainingMillis = context == null ? () -> DeadlineBudget.UNLIMITED
                 : context::getRemainingTimeInMillis;
-        return processor().process(event, remainingMillis);
+        return processor(functionArn(context)).process(event, remainingMillis);
     }
 
     /**
@@ -84,7 +84,7 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
      * @return windows fired
      */
     public final int drain(String shardId) {
-        return processor().drain(shardId);
+        return processor(null).drain(shardId);
     }
 
     /** @return this instance's figures so far */
@@ -93,14 +93,24 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         return p == null ? HandlerMetrics.ZERO : p.metrics();
     }
 
-    private BatchProcessor processor() {
+    /** @return the invoked function's ARN, or {@code null} if the context has none (a test's context) */
+    private static String functionArn(Context context) {
+        try {
+            return context == null ? null : context.getInvokedFunctionArn();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @param functionArn the invoked function's ARN, for AWS sinks; {@code null} outside Lambda */
+    private BatchProcessor processor(String functionArn) {
         BatchProcessor p = processor;
         if (p == null) {
             synchronized (this) {
                 p = processor;
                 if (p == null) {
                     EddySettings settings = EddySettings.fromEnvironment();
-                    p = new BatchProcessor(pipeline.plan(), stateBackend(settings), settings.sinks(),
+                    p = new BatchProcessor(pipeline.plan(), stateBackend(settings), settings.sinks(functionArn),
                             Clock.systemUTC(), new DeadlineBudget(settings.deadlineReserveMs()))
                             .withShardLineage(new KinesisShardLineage(settings));
                     processor = p;

@@ -1,6 +1,7 @@
 package dev.eddy.handler;
 
 import dev.eddy.internal.DeadlineBudget;
+import dev.eddy.sink.AwsSinkFactory;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.SinkFactory;
 import java.nio.file.Path;
@@ -16,11 +17,19 @@ import java.util.function.UnaryOperator;
  * <caption>Settings</caption>
  * <tr><th>name</th><th>meaning</th><th>default</th></tr>
  * <tr><td>{@code EDDY_STATE_TABLE}</td><td>DynamoDB state table</td><td>{@code eddy-<pipeline>-state}</td></tr>
- * <tr><td>{@code EDDY_SINKS}</td><td>{@code file:<dir>} writes sinks to files under dir</td><td>none</td></tr>
+ * <tr><td>{@code EDDY_SINKS}</td><td>{@code aws}: deliver to the Firehose delivery streams, SNS topics, Kinesis
+ *     streams and SQS queues the pipeline names ({@link AwsSinkFactory}); {@code file:<dir>}: write them to files
+ *     under dir ({@link FileSinkFactory}), as local runs do</td><td>{@code aws}</td></tr>
  * <tr><td>{@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override</td>
  *     <td>AWS</td></tr>
  * <tr><td>{@code AWS_ENDPOINT_URL_KINESIS}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override for
- *     {@code ListShards} (a new shard's parents after a reshard)</td><td>AWS</td></tr>
+ *     {@code ListShards} (a new shard's parents after a reshard) and Kinesis sinks</td><td>AWS</td></tr>
+ * <tr><td>{@code AWS_ENDPOINT_URL_FIREHOSE}, {@code AWS_ENDPOINT_URL_SNS}, {@code AWS_ENDPOINT_URL_SQS},
+ *     {@code AWS_ENDPOINT_URL}</td><td>endpoint overrides of the sinks (LocalStack, moto)</td><td>AWS</td></tr>
+ * <tr><td>{@code EDDY_ACCOUNT_ID}</td><td>account of the SNS topics (their ARNs)</td><td>from the function's
+ *     ARN on Lambda</td></tr>
+ * <tr><td>{@code EDDY_SINK_MAX_ATTEMPTS}</td><td>attempts of a sink entry that keeps failing inside successful
+ *     batch calls, the first included</td><td>6</td></tr>
  * <tr><td>{@code AWS_REGION}</td><td>region</td><td>set by Lambda</td></tr>
  * <tr><td>{@code EDDY_DYNAMODB_MAX_ATTEMPTS}</td><td>attempts of one DynamoDB request, the first included (SDK
  *     standard retries: back-off with full jitter; see {@code DynamoDbStateBackendProvider})</td><td>5</td></tr>
@@ -119,15 +128,20 @@ public final class EddySettings {
     }
 
     /**
-     * @return the sink factory {@code EDDY_SINKS} selects
-     * @throws IllegalStateException if it is unset or not understood; the message says what to set
+     * @param functionArn the invoked function's ARN ({@code Context#getInvokedFunctionArn()}), or {@code null}
+     *     outside Lambda: where AWS sinks find the account and region of SNS topic ARNs
+     * @return the sink factory {@code EDDY_SINKS} selects: {@code aws} (the default) or {@code file:<folder>}
+     * @throws IllegalStateException if it is set to something else; the message says what to set
      */
-    public SinkFactory sinks() {
-        String value = get(SINKS).orElseThrow(() -> new IllegalStateException(SINKS
-                + " is not set. This version of Eddy writes sinks to files: set " + SINKS + "=file:/tmp/eddy-out"));
-        if (value.startsWith("file:")) {
+    public SinkFactory sinks(String functionArn) {
+        String value = get(SINKS).orElse("aws");
+        if (value.equals("aws")) {
+            return AwsSinkFactory.create(this, functionArn);
+        }
+        if (value.startsWith("file:") && value.length() > "file:".length()) {
             return new FileSinkFactory(Path.of(value.substring("file:".length())));
         }
-        throw new IllegalStateException(SINKS + "='" + value + "' is not understood: use file:<folder>");
+        throw new IllegalStateException(SINKS + "='" + value + "' is not understood: use aws (deliver to the"
+                + " pipeline's Firehose, SNS, Kinesis and SQS destinations) or file:<folder> (write them to files)");
     }
 }

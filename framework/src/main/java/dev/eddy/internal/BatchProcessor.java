@@ -56,6 +56,7 @@ public final class BatchProcessor {
     private final StateBackend state;
     private final SinkWriter failures;
     private final SinkWriter late;
+    private final SinkFlush flush;
     private final Map<SinkRef, SinkWriter> writers = new LinkedHashMap<>();
     private final ObjectMapper json = Jsons.strictMapper();
     private final java.time.Clock clock;
@@ -103,12 +104,13 @@ public final class BatchProcessor {
         this.merging = plan.windows() instanceof SessionWindows;
         this.processingTimers = plan.windows() instanceof GlobalWindows global && global.intervalMs() > 0;
         this.state = state;
-        this.failures = sinks.failures(plan.name());
+        this.failures = sinks.failures(plan.name(), plan.failureDestination());
         for (Plan.Binding binding : plan.bindings()) {
             writers.computeIfAbsent(binding.sink(), sinks::open);
         }
-        this.late = plan.lateDataSink() == null ? sinks.lateData(plan.name())
+        this.late = plan.lateDataSink() == null ? sinks.lateData(plan.name(), plan.failureDestination())
                 : writers.computeIfAbsent(plan.lateDataSink(), sinks::open);
+        this.flush = new SinkFlush(plan, failures, json);
     }
 
     /**
@@ -290,9 +292,7 @@ public final class BatchProcessor {
                         concat(due.timers(), byClock.timers()));
             }
             List<Firing> firings = distinct(applied.firings(), due.firings());
-            long emitted = emit(firings, logic);
-            failures.write(batch.failed);
-            late.write(batch.late);
+            long emitted = emit(firings, logic, batch.late, batch.failed);
             state.clearTimers(shardId, due.timers());
             state.commitCheckpoint(checkpoint, checkpoint.advance(batch.last, batch.watermark, batch.maxEventTime));
             count(new HandlerMetrics(0, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
@@ -330,7 +330,7 @@ public final class BatchProcessor {
         BatchLogic logic = logic(Long.MAX_VALUE);
         StateBackend.Due due = state.fireDue(shardId, BatchRange.drain(checkpoint), Long.MAX_VALUE, logic);
         List<Firing> firings = distinct(due.firings(), List.of());
-        long emitted = emit(firings, logic);
+        long emitted = emit(firings, logic, List.of(), List.of());
         state.clearTimers(shardId, due.timers());
         state.commitCheckpoint(checkpoint, checkpoint.advance(null, Long.MAX_VALUE, checkpoint.maxEventTimeMs()));
         count(new HandlerMetrics(0, 0, 0, 0, 0, firings.size(), emitted, 0, 0, 0));
@@ -369,26 +369,47 @@ public final class BatchProcessor {
         return new KeyWindowsLogic(plan, watermarkMs, json, clock);
     }
 
-    private long emit(List<Firing> firings, BatchLogic logic) {
+    /**
+     * Emits the firings' results and the batch's side outputs: every sink flushed once (in parallel), results a
+     * sink refuses and failed records to the failure destination, then the {@code forEachOnce} side effects.
+     *
+     * @return results emitted
+     * @throws dev.eddy.sink.SinkException if a sink could not deliver: the batch fails and is retried
+     */
+    private long emit(List<Firing> firings, BatchLogic logic, List<SinkRecord> late, List<SinkRecord> failed) {
         Map<SinkRef, List<SinkRecord>> out = new LinkedHashMap<>();
         OnceEffects once = new OnceEffects(plan);
         RecordContext ctx = new RecordContext();
+        boolean timeWindows = plan.windows() != null && !(plan.windows() instanceof GlobalWindows);
         for (Firing window : firings) {
             String id = ResultIds.ofFiring(plan.name(), window.key(), window.window(), window.firing());
             Object windowed = logic.emitted(window, id);
             ctx.timestampMs = window.window().maxTimestamp();
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            attributes.put("id", id);
+            attributes.put("pipeline", plan.name());
+            attributes.put("key", window.key());
+            if (timeWindows) {
+                attributes.put("windowStart", window.window().start().toString());
+                attributes.put("windowEnd", window.window().end().toString());
+                attributes.put("firing", window.firing());
+            }
             for (Plan.Binding binding : plan.bindings()) {
                 List<SinkRecord> records = out.computeIfAbsent(binding.sink(), k -> new ArrayList<>());
                 binding.steps().apply(windowed, ctx, value ->
-                        records.add(new SinkRecord(id, window.key(), toJson(value))));
+                        records.add(new SinkRecord(id, window.key(), toJson(value), attributes)));
             }
             once.add(windowed, ctx, id);
         }
+        List<SinkFlush.Delivery> deliveries = new ArrayList<>();
         long emitted = 0;
         for (Map.Entry<SinkRef, List<SinkRecord>> entry : out.entrySet()) {
-            writers.get(entry.getKey()).write(entry.getValue());
+            deliveries.add(new SinkFlush.Delivery(entry.getKey().describe(), writers.get(entry.getKey()),
+                    entry.getValue()));
             emitted += entry.getValue().size();
         }
+        deliveries.add(new SinkFlush.Delivery("late data", this.late, late));
+        flush.deliver(deliveries, failed);
         // forEachOnce side effects: after the sinks, before the checkpoint; a failure fails the batch
         once.run(state);
         return emitted;
@@ -527,6 +548,7 @@ public final class BatchProcessor {
             KinesisEvent.Record kinesis = record.getKinesis();
             ObjectNode node = json.createObjectNode()
                     .put("id", ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), 0))
+                    .put("type", "poison")
                     .put("pipeline", plan.name())
                     .put("shardId", shardId)
                     .put("sequenceNumber", kinesis.getSequenceNumber())
@@ -536,13 +558,14 @@ public final class BatchProcessor {
                     .put("errorType", error.getClass().getName())
                     .put("errorMessage", String.valueOf(error.getMessage()))
                     .put("data", Base64.getEncoder().encodeToString(data));
-            return new SinkRecord(node.get("id").asText(), kinesis.getPartitionKey(), toJson(node));
+            return SinkFlush.sideRecord(node, kinesis.getPartitionKey(), plan.name(), toJson(node));
         }
 
         private SinkRecord lateRecord(String id, String sequenceNumber, Object element, String key, long timestamp,
                 Window window) {
             ObjectNode node = json.createObjectNode()
                     .put("id", id)
+                    .put("type", "late")
                     .put("pipeline", plan.name())
                     .put("shardId", shardId)
                     .put("sequenceNumber", sequenceNumber)
@@ -552,7 +575,7 @@ public final class BatchProcessor {
                     .put("windowEnd", window.end().toString())
                     .put("watermark", Instant.ofEpochMilli(watermark).toString());
             node.set("element", json.valueToTree(element));
-            return new SinkRecord(node.get("id").asText(), key, toJson(node));
+            return SinkFlush.sideRecord(node, key, plan.name(), toJson(node));
         }
     }
 }

@@ -3,24 +3,19 @@ package dev.eddy.internal;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.state.ShardLineage;
 import java.math.BigInteger;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 
 /**
  * {@link ShardLineage} from Kinesis {@code ListShards} (needs {@code kinesis:ListShards} on the stream). The
- * client is built on first use, which is a shard's first batch only, so it costs a warm function nothing; region
- * {@code AWS_REGION}, endpoint {@code AWS_ENDPOINT_URL_KINESIS} or {@code AWS_ENDPOINT_URL}, the SDK's default
- * credentials chain, the URL-connection HTTP client. A stream's shard list is cached and listed again when it does
- * not name the shard asked for (a reshard since).
+ * client is built on first use, which is a shard's first batch only, so it costs a warm function nothing; it is
+ * configured by {@link AwsClients} (endpoint {@code AWS_ENDPOINT_URL_KINESIS} or {@code AWS_ENDPOINT_URL}). A
+ * stream's shard list is cached and listed again when it does not name the shard asked for (a reshard since).
  */
 public final class KinesisShardLineage implements ShardLineage, AutoCloseable {
 
@@ -87,11 +82,7 @@ public final class KinesisShardLineage implements ShardLineage, AutoCloseable {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    KinesisClientBuilder builder = KinesisClient.builder()
-                            .httpClient(UrlConnectionHttpClient.create());
-                    settings.get("AWS_REGION").ifPresent(region -> builder.region(Region.of(region)));
-                    settings.endpoint("KINESIS").ifPresent(url -> builder.endpointOverride(URI.create(url)));
-                    c = builder.build();
+                    c = AwsClients.configure(KinesisClient.builder(), settings, "KINESIS").build();
                     client = c;
                 }
             }

@@ -23,6 +23,7 @@ import java.util.function.Function;
  * @param allowedLatenessMs how long after its end a window still takes elements (late firings), ms
  * @param lateDataSink where late data goes, or {@code null} for the factory's late-data output
  * @param onRecordError what happens to a record that cannot be processed
+ * @param failureDestination where records that cannot be processed and results a sink refuses go
  * @param aggregator the window aggregation, or {@code null} for a keyed process
  * @param process the keyed process, or {@code null} for a windowed aggregation
  * @param bindings result steps and the sink each chain ends in
@@ -39,6 +40,7 @@ public record Plan(
         long allowedLatenessMs,
         SinkRef lateDataSink,
         dev.eddy.pipeline.RecordErrorPolicy onRecordError,
+        SinkRef failureDestination,
         Aggregator<Object, Object, Object> aggregator,
         dev.eddy.pipeline.KeyedProcess<Object, Object, Object> process,
         List<Binding> bindings,

@@ -2,6 +2,7 @@ package dev.eddy.pipeline;
 
 import dev.eddy.internal.Plan;
 import dev.eddy.sink.SinkRef;
+import dev.eddy.sink.Sqs;
 import dev.eddy.window.WindowAssigner;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -85,6 +86,23 @@ public final class Pipeline {
     }
 
     /**
+     * @return where records that cannot be processed, results a sink refuses and (unless the pipeline names a sink
+     *     for it) late data go: the one set with {@link Builder#failureDestination}, else the SQS queue
+     *     {@code eddy-<pipeline>-failures}
+     */
+    public SinkRef failureDestination() {
+        return plan.failureDestination();
+    }
+
+    /**
+     * @param pipeline a pipeline name
+     * @return the failure destination of a pipeline that sets none: the SQS queue {@code eddy-<pipeline>-failures}
+     */
+    public static Sqs defaultFailureDestination(String pipeline) {
+        return Sqs.queue("eddy-" + pipeline + "-failures");
+    }
+
+    /**
      * The executable plan. For Eddy's runtime (handler, emulator); not a user API and subject to change.
      *
      * @return the plan
@@ -97,6 +115,7 @@ public final class Pipeline {
     public static final class Builder {
         private final String name;
         private RecordErrorPolicy onRecordError = RecordErrorPolicy.FAILURE_DESTINATION;
+        private SinkRef failureDestination;
 
         Builder(String name) {
             this.name = name;
@@ -115,6 +134,23 @@ public final class Pipeline {
         }
 
         /**
+         * Sets the failure destination: where a record that cannot be decoded or processed goes (under
+         * {@link RecordErrorPolicy#FAILURE_DESTINATION}), with the record's data (base64), shard, sequence number,
+         * error type and message; where a result goes that its sink refuses for good (over the sink's size limit),
+         * with the reason; and late data when the pipeline names no sink for it. The default is the SQS queue
+         * {@code eddy-<pipeline>-failures} ({@link Pipeline#defaultFailureDestination}). Local runs write it to a
+         * file whatever it is. The records' shapes are in {@code docs/sinks.md}.
+         *
+         * @param destination an SQS queue (the usual choice), SNS topic, Firehose delivery stream (to land in S3) or
+         *     Kinesis stream
+         * @return this builder
+         */
+        public Builder failureDestination(SinkRef destination) {
+            this.failureDestination = Objects.requireNonNull(destination, "destination");
+            return this;
+        }
+
+        /**
          * @param source the Kinesis stream and decoder
          * @param <T> the decoded type
          * @return the stream of decoded records
@@ -122,6 +158,8 @@ public final class Pipeline {
         public <T> RecordStream<T> from(KinesisSource<T> source) {
             PlanBuilder plan = new PlanBuilder(name, Objects.requireNonNull(source, "source"));
             plan.onRecordError = onRecordError;
+            plan.failureDestination = failureDestination != null ? failureDestination
+                    : defaultFailureDestination(name);
             return new RecordStream<>(plan, dev.eddy.internal.Op.IDENTITY);
         }
     }

@@ -21,6 +21,7 @@ final class PlanBuilder {
     long allowedLatenessMs;
     SinkRef lateDataSink;
     RecordErrorPolicy onRecordError = RecordErrorPolicy.FAILURE_DESTINATION;
+    SinkRef failureDestination;
     Aggregator<Object, Object, Object> aggregator;
     KeyedProcess<Object, Object, Object> process;
     final List<Plan.Binding> bindings = new ArrayList<>();
@@ -76,7 +77,7 @@ final class PlanBuilder {
                     + " or .forEachOnce(...)");
         }
         return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, allowedLatenessMs,
-                lateDataSink, onRecordError, aggregator, process,
+                lateDataSink, onRecordError, failureDestination, aggregator, process,
                 List.copyOf(bindings), List.copyOf(onceBindings));
     }
 }

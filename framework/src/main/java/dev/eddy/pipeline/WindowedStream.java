@@ -43,7 +43,8 @@ public final class WindowedStream<T> {
      * Sends late data — elements that arrive after their window's allowed lateness — to a sink, as Flink's
      * {@code sideOutputLateData}. Each is a JSON object with the pipeline, shard, sequence number, key, event
      * time, window, the watermark that made it late, and the element. Without this call late data goes to the
-     * default late-data output ({@code late/<pipeline>.jsonl} in local runs); it is never dropped silently.
+     * pipeline's failure destination with {@code "type": "late"} ({@code late/<pipeline>.jsonl} in local file
+     * runs); it is never dropped silently.
      *
      * @param sink the destination
      * @return a copy that sends late data there

@@ -16,11 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>
  * DIR/firehose/&lt;delivery-stream&gt;.jsonl   results for a Firehose sink
  * DIR/sns/&lt;topic&gt;.jsonl                  results for an SNS sink
- * DIR/failed/&lt;pipeline&gt;.jsonl            the failure destination
+ * DIR/kinesis/&lt;stream&gt;.jsonl             results for a Kinesis sink
+ * DIR/sqs/&lt;queue&gt;.jsonl                  results for an SQS sink
+ * DIR/failed/&lt;pipeline&gt;.jsonl            the failure destination, whatever the pipeline names
  * DIR/late/&lt;pipeline&gt;.jsonl              the late-data side output
  * </pre>
  *
- * Files are appended to; writers for one file are shared by every handler instance in the JVM, so lines never
+ * Files are appended to and take records of any size; writers for one file are shared by every handler instance in the JVM, so lines never
  * interleave.
  */
 public final class FileSinkFactory implements SinkFactory {
@@ -47,12 +49,12 @@ public final class FileSinkFactory implements SinkFactory {
     }
 
     @Override
-    public SinkWriter failures(String pipeline) {
+    public SinkWriter failures(String pipeline, SinkRef destination) {
         return writer(dir.resolve("failed").resolve(pipeline + ".jsonl"));
     }
 
     @Override
-    public SinkWriter lateData(String pipeline) {
+    public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
         return writer(dir.resolve("late").resolve(pipeline + ".jsonl"));
     }
 
@@ -68,9 +70,9 @@ public final class FileSinkFactory implements SinkFactory {
         }
 
         @Override
-        public synchronized void write(List<SinkRecord> records) {
+        public synchronized List<Rejected> write(List<SinkRecord> records) {
             if (records.isEmpty()) {
-                return;
+                return List.of();
             }
             try {
                 Files.createDirectories(file.getParent());
@@ -84,6 +86,7 @@ public final class FileSinkFactory implements SinkFactory {
             } catch (IOException e) {
                 throw new SinkException("cannot write " + file + ": " + e.getMessage(), new UncheckedIOException(e));
             }
+            return List.of();
         }
     }
 }

@@ -3,12 +3,15 @@ package dev.eddy.sink;
 import java.util.Objects;
 
 /**
- * An Amazon Data Firehose delivery stream. Each result is one newline-delimited JSON record; consumers
- * deduplicate by the result's deterministic {@code id} (delivery is at least once).
+ * An Amazon Data Firehose delivery stream. Each result is one record: its JSON followed by a newline, so the
+ * objects Firehose writes (to S3, for instance) are newline-delimited JSON. Consumers deduplicate by the result's
+ * deterministic {@code id}: delivery is at least once.
  *
  * @param name delivery stream name: 1–64 characters of {@code [a-zA-Z0-9_.-]} (Firehose API rule)
+ * @param newlineDelimited whether each record ends in a newline (the default); without, records are the bare JSON,
+ *     for a delivery stream that adds its own delimiter
  */
-public record Firehose(String name) implements SinkRef {
+public record Firehose(String name, boolean newlineDelimited) implements SinkRef {
 
     /**
      * @throws IllegalArgumentException if the name breaks the Firehose naming rule
@@ -23,10 +26,18 @@ public record Firehose(String name) implements SinkRef {
 
     /**
      * @param name delivery stream name
-     * @return the sink
+     * @return the sink, newline-delimited
      */
     public static Firehose deliveryStream(String name) {
-        return new Firehose(name);
+        return new Firehose(name, true);
+    }
+
+    /**
+     * @return a copy of this sink whose records are the bare JSON, without the trailing newline (for a delivery
+     *     stream with a processor that adds its own delimiter)
+     */
+    public Firehose withoutNewlines() {
+        return new Firehose(name, false);
     }
 
     @Override

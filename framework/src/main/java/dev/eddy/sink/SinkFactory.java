@@ -13,18 +13,22 @@ public interface SinkFactory {
     SinkWriter open(SinkRef ref);
 
     /**
-     * The failure destination: records that could not be decoded or processed, each with its reason.
+     * The failure destination: records that could not be decoded or processed and results a sink refused, each
+     * with its reason.
      *
      * @param pipeline pipeline name
+     * @param destination the failure destination the pipeline names ({@code Pipeline#failureDestination()})
      * @return its writer
      */
-    SinkWriter failures(String pipeline);
+    SinkWriter failures(String pipeline, SinkRef destination);
 
     /**
-     * The late-data side output: records whose window had already fired.
+     * The late-data side output of a pipeline that names no sink for it: records whose window had already fired.
      *
      * @param pipeline pipeline name
+     * @param failureDestination the pipeline's failure destination, where factories without a place of their own
+     *     for late data send it
      * @return its writer
      */
-    SinkWriter lateData(String pipeline);
+    SinkWriter lateData(String pipeline, SinkRef failureDestination);
 }

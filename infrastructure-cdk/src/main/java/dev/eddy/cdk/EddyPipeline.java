@@ -4,6 +4,7 @@ import dev.eddy.handler.EddyHandler;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
+import dev.eddy.sink.Sqs;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,9 @@ import software.constructs.Construct;
  * <li>the Kinesis event source mapping (the definition's batch size, from the trim horizon, batch item
  *     failures reported, bisect on error, {@value #MAX_RETRY_ATTEMPTS} retries, records at most
  *     {@value #MAX_RECORD_AGE_SECONDS} s old, parallelization factor 1);
- * <li>an SQS queue that receives the mapping's on-failure records, kept {@value #FAILURE_RETENTION_DAYS} days.
+ * <li>an SQS queue, named as the pipeline's failure destination ({@code eddy-<pipeline>-failures} by default),
+ *     that receives the mapping's on-failure records and the handler's failure records (poison records, results a
+ *     sink refused), kept {@value #FAILURE_RETENTION_DAYS} days.
  * </ul>
  *
  * Permissions come from the constructs' {@code grant…} methods only: read and write table data, read the
@@ -52,8 +55,9 @@ import software.constructs.Construct;
  * hold a pipeline once. A retained table outlives {@code cdk destroy}; delete or import it before deploying the
  * pipeline again.
  *
- * <p>The sinks a pipeline names (Firehose delivery streams, SNS topics) are not provisioned yet, and
- * {@code EDDY_SINKS} is not set: until they are, the function fails each batch with a message saying so.
+ * <p>The result sinks a pipeline names (Firehose delivery streams, SNS topics, Kinesis streams) are not provisioned
+ * yet: until they are, the function fails each batch that has results to deliver, with a message naming the missing
+ * destination.
  */
 public final class EddyPipeline extends Construct {
 
@@ -120,13 +124,20 @@ public final class EddyPipeline extends Construct {
                 .build();
         table.grantReadWriteData(function);
 
+        // One queue for both kinds of failure: the mapping's on-failure records (batches that exhausted their
+        // retries, AWS's shape) and the handler's own (poison records, refused results; docs/sinks.md), under the
+        // name the pipeline's default failure destination has.
         failureQueue = Queue.Builder.create(this, "FailureQueue")
+                .queueName(pipeline.failureDestination() instanceof Sqs sqs ? sqs.name()
+                        : Pipeline.defaultFailureDestination(pipeline.name()).name())
                 .retentionPeriod(Duration.days(FAILURE_RETENTION_DAYS))
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .build();
 
-        // The event source grants the function read on the stream and send on the failure queue.
+        // The event source grants the function read on the stream and send on the failure queue; the handler also
+        // looks the queue up by name (sqs:GetQueueUrl).
+        failureQueue.grantSendMessages(function);
         function.addEventSource(new KinesisEventSource(stream, KinesisEventSourceProps.builder()
                 .batchSize(source.batchSize())
                 .startingPosition(StartingPosition.TRIM_HORIZON)

@@ -94,8 +94,9 @@ class FlightDelaysStackTest {
     }
 
     @Test
-    void failureQueueKeepsRecordsFourteenDaysEncrypted() {
+    void failureQueueIsThePipelinesFailureDestinationKeptFourteenDaysEncrypted() {
         template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "QueueName", "eddy-flight-delays-failures",
                 "MessageRetentionPeriod", 1_209_600,
                 "SqsManagedSseEnabled", true));
     }
@@ -124,7 +125,7 @@ class FlightDelaysStackTest {
         List<String> actions = iamPolicyActions();
         assertThat(actions).contains("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards",
-                "sqs:SendMessage");
+                "sqs:SendMessage", "sqs:GetQueueUrl");
         assertThat(actions).allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("kinesis:")
                 || a.startsWith("sqs:"), "touches only DynamoDB, Kinesis and SQS");
         assertThat(actions).noneMatch(a -> a.matches("dynamodb:(Create|Delete|Update)Table|sqs:(Receive|Delete)"

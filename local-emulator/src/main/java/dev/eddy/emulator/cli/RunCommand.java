@@ -93,6 +93,19 @@ final class RunCommand implements Callable<Integer> {
                 + " instead of starting emulators; credentials and region come from the usual AWS settings")
     private URI endpoint;
 
+    @Option(names = "--sinks", paramLabel = "file|moto|aws", defaultValue = "file",
+            description = {"where results, failed and late records go (default: ${DEFAULT-VALUE}):",
+                "file: JSON lines under --out;",
+                "moto: starts moto's server (from .venv), creates the pipeline's destinations there (each Firehose"
+                    + " delivery stream writing to an S3 bucket, each SNS topic with an SQS queue subscribed, the"
+                    + " failure destination's SQS queue), delivers through the AWS APIs as on Lambda, then reads"
+                    + " everything back into the files of 'file';",
+                "aws: delivers through the AWS APIs to the destinations the pipeline names, which must exist;"
+                    + " the endpoint comes from AWS_ENDPOINT_URL (e.g. LocalStack, http://localhost:4566) or the"
+                    + " per-service AWS_ENDPOINT_URL_FIREHOSE, _SNS, _SQS, the account of SNS topic ARNs from"
+                    + " EDDY_ACCOUNT_ID (default 000000000000, LocalStack's)"})
+    private String sinks;
+
     @Option(names = "--quiet", description = "no progress lines")
     private boolean quiet;
 
@@ -104,6 +117,9 @@ final class RunCommand implements Callable<Integer> {
         Class<? extends EddyHandler> handlerType = Pipelines.find(pipelineName);
         Pipeline pipeline = Pipelines.instantiate(handlerType).pipeline();
         Plan plan = pipeline.plan();
+        if (!List.of("file", "moto", "aws").contains(sinks)) {
+            throw new EddyCli.UsageError("--sinks takes file, moto or aws, was '" + sinks + "'");
+        }
         int shardCount = shards != null ? shards : pipeline.source().shards();
         if (shardCount < 1 || shardCount > 500) {
             throw new EddyCli.UsageError("--shards must be 1-500, was " + shardCount);
@@ -146,17 +162,21 @@ final class RunCommand implements Callable<Integer> {
             }
             setIfAbsent("aws.region", "us-east-1");
             System.setProperty(EddySettings.STATE_TABLE, table);
-            System.setProperty(EddySettings.SINKS, "file:" + outDir);
             System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
             // handlers ask Kinesis for a new shard's parents (ListShards)
             System.setProperty("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
 
-            try (DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+            try (SinkTarget target = SinkTarget.open(sinks, pipeline, outDir,
+                        message -> progress(stderr, "%s", message));
+                 DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                         .endpointOverride(dynamoEndpoint).region(Region.of(System.getProperty("aws.region")))
                         .build();
                  KinesisClient kinesis = kinesisClient(kinesisEndpoint)) {
                 StateTable.create(dynamo, table);
                 createStream(kinesis, stream, shardCount);
+                for (SinkRef sink : target.kinesisStreams()) {
+                    createStream(kinesis, sink.name(), 1);
+                }
 
                 AtomicBoolean inputComplete = new AtomicBoolean();
                 Producer producer = new Producer(kinesis, stream);
@@ -173,6 +193,7 @@ final class RunCommand implements Callable<Integer> {
                         reporter.interrupt();
                     }
                     double seconds = (System.nanoTime() - started) / 1e9;
+                    target.readBack();
                     printResults(stdout, pipeline, outDir, printLimit);
                     printSummary(stdout, pipeline, records.size(), mapping, outDir, outputs, onFailure, seconds);
                     return mapping.discardedBatches() == 0 ? 0 : EddyCli.EXIT_RUN_FAILED;

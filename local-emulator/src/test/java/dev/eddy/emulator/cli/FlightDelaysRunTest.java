@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -78,15 +80,21 @@ class FlightDelaysRunTest {
         return EddyCli.execute(args);
     }
 
-    @Test
-    void everyOriginAndDayOfTheRealFlightsAppearsOnceWithItsDirectlyComputedStats() throws Exception {
+    /**
+     * With file sinks, and with the sinks switched to Firehose and SNS on moto by configuration ({@code --sinks
+     * moto}: the stats read back from the delivery stream's S3 bucket, the alerts from an SQS queue subscribed to
+     * the topic, the failure destination from its SQS queue).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "moto"})
+    void everyOriginAndDayOfTheRealFlightsAppearsOnceWithItsDirectlyComputedStats(String sinks) throws Exception {
         Path input = NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
         List<JsonNode> flights = new ArrayList<>();
         JSON.readTree(input.toFile()).forEach(flights::add);
         Map<String, List<Integer>> expected = delaysByOriginAndDay(flights);
 
         int exit = run("run", "flight-delays", "--input", input.toString(), "--out", dir.toString(),
-                "--print", "0", "--quiet");
+                "--sinks", sinks, "--print", "0", "--quiet");
 
         assertThat(exit).isZero();
         assertStatsMatch(jsonLines(dir.resolve("firehose/flight-delay-stats.jsonl")), expected);

@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ./eddy run fraud-alerts}: keyed state without windows, through the emulators, against the rule itself. */
@@ -40,8 +41,10 @@ class FraudAlertsRunTest {
         return suspicious;
     }
 
-    @Test
-    void alertsAreExactlyTheTransactionsTheRuleFlags() throws Exception {
+    /** With file sinks, and through moto's SNS (read back from the SQS queue subscribed to the topic). */
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "moto"})
+    void alertsAreExactlyTheTransactionsTheRuleFlags(String sinks) throws Exception {
         List<Transaction> transactions = SampleTransactions.generate(400, Instant.parse("2024-03-01T00:00:00Z"), 5);
         List<String> lines = new ArrayList<>();
         for (Transaction t : transactions) {
@@ -53,7 +56,7 @@ class FraudAlertsRunTest {
         assertThat(expected).hasSizeGreaterThan(3);
 
         int exit = EddyCli.execute("run", "fraud-alerts", "--input", input.toString(), "--out", dir.toString(),
-                "--print", "0", "--quiet");
+                "--sinks", sinks, "--print", "0", "--quiet");
 
         assertThat(exit).isZero();
         List<JsonNode> alerts = new ArrayList<>();

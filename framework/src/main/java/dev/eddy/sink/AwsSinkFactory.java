@@ -1,0 +1,144 @@
+package dev.eddy.sink;
+
+import dev.eddy.handler.EddySettings;
+import dev.eddy.internal.AwsClients;
+import dev.eddy.sink.internal.FirehoseWriter;
+import dev.eddy.sink.internal.KinesisWriter;
+import dev.eddy.sink.internal.SinkRetry;
+import dev.eddy.sink.internal.SnsWriter;
+import dev.eddy.sink.internal.SqsWriter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Sinks that deliver to AWS (or to any endpoint that speaks its APIs: LocalStack, moto): Firehose
+ * ({@code PutRecordBatch}), SNS ({@code PublishBatch}), Kinesis ({@code PutRecords}) and SQS
+ * ({@code SendMessageBatch}), each within its API's limits, retrying failed entries and rejecting records over the
+ * limits (see {@code docs/sinks.md}). Late data of a pipeline that names no sink for it goes to the failure
+ * destination.
+ *
+ * <p>One client per service, created when a writer for it is first opened and kept while the execution environment
+ * lives (configured by the function's settings: region, {@code AWS_ENDPOINT_URL_<SERVICE>} or
+ * {@code AWS_ENDPOINT_URL}, credentials; see {@link EddySettings}). An SNS topic is addressed by the ARN
+ * {@code arn:<partition>:sns:<region>:<account>:<name>}: partition, region and account come from the function's ARN
+ * on Lambda, or from {@code EDDY_ACCOUNT_ID} and the region when set (local runs).
+ *
+ * <p>Entries that fail inside a call are attempted 6 times in all by default
+ * ({@code EDDY_SINK_MAX_ATTEMPTS}), with exponential back-off and full jitter from 100 ms, capped at 2 s.
+ */
+public final class AwsSinkFactory implements SinkFactory, AutoCloseable {
+
+    /** Setting: attempts of an entry that keeps failing inside successful calls, the first included. */
+    public static final String MAX_ATTEMPTS_SETTING = "EDDY_SINK_MAX_ATTEMPTS";
+    /** Setting: the AWS account id of the sinks, for SNS topic ARNs when not running on Lambda. */
+    public static final String ACCOUNT_SETTING = "EDDY_ACCOUNT_ID";
+
+    private final EddySettings settings;
+    private final String functionArn;
+    private final SinkRetry retry;
+    private final Map<String, AutoCloseable> clients = new ConcurrentHashMap<>();
+
+    private AwsSinkFactory(EddySettings settings, String functionArn) {
+        this.settings = settings;
+        this.functionArn = functionArn;
+        this.retry = settings.get(MAX_ATTEMPTS_SETTING).map(value -> {
+            try {
+                int attempts = Integer.parseInt(value);
+                if (attempts >= 1) {
+                    return new SinkRetry(attempts, SinkRetry.DEFAULT.baseDelayMs(), SinkRetry.DEFAULT.maxDelayMs());
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalStateException(MAX_ATTEMPTS_SETTING + "='" + value + "' is not a positive integer: set"
+                    + " the attempts of a sink entry, the first included (default " + SinkRetry.DEFAULT.maxAttempts() + ")");
+        }).orElse(SinkRetry.DEFAULT);
+    }
+
+    /**
+     * @param settings the function's settings: region, endpoints, credentials, {@code EDDY_ACCOUNT_ID},
+     *     {@code EDDY_SINK_MAX_ATTEMPTS}
+     * @param functionArn the invoked function's ARN ({@code Context#getInvokedFunctionArn()}), or {@code null}
+     *     outside Lambda
+     * @return the factory; no client is created yet
+     * @throws IllegalStateException if {@code EDDY_SINK_MAX_ATTEMPTS} is not a positive integer
+     */
+    public static AwsSinkFactory create(EddySettings settings, String functionArn) {
+        return new AwsSinkFactory(settings, functionArn);
+    }
+
+    @Override
+    public SinkWriter open(SinkRef ref) {
+        if (ref instanceof Firehose firehose) {
+            return new FirehoseWriter(client("FIREHOSE", () -> AwsClients.configure(FirehoseClient.builder(),
+                    settings, "FIREHOSE").build()), firehose, retry);
+        }
+        if (ref instanceof Sns sns) {
+            return new SnsWriter(client("SNS", () -> AwsClients.configure(SnsClient.builder(), settings, "SNS")
+                    .build()), sns, () -> topicArn(sns.name()), retry);
+        }
+        if (ref instanceof Kinesis kinesis) {
+            return new KinesisWriter(client("KINESIS", () -> AwsClients.configure(KinesisClient.builder(),
+                    settings, "KINESIS").build()), kinesis, retry);
+        }
+        Sqs sqs = (Sqs) ref;
+        return new SqsWriter(client("SQS", () -> AwsClients.configure(SqsClient.builder(), settings, "SQS")
+                .build()), sqs, retry);
+    }
+
+    @Override
+    public SinkWriter failures(String pipeline, SinkRef destination) {
+        return open(destination);
+    }
+
+    @Override
+    public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
+        return open(failureDestination);
+    }
+
+    /**
+     * @param topic topic name
+     * @return its ARN in the function's partition, region and account
+     * @throws IllegalStateException if the account is unknown: not on Lambda and {@code EDDY_ACCOUNT_ID} unset
+     */
+    String topicArn(String topic) {
+        String[] function = functionArn == null ? new String[0] : functionArn.split(":");
+        Optional<String> account = settings.get(ACCOUNT_SETTING)
+                .or(() -> function.length > 4 ? Optional.of(function[4]) : Optional.empty());
+        if (account.isEmpty()) {
+            throw new IllegalStateException("the ARN of SNS topic '" + topic + "' needs the AWS account id: set "
+                    + ACCOUNT_SETTING + " (on Lambda it is read from the function's ARN)");
+        }
+        Region region = AwsClients.region(settings)
+                .or(() -> function.length > 3 ? Optional.of(Region.of(function[3])) : Optional.empty())
+                .orElseGet(() -> DefaultAwsRegionProviderChain.builder().build().getRegion());
+        String partition = function.length > 1 ? function[1]
+                : region.metadata() != null ? region.metadata().partition().id() : "aws";
+        return "arn:" + partition + ":sns:" + region.id() + ":" + account.get() + ":" + topic;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C extends AutoCloseable> C client(String service, java.util.function.Supplier<C> create) {
+        return (C) clients.computeIfAbsent(service, s -> create.get());
+    }
+
+    /** Closes the clients created so far. */
+    @Override
+    public void close() {
+        for (AutoCloseable client : clients.values()) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // closing is best effort
+            }
+        }
+        clients.clear();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.eddy.emulator.cli;
+
+import dev.eddy.emulator.embedded.MotoServer;
+import dev.eddy.emulator.sinks.LocalSinks;
+import dev.eddy.handler.EddySettings;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.Kinesis;
+import dev.eddy.sink.SinkRef;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Where a local run's sinks deliver ({@code ./eddy run --sinks}): files, moto started for the run, or any AWS
+ * endpoint. Sets the handler's settings (as system properties, restored on close) and, for moto, creates the
+ * pipeline's destinations and reads them back into the files the file sinks would have written.
+ */
+final class SinkTarget implements AutoCloseable {
+
+    private final Pipeline pipeline;
+    private final Path outDir;
+    private final Map<String, String> saved = new HashMap<>();
+    private MotoServer moto;
+    private LocalSinks local;
+
+    private SinkTarget(Pipeline pipeline, Path outDir) {
+        this.pipeline = pipeline;
+        this.outDir = outDir;
+    }
+
+    /**
+     * @param kind {@code file}, {@code moto} or {@code aws}
+     * @param pipeline the pipeline run
+     * @param outDir the output folder
+     * @param progress where progress lines go
+     * @return the target, its settings in place
+     * @throws IllegalStateException if moto cannot start (its message says how to install it)
+     */
+    static SinkTarget open(String kind, Pipeline pipeline, Path outDir, Consumer<String> progress) {
+        SinkTarget target = new SinkTarget(pipeline, outDir);
+        try {
+            switch (kind) {
+                case "file" -> target.set(EddySettings.SINKS, "file:" + outDir);
+                case "aws" -> {
+                    target.set(EddySettings.SINKS, "aws");
+                    if (System.getenv(AwsSinkFactory.ACCOUNT_SETTING) == null) {
+                        target.set(AwsSinkFactory.ACCOUNT_SETTING, "000000000000");
+                    }
+                }
+                case "moto" -> {
+                    progress.accept("starting moto (Firehose to S3, SNS, SQS) for the sinks");
+                    target.moto = MotoServer.start();
+                    String endpoint = target.moto.endpoint().toString();
+                    target.set(EddySettings.SINKS, "aws");
+                    target.set("AWS_ENDPOINT_URL_FIREHOSE", endpoint);
+                    target.set("AWS_ENDPOINT_URL_SNS", endpoint);
+                    target.set("AWS_ENDPOINT_URL_SQS", endpoint);
+                    target.set(AwsSinkFactory.ACCOUNT_SETTING, target.moto.accountId());
+                    target.local = new LocalSinks(target.moto.endpoint(), Region.of(target.moto.region()),
+                            target.moto.accountId());
+                    target.local.provision(pipeline);
+                    progress.accept("created on moto at " + endpoint + ": " + LocalSinks.destinations(pipeline).stream()
+                            .map(SinkRef::describe).toList());
+                }
+                default -> throw new IllegalArgumentException("unknown sink target " + kind);
+            }
+            return target;
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    /** @return the Kinesis streams the pipeline writes to, to be created on the run's Kinesis */
+    List<SinkRef> kinesisStreams() {
+        return LocalSinks.destinations(pipeline).stream().filter(Kinesis.class::isInstance).toList();
+    }
+
+    /**
+     * For moto: reads what was delivered back into the output files. Otherwise nothing.
+     *
+     * @throws IOException if a file cannot be written
+     */
+    void readBack() throws IOException {
+        if (local != null) {
+            local.readBack(pipeline, outDir);
+        }
+    }
+
+    private void set(String property, String value) {
+        saved.putIfAbsent(property, System.getProperty(property));
+        System.setProperty(property, value);
+    }
+
+    @Override
+    public void close() {
+        saved.forEach((property, value) -> {
+            if (value == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, value);
+            }
+        });
+        if (local != null) {
+            local.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+    }
+}

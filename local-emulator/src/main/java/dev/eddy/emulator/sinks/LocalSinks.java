@@ -1,0 +1,256 @@
+package dev.eddy.emulator.sinks;
+
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.sink.Firehose;
+import dev.eddy.sink.Kinesis;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.sink.Sns;
+import dev.eddy.sink.Sqs;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.ResourceInUseException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The destinations of a pipeline on a local AWS emulator (moto, LocalStack): created as the CDK construct would
+ * create them, and read back after a run. Each Firehose delivery stream writes to an S3 bucket of its own; each SNS
+ * topic gets an SQS queue subscribed with raw message delivery (its "tap"), from which the published messages are
+ * read; SQS queues (the failure destination) are read directly.
+ *
+ * <pre>
+ * Firehose f    → S3 bucket   eddy-local-&lt;f lower-cased, '_' and '.' as '-'&gt;
+ * SNS topic t   → SQS queue   &lt;t&gt;-tap (&lt;t without .fifo&gt;-tap.fifo for a FIFO topic)
+ * </pre>
+ */
+public final class LocalSinks implements AutoCloseable {
+
+    private final String accountId;
+    private final Region region;
+    private final S3Client s3;
+    private final FirehoseClient firehose;
+    private final SnsClient sns;
+    private final SqsClient sqs;
+
+    /**
+     * @param endpoint the emulator's endpoint, for S3, Firehose, SNS and SQS
+     * @param region its region
+     * @param accountId the account its ARNs carry
+     */
+    public LocalSinks(URI endpoint, Region region, String accountId) {
+        this.accountId = accountId;
+        this.region = region;
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("eddylocal", "eddylocal"));
+        this.s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
+                .region(region).credentialsProvider(credentials).forcePathStyle(true).build();
+        this.firehose = FirehoseClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(endpoint).region(region).credentialsProvider(credentials).build();
+        this.sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
+                .region(region).credentialsProvider(credentials).build();
+        this.sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
+                .region(region).credentialsProvider(credentials).build();
+    }
+
+    /**
+     * @param pipeline a pipeline
+     * @return its result and late-data sinks, then its failure destination
+     */
+    public static List<SinkRef> destinations(Pipeline pipeline) {
+        Set<SinkRef> all = new LinkedHashSet<>(pipeline.sinks());
+        all.add(pipeline.failureDestination());
+        return List.copyOf(all);
+    }
+
+    /**
+     * Creates every destination of a pipeline that does not exist yet. Kinesis streams are left to the caller (they
+     * live on the Kinesis emulator).
+     *
+     * @param pipeline the pipeline
+     */
+    public void provision(Pipeline pipeline) {
+        for (SinkRef sink : destinations(pipeline)) {
+            if (sink instanceof Firehose f) {
+                createDeliveryStream(f);
+            } else if (sink instanceof Sns t) {
+                createTopic(t);
+            } else if (sink instanceof Sqs q) {
+                createQueue(q.name());
+            }
+        }
+    }
+
+    /**
+     * Creates a delivery stream that writes to its own bucket ({@link #bucket}), and the bucket.
+     *
+     * @param sink the delivery stream
+     */
+    public void createDeliveryStream(Firehose sink) {
+        String bucket = bucket(sink);
+        if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+            s3.createBucket(b -> b.bucket(bucket));
+        }
+        try {
+            firehose.createDeliveryStream(b -> b.deliveryStreamName(sink.name())
+                    .extendedS3DestinationConfiguration(d -> d.bucketARN("arn:aws:s3:::" + bucket)
+                            .roleARN("arn:aws:iam::" + accountId + ":role/eddy-local-firehose")
+                            .bufferingHints(h -> h.intervalInSeconds(60).sizeInMBs(1))));
+        } catch (ResourceInUseException exists) {
+            // created by an earlier run against the same emulator
+        }
+    }
+
+    /**
+     * Creates a topic (FIFO if its name says so) and its tap queue, subscribed with raw message delivery.
+     *
+     * @param sink the topic
+     * @return the topic's ARN
+     */
+    public String createTopic(Sns sink) {
+        Map<String, String> attributes = sink.fifo() ? Map.of("FifoTopic", "true") : Map.of();
+        String topicArn = sns.createTopic(b -> b.name(sink.name()).attributes(attributes)).topicArn();
+        String queueUrl = createQueue(tap(sink));
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                .attributes(Map.of("RawMessageDelivery", "true")));
+        return topicArn;
+    }
+
+    /**
+     * @param name queue name; FIFO if it ends in {@code .fifo}
+     * @return its URL
+     */
+    public String createQueue(String name) {
+        Map<QueueAttributeName, String> attributes = name.endsWith(".fifo")
+                ? Map.of(QueueAttributeName.FIFO_QUEUE, "true") : Map.of();
+        return sqs.createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+    }
+
+    /**
+     * @param sink a delivery stream
+     * @return the bucket it writes to locally
+     */
+    public static String bucket(Firehose sink) {
+        return "eddy-local-" + sink.name().toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
+    }
+
+    /**
+     * @param sink a topic
+     * @return the name of the queue subscribed to it locally
+     */
+    public static String tap(Sns sink) {
+        return sink.fifo() ? sink.name().substring(0, sink.name().length() - 5) + "-tap.fifo" : sink.name() + "-tap";
+    }
+
+    /**
+     * @param sink a delivery stream
+     * @return the records it delivered to S3, one line each, objects in key order
+     */
+    public List<String> deliveredRecords(Firehose sink) {
+        List<String> lines = new ArrayList<>();
+        String bucket = bucket(sink);
+        List<S3Object> objects = new ArrayList<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach(objects::add);
+        objects.sort(java.util.Comparator.comparing(S3Object::key));
+        for (S3Object object : objects) {
+            String text = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asUtf8String();
+            for (String line : text.split("\n")) {
+                if (!line.isEmpty()) {
+                    lines.add(line);
+                }
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * Receives and deletes every message waiting in a queue.
+     *
+     * @param queue queue name
+     * @return its messages with their attributes and system attributes, in the order received
+     */
+    public List<Message> drain(String queue) {
+        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        List<Message> all = new ArrayList<>();
+        int empty = 0;
+        while (empty < 2) {
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0).messageAttributeNames("All")
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (messages.isEmpty()) {
+                empty++;
+                continue;
+            }
+            empty = 0;
+            all.addAll(messages);
+            for (Message message : messages) {
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Reads back what a run delivered and writes it where local file sinks would have written it, so that results
+     * are printed and compared the same way: {@code <dir>/<kind>/<name>.jsonl} for each result sink, and
+     * {@code <dir>/failed/<pipeline>.jsonl} for the failure destination (late data included, as AWS sinks send it
+     * there when the pipeline names no sink for it). Kinesis sinks are not read back.
+     *
+     * @param pipeline the pipeline
+     * @param dir the output folder
+     * @throws IOException if a file cannot be written
+     */
+    public void readBack(Pipeline pipeline, Path dir) throws IOException {
+        for (SinkRef sink : destinations(pipeline)) {
+            List<String> lines;
+            if (sink instanceof Firehose f) {
+                lines = deliveredRecords(f);
+            } else if (sink instanceof Sns t) {
+                lines = drain(tap(t)).stream().map(Message::body).toList();
+            } else if (sink instanceof Sqs q) {
+                lines = drain(q.name()).stream().map(Message::body).toList();
+            } else if (sink instanceof Kinesis) {
+                continue;
+            } else {
+                throw new IllegalStateException("unknown sink " + sink);
+            }
+            Path file = sink.equals(pipeline.failureDestination())
+                    ? dir.resolve("failed").resolve(pipeline.name() + ".jsonl")
+                    : dir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
+            Files.createDirectories(file.getParent());
+            Files.write(file, lines, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** @return the region of the emulator */
+    public Region region() {
+        return region;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+        firehose.close();
+        sns.close();
+        sqs.close();
+    }
+}
