@@ -370,18 +370,23 @@ public final class BatchProcessor {
     }
 
     /**
-     * Emits the firings' results and the batch's side outputs: every sink flushed once (in parallel), results a
-     * sink refuses and failed records to the failure destination, then the {@code forEachOnce} side effects.
+     * Emits the firings' results, in order of window end, and the batch's side outputs: every sink flushed once (in
+     * parallel), results a sink refuses and failed records to the failure destination, then the {@code forEachOnce}
+     * side effects.
      *
      * @return results emitted
      * @throws dev.eddy.sink.SinkException if a sink could not deliver: the batch fails and is retried
      */
     private long emit(List<Firing> firings, BatchLogic logic, List<SinkRecord> late, List<SinkRecord> failed) {
+        // in event-time order of the windows, as Flink's timer service fires them (stable: keys keep their order
+        // within one time), so that a pipeline reading these results sees event time advance
+        List<Firing> ordered = new ArrayList<>(firings);
+        ordered.sort(java.util.Comparator.comparingLong(f -> f.window().maxTimestamp()));
         Map<SinkRef, List<SinkRecord>> out = new LinkedHashMap<>();
         OnceEffects once = new OnceEffects(plan);
         RecordContext ctx = new RecordContext();
         boolean timeWindows = plan.windows() != null && !(plan.windows() instanceof GlobalWindows);
-        for (Firing window : firings) {
+        for (Firing window : ordered) {
             String id = ResultIds.ofFiring(plan.name(), window.key(), window.window(), window.firing());
             Object windowed = logic.emitted(window, id);
             ctx.timestampMs = window.window().maxTimestamp();

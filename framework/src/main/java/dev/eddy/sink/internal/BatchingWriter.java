@@ -67,6 +67,15 @@ public abstract class BatchingWriter implements SinkWriter {
     protected abstract long size(SinkRecord record);
 
     /**
+     * @param record a record
+     * @return why the destination can never take it, or {@code null} if it may (the default); checked before
+     *     the size
+     */
+    protected String refusal(SinkRecord record) {
+        return null;
+    }
+
+    /**
      * Makes one call.
      *
      * @param call records within the limits
@@ -90,6 +99,11 @@ public abstract class BatchingWriter implements SinkWriter {
         List<Rejected> rejected = new ArrayList<>();
         List<SinkRecord> pending = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
+            String refusal = refusal(record);
+            if (refusal != null) {
+                rejected.add(new Rejected(record, refusal));
+                continue;
+            }
             long size = size(record);
             if (size > limits.maxRecordBytes()) {
                 rejected.add(new Rejected(record, String.format(Locale.ROOT, "%,d bytes exceed %s's limit of %,d"

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /**
  * Writes to a Kinesis data stream with {@code PutRecords}: at most 500 records and 5 MiB a call, 1 MiB a record,
  * data and partition key together (Amazon Kinesis Data Streams API Reference, PutRecords). The partition key is
- * the result's key (its SHA-256 in hex if longer than 256 characters or empty, the API's bounds), so a second
- * pipeline keyed the same way finds each key on one shard. Entries with an {@code ErrorCode} are sent again; a
+ * the result's key, or the sink's partition key field of the result (its SHA-256 in hex if longer than 256
+ * characters or empty, the API's bounds), so a second pipeline keyed the same way finds each key on one shard. Entries with an {@code ErrorCode} are sent again; a
  * retried entry may land after later records of its key (PutRecords does not keep order across entries). Internal.
  */
 public final class KinesisWriter extends BatchingWriter {
@@ -45,9 +45,28 @@ public final class KinesisWriter extends BatchingWriter {
         return key.isEmpty() || key.length() > 256 ? Messages.sha256(key) : key;
     }
 
+    /**
+     * @param record a record
+     * @return its partition key, or {@code null} if the sink's partition key field is missing from it
+     */
+    private String partitionKeyOf(SinkRecord record) {
+        if (sink.partitionKeyField() == null) {
+            return partitionKey(record.partitionKey());
+        }
+        String value = Messages.field(record, sink.partitionKeyField());
+        return value == null ? null : partitionKey(value);
+    }
+
+    @Override
+    protected String refusal(SinkRecord record) {
+        return partitionKeyOf(record) == null ? "the result has no top-level field '" + sink.partitionKeyField()
+                + "' with a value to partition " + sink.describe() + " by" : null;
+    }
+
     @Override
     protected long size(SinkRecord record) {
-        return record.payload().length + Messages.utf8(partitionKey(record.partitionKey()));
+        String key = partitionKeyOf(record);
+        return record.payload().length + (key == null ? 0 : Messages.utf8(key));
     }
 
     @Override
@@ -55,7 +74,7 @@ public final class KinesisWriter extends BatchingWriter {
         List<PutRecordsRequestEntry> entries = new ArrayList<>(call.size());
         for (SinkRecord record : call) {
             entries.add(PutRecordsRequestEntry.builder().data(SdkBytes.fromByteArrayUnsafe(record.payload()))
-                    .partitionKey(partitionKey(record.partitionKey())).build());
+                    .partitionKey(partitionKeyOf(record)).build());
         }
         PutRecordsResponse response = client.putRecords(b -> b.streamName(sink.name()).records(entries));
         if (response.failedRecordCount() == null || response.failedRecordCount() == 0) {

@@ -76,6 +76,21 @@ final class Messages {
     }
 
     /**
+     * @param record a record whose payload is a JSON object
+     * @param field a top-level field
+     * @return the field's value as text, or {@code null} if absent, null, an object or an array (or the payload is
+     *     not JSON)
+     */
+    static String field(SinkRecord record, String field) {
+        try {
+            JsonNode value = JSON.readTree(record.payload()).get(field);
+            return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
      * @param record a record
      * @param attributes its attributes
      * @return the message's size as SNS and SQS count it, bytes

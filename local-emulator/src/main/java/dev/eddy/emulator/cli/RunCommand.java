@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
             "Outputs under --out: firehose/<stream>.jsonl and sns/<topic>.jsonl (results), failed/<pipeline>.jsonl"
                 + " (records that could not be processed, with the reason), late/<pipeline>.jsonl (late records),"
                 + " esm-failures/<pipeline>.jsonl (batches that exhausted their retries). The pipeline's earlier"
-                + " outputs there are replaced."},
+                + " outputs there are replaced. With --sinks moto the results go through Firehose, SNS and SQS on"
+                + " moto's server and are read back into the same files."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every shard was processed and drained", "1:the run failed (a shard could not finish)",
             "2:bad arguments or unreadable input"})

@@ -1,0 +1,38 @@
+package dev.eddy.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.FileSinkFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EddySettingsTest {
+
+    @Test
+    void sinksDeliverToAwsUnlessFilesAreAskedFor() {
+        assertThat(EddySettings.of(Map.<String, String>of()::get).sinks(null)).isInstanceOf(AwsSinkFactory.class);
+        assertThat(EddySettings.of(Map.of(EddySettings.SINKS, "aws")::get).sinks(null))
+                .isInstanceOf(AwsSinkFactory.class);
+        assertThat(EddySettings.of(Map.of(EddySettings.SINKS, "file:/tmp/out")::get).sinks(null))
+                .isInstanceOfSatisfying(FileSinkFactory.class, f -> assertThat(f.dir()).isEqualTo(Path.of("/tmp/out")));
+    }
+
+    @Test
+    void anUnknownSinksSettingSaysWhatIsUnderstood() {
+        assertThatThrownBy(() -> EddySettings.of(Map.of(EddySettings.SINKS, "file:")::get).sinks(null))
+                .hasMessageContaining("use aws").hasMessageContaining("file:<folder>");
+        assertThatThrownBy(() -> EddySettings.of(Map.of(EddySettings.SINKS, "s3://bucket")::get).sinks(null))
+                .hasMessageContaining("EDDY_SINKS='s3://bucket' is not understood");
+    }
+
+    @Test
+    void aServicesEndpointOverrideWinsOverTheGeneralOne() {
+        EddySettings settings = EddySettings.of(Map.of("AWS_ENDPOINT_URL", "http://localhost:4566",
+                "AWS_ENDPOINT_URL_SNS", "http://127.0.0.1:5000")::get);
+        assertThat(settings.endpoint("SNS")).contains("http://127.0.0.1:5000");
+        assertThat(settings.endpoint("FIREHOSE")).contains("http://localhost:4566");
+    }
+}
