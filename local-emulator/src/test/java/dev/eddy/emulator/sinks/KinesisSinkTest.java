@@ -10,7 +10,6 @@ import dev.eddy.sink.AwsSinkFactory;
 import dev.eddy.sink.Kinesis;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +20,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** The Kinesis sink (how one pipeline feeds another) against kinesalite, read back from every shard. */
 class KinesisSinkTest {
@@ -63,18 +60,7 @@ class KinesisSinkTest {
 
     /** Every record of the stream, shard by shard, in sequence order within a shard. */
     private List<Record> readAll() {
-        List<Record> all = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(sink.name())).shards()) {
-            String iterator = kinesis.getShardIterator(b -> b.streamName(sink.name()).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                var response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
-                all.addAll(response.records());
-                iterator = response.records().isEmpty() ? null : response.nextShardIterator();
-            }
-        }
-        return all;
+        return Fixtures.records(kinesis, sink.name()).values().stream().flatMap(List::stream).toList();
     }
 
     @Test

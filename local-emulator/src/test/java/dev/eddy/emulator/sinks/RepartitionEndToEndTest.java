@@ -22,10 +22,7 @@ import dev.eddy.sink.AwsSinkFactory;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.Kinesis;
-import dev.eddy.sink.SinkFactory;
-import dev.eddy.state.dynamodb.DynamoDbStateBackend;
 import dev.eddy.state.dynamodb.DynamoDbStateBackendProvider;
-import dev.eddy.state.dynamodb.table.StateTable;
 import dev.eddy.time.Times;
 import dev.eddy.window.TumblingWindows;
 import java.math.BigInteger;
@@ -38,7 +35,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +44,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * The repartition path of DESIGN §2 through a Kinesis sink: a first pipeline keyed by origin airport writes its
@@ -94,29 +88,6 @@ class RepartitionEndToEndTest {
                 .build();
     }
 
-    private static BatchProcessor processor(DynamoDbClient dynamo, Pipeline pipeline, SinkFactory sinks) {
-        String table = "state-" + pipeline.name();
-        StateTable.create(dynamo, table);
-        return new BatchProcessor(pipeline.plan(), new DynamoDbStateBackend(dynamo, table), sinks);
-    }
-
-    /** Every record of a stream per shard, in sequence order. */
-    private static Map<String, List<Record>> readAll(KinesisClient kinesis, String stream) {
-        Map<String, List<Record>> byShard = new TreeMap<>();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-            List<Record> records = byShard.computeIfAbsent(shard.shardId(), k -> new ArrayList<>());
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                var response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
-                records.addAll(response.records());
-                iterator = response.records().isEmpty() ? null : response.nextShardIterator();
-            }
-        }
-        return byShard;
-    }
-
     @Test
     void resultsRepartitionedByDayThroughAKinesisSinkGiveEachDaysTotalOnce() throws Exception {
         List<JsonNode> flights = new ArrayList<>();
@@ -144,7 +115,7 @@ class RepartitionEndToEndTest {
             kinesis.waiter().waitUntilStreamExists(b -> b.streamName("daily-origin-stats"));
 
             // the first pipeline, on one shard of flights: its results go to the stream, partitioned by day
-            BatchProcessor first = processor(dynamo, byOrigin(), sinks);
+            BatchProcessor first = Fixtures.processor(dynamo, "state-first", byOrigin(), sinks);
             List<Record> input = new ArrayList<>();
             for (int i = 0; i < flights.size(); i++) {
                 input.add(Record.builder().sequenceNumber(BigInteger.valueOf(1_000 + i).toString())
@@ -160,7 +131,7 @@ class RepartitionEndToEndTest {
             first.drain("shardId-000000000000");
 
             // the second pipeline reads each shard of that stream, as the event source mapping would
-            Map<String, List<Record>> stream = readAll(kinesis, "daily-origin-stats");
+            Map<String, List<Record>> stream = Fixtures.records(kinesis, "daily-origin-stats");
             Map<String, String> shardOfDay = new HashMap<>();
             for (var shard : stream.entrySet()) {
                 for (Record record : shard.getValue()) {
@@ -170,7 +141,7 @@ class RepartitionEndToEndTest {
                 }
             }
             assertThat(new HashSet<>(shardOfDay.values())).as("days spread over the shards").hasSizeGreaterThan(1);
-            BatchProcessor second = processor(dynamo, byDay(), new FileSinkFactory(dir));
+            BatchProcessor second = Fixtures.processor(dynamo, "state-second", byDay(), new FileSinkFactory(dir));
             for (var shard : stream.entrySet()) {
                 List<Record> records = shard.getValue();
                 for (int from = 0; from < records.size(); from += 100) {

@@ -23,9 +23,7 @@ import dev.eddy.sink.Firehose;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.Sns;
 import dev.eddy.sink.Sqs;
-import dev.eddy.state.dynamodb.DynamoDbStateBackend;
 import dev.eddy.state.dynamodb.DynamoDbStateBackendProvider;
-import dev.eddy.state.dynamodb.table.StateTable;
 import dev.eddy.time.Times;
 import dev.eddy.window.TumblingWindows;
 import java.math.BigInteger;
@@ -85,9 +83,7 @@ class SinkFailuresEndToEndTest {
     }
 
     private static BatchProcessor processor(Pipeline pipeline, SinkFactory sinks) {
-        String table = "state-" + ++tables;
-        StateTable.create(dynamo, table);
-        return new BatchProcessor(pipeline.plan(), new DynamoDbStateBackend(dynamo, table), sinks);
+        return Fixtures.processor(dynamo, "state-" + ++tables, pipeline, sinks);
     }
 
     private static List<byte[]> flights(int n) throws Exception {
