@@ -85,6 +85,40 @@ final class RunCommand implements Callable<Integer> {
                 + " (default: ${DEFAULT-VALUE})")
     private int maxRetries;
 
+    @Option(names = "--batching-window", paramLabel = "SECONDS", defaultValue = "0",
+            description = "MaximumBatchingWindowInSeconds, 0-300: how long records are gathered before an invocation"
+                + " that is not full (default: ${DEFAULT-VALUE}, as AWS)")
+    private long batchingWindowSeconds;
+
+    @Option(names = "--starting-position", paramLabel = "TRIM_HORIZON|LATEST|AT_TIMESTAMP",
+            defaultValue = "TRIM_HORIZON",
+            description = "where shards start (default: ${DEFAULT-VALUE}); LATEST skips what the stream held before"
+                + " the run (an existing stream with --endpoint)")
+    private MappingSettings.StartingPosition startingPosition;
+
+    @Option(names = "--starting-timestamp", paramLabel = "ISO-8601",
+            description = "with --starting-position AT_TIMESTAMP: the first arrival time to read")
+    private java.time.Instant startingTimestamp;
+
+    @Option(names = "--parallelization-factor", paramLabel = "N", defaultValue = "1",
+            description = "concurrent batches per shard; Eddy pipelines need 1 (one checkpoint and watermark per"
+                + " shard), so other values are refused with the reason")
+    private int parallelizationFactor;
+
+    @Option(names = "--bisect-on-error", description = "BisectBatchOnFunctionError: after a function error or"
+            + " timeout, retry the first half of the batch (the CDK construct turns it on)")
+    private boolean bisectOnError;
+
+    @Option(names = "--max-record-age", paramLabel = "SECONDS", defaultValue = "-1",
+            description = "MaximumRecordAgeInSeconds: older records go to the on-failure destination unprocessed;"
+                + " -1 for no limit (default: ${DEFAULT-VALUE}, as AWS), else 60-604800")
+    private long maxRecordAgeSeconds;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "the function's timeout, 1-900 s: an invocation that runs longer fails and its execution"
+                + " environment is replaced, as on Lambda (default: ${DEFAULT-VALUE})")
+    private long timeoutSeconds;
+
     @Option(names = "--print", paramLabel = "N|all", defaultValue = "10",
             description = "result rows to print per sink: a number or 'all' (default: ${DEFAULT-VALUE})")
     private String print;
@@ -128,7 +162,9 @@ final class RunCommand implements Callable<Integer> {
         MappingSettings settings;
         try {
             settings = new MappingSettings(batchSize != null ? batchSize : pipeline.source().batchSize(),
-                    maxRetries, 60_000, 1024, 100);
+                    maxRetries, timeoutSeconds * 1_000, 1024, 100, batchingWindowSeconds * 1_000, startingPosition,
+                    startingTimestamp, bisectOnError, maxRecordAgeSeconds < 0 ? -1 : maxRecordAgeSeconds * 1_000,
+                    parallelizationFactor);
         } catch (IllegalArgumentException e) {
             throw new EddyCli.UsageError(e.getMessage());
         }

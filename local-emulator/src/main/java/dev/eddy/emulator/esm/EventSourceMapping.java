@@ -23,23 +23,41 @@ public final class EventSourceMapping implements AutoCloseable {
     private final ExecutorService executor;
     private final List<Future<?>> running = new ArrayList<>();
     private final KeyOwnership keyOwnership = new KeyOwnership();
+    private final List<Invocation> invocationLog = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Lists the stream's shards and prepares a poller and a handler instance for each.
      *
      * @param kinesis Kinesis client
      * @param stream the stream
-     * @param handlers makes one handler instance (an execution environment) per shard
+     * @param handlers makes a handler instance: one per shard's execution environment, and a new one when an
+     *     invocation times out
      * @param settings mapping settings
      * @param inputComplete tells whether the producer has put every record (then an empty read ends a shard)
      * @param onFailure where batches that exhaust their retries go
      */
     public EventSourceMapping(KinesisClient kinesis, String stream, Supplier<EddyHandler> handlers,
             MappingSettings settings, BooleanSupplier inputComplete, OnFailureDestination onFailure) {
+        this(kinesis, stream, settings, inputComplete, onFailure, () -> LocalFunction.of(handlers.get()));
+    }
+
+    /**
+     * Lists the stream's shards and prepares a poller and a function instance for each.
+     *
+     * @param kinesis Kinesis client
+     * @param stream the stream
+     * @param settings mapping settings
+     * @param inputComplete tells whether the producer has put every record (then an empty read ends a shard)
+     * @param onFailure where batches that exhaust their retries go
+     * @param functions makes a function instance: one per shard's execution environment, and a new one when an
+     *     invocation times out
+     */
+    public EventSourceMapping(KinesisClient kinesis, String stream, MappingSettings settings,
+            BooleanSupplier inputComplete, OnFailureDestination onFailure, Supplier<LocalFunction> functions) {
         List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
         for (Shard shard : shards) {
-            pollers.add(new ShardPoller(kinesis, stream, shard.shardId(), handlers.get(), settings, inputComplete,
-                    onFailure, keyOwnership));
+            pollers.add(new ShardPoller(kinesis, stream, shard.shardId(), functions, settings, inputComplete,
+                    onFailure, keyOwnership, invocationLog::add));
         }
         this.executor = Executors.newFixedThreadPool(pollers.size(), runnable -> {
             Thread thread = new Thread(runnable);
@@ -47,6 +65,17 @@ public final class EventSourceMapping implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * For tests: the wall clock the pollers judge record ages by.
+     *
+     * @param clock the clock
+     * @return this mapping
+     */
+    EventSourceMapping withClock(java.time.Clock clock) {
+        pollers.forEach(p -> p.clock = clock);
+        return this;
     }
 
     /** Starts every shard's poller. */
@@ -81,9 +110,24 @@ public final class EventSourceMapping implements AutoCloseable {
     public HandlerMetrics metrics() {
         HandlerMetrics total = HandlerMetrics.ZERO;
         for (ShardPoller poller : pollers) {
-            total = total.plus(poller.handler().metrics());
+            total = total.plus(poller.metrics());
         }
         return total;
+    }
+
+    /** @return every invocation so far, in the order they ended (shards interleave) */
+    public List<Invocation> invocationLog() {
+        return List.copyOf(invocationLog);
+    }
+
+    /** @return execution environments started (one per shard, and one more after each timeout) */
+    public long coldStarts() {
+        return pollers.stream().mapToLong(p -> p.coldStarts.get()).sum();
+    }
+
+    /** @return shard iterators renewed after they expired */
+    public long iteratorRenewals() {
+        return pollers.stream().mapToLong(p -> p.iteratorRenewals.get()).sum();
     }
 
     /** @return records handed to handlers and acknowledged */

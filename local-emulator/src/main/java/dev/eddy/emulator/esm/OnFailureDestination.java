@@ -40,13 +40,19 @@ public final class OnFailureDestination {
         return file;
     }
 
-    synchronized void batchDiscarded(String stream, String shardId, List<Record> records, int attempts) {
+    /**
+     * Writes one on-failure record.
+     *
+     * @param condition why: {@code RetryAttemptsExhausted} or {@code RecordAgeExceeded}, as Lambda names them
+     */
+    synchronized void batchDiscarded(String stream, String shardId, List<Record> records, int attempts,
+            String condition) {
         ObjectNode node = JSON.createObjectNode();
         ObjectNode request = node.putObject("requestContext");
         request.put("requestId", java.util.UUID.randomUUID().toString());
         request.put("functionArn", "arn:aws:lambda:" + LambdaEvents.REGION + ":" + LambdaEvents.ACCOUNT
                 + ":function:" + functionName);
-        request.put("condition", "RetryAttemptsExhausted");
+        request.put("condition", condition);
         request.put("approximateInvokeCount", attempts);
         ObjectNode response = node.putObject("responseContext");
         response.put("statusCode", 200);

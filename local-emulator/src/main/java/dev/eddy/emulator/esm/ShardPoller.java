@@ -4,23 +4,37 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.emulator.lambda.LambdaEvents;
 import dev.eddy.emulator.lambda.LocalContext;
-import dev.eddy.handler.EddyHandler;
+import dev.eddy.handler.HandlerMetrics;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
- * One shard's poller, as Lambda runs one per shard: reads batches in order, invokes its own handler instance (a
- * warm execution environment), advances only after success, and retries a failed batch from the lowest failed
- * sequence number ({@code ReportBatchItemFailures}). A batch that keeps failing beyond the retry limit goes to the
- * on-failure destination and the shard moves on; nothing stalls silently.
+ * One shard's poller, as Lambda runs one per shard (parallelization factor 1): reads batches in order, gathers
+ * records for up to the batching window, leaves records older than the maximum record age to the on-failure
+ * destination, invokes its execution environment's handler instance (kept warm across invocations, replaced after a
+ * timeout), advances only after success, retries a failed batch from the lowest failed sequence number
+ * ({@code ReportBatchItemFailures}), bisects a batch after a function error when asked, and renews its shard
+ * iterator when it expires. A batch that keeps failing beyond the retry limit goes to the on-failure destination and
+ * the shard moves on; nothing stalls silently.
  */
 final class ShardPoller {
 
@@ -29,68 +43,166 @@ final class ShardPoller {
     private final KinesisClient kinesis;
     private final String stream;
     private final String shardId;
-    private final EddyHandler handler;
+    private final Supplier<LocalFunction> environments;
     private final MappingSettings settings;
     private final BooleanSupplier inputComplete;
     private final OnFailureDestination onFailure;
     private final KeyOwnership keyOwnership;
+    private final Consumer<Invocation> log;
+    private LocalFunction handler;
+    private ExecutorService environment;
+    /** The wall clock, for record ages; tests move it. */
+    volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    /** Figures of execution environments replaced after a timeout. */
+    private volatile HandlerMetrics retired = HandlerMetrics.ZERO;
+    /** The last sequence number the mapping checkpointed, or {@code null} before the first. */
+    private String checkpoint;
     final AtomicLong invocations = new AtomicLong();
     final AtomicLong recordsDelivered = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
     final AtomicLong discardedBatches = new AtomicLong();
+    final AtomicLong coldStarts = new AtomicLong();
+    final AtomicLong iteratorRenewals = new AtomicLong();
     volatile int windowsDrained;
 
-    ShardPoller(KinesisClient kinesis, String stream, String shardId, EddyHandler handler, MappingSettings settings,
-            BooleanSupplier inputComplete, OnFailureDestination onFailure, KeyOwnership keyOwnership) {
+    ShardPoller(KinesisClient kinesis, String stream, String shardId, Supplier<LocalFunction> environments,
+            MappingSettings settings, BooleanSupplier inputComplete, OnFailureDestination onFailure,
+            KeyOwnership keyOwnership, Consumer<Invocation> log) {
         this.kinesis = kinesis;
         this.stream = stream;
         this.shardId = shardId;
-        this.handler = handler;
+        this.environments = environments;
         this.settings = settings;
         this.inputComplete = inputComplete;
         this.onFailure = onFailure;
         this.keyOwnership = keyOwnership;
+        this.log = log;
+        coldStart();
     }
 
-    EddyHandler handler() {
-        return handler;
+    /** @return the figures of every execution environment this shard had */
+    HandlerMetrics metrics() {
+        return retired.plus(handler.metrics());
     }
 
     String shardId() {
         return shardId;
     }
 
+    /** A new execution environment: a fresh handler instance and the thread it runs on. */
+    private void coldStart() {
+        if (handler != null) {
+            retired = retired.plus(handler.metrics());
+        }
+        handler = environments.get();
+        environment = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lambda-" + shardId + "-" + coldStarts.get());
+            thread.setDaemon(true);
+            return thread;
+        });
+        coldStarts.incrementAndGet();
+    }
+
     /** Polls until the input is complete and the shard is read to its end, then drains the handler. */
     void run() throws InterruptedException {
-        String iterator = iterator(ShardIteratorType.TRIM_HORIZON, null);
+        String iterator = startingIterator();
         int attempts = 0;
+        // halves of a bisected batch still to invoke, the next on top; the batch size limits the rest
+        java.util.Deque<Integer> halves = new java.util.ArrayDeque<>();
+        int limit = settings.batchSize();
+        List<Record> pending = new ArrayList<>();
+        long gatheringSince = 0;
         while (true) {
-            String current = iterator;
-            GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current)
-                    .limit(settings.batchSize()));
-            List<Record> records = response.records();
-            if (records.isEmpty()) {
-                Long behind = response.millisBehindLatest();
-                if (inputComplete.getAsBoolean() && (behind == null || behind == 0)) {
+            if (iterator == null) {
+                drain();
+                return;
+            }
+            GetRecordsResponse response;
+            try {
+                String current = iterator;
+                int wanted = limit - pending.size();
+                response = kinesis.getRecords(b -> b.shardIterator(current).limit(wanted));
+            } catch (ExpiredIteratorException expired) {
+                // iterators live 5 minutes: start again after the last record taken (or the checkpoint)
+                LOG.info("shard {}: shard iterator expired, renewing it", shardId);
+                iteratorRenewals.incrementAndGet();
+                String after = pending.isEmpty() ? checkpoint : last(pending);
+                iterator = after == null ? startingIterator()
+                        : iterator(ShardIteratorType.AFTER_SEQUENCE_NUMBER, after, null);
+                continue;
+            }
+            if (!response.records().isEmpty() && pending.isEmpty()) {
+                gatheringSince = System.currentTimeMillis();
+            }
+            pending.addAll(response.records());
+            iterator = response.nextShardIterator();
+            // a closed shard (split or merged) ends when read to its end: no next iterator
+            boolean ended = iterator == null;
+            boolean caughtUp = ended || response.records().isEmpty() || response.millisBehindLatest() == null
+                    || response.millisBehindLatest() == 0;
+            if (pending.isEmpty()) {
+                if (ended || inputComplete.getAsBoolean() && caughtUp) {
                     drain();
                     return;
                 }
                 Thread.sleep(settings.idlePollMs());
-                iterator = response.nextShardIterator();
+                continue;
+            }
+            boolean full = pending.size() >= limit || payloadEstimate(pending) >= MappingSettings.MAX_PAYLOAD_BYTES;
+            boolean windowOver = System.currentTimeMillis() - gatheringSince >= settings.batchingWindowMs();
+            if (!full && !windowOver && !ended && !(inputComplete.getAsBoolean() && caughtUp)) {
+                if (caughtUp) {
+                    Thread.sleep(Math.min(settings.idlePollMs(), settings.batchingWindowMs()));
+                }
+                continue;
+            }
+            List<Record> records = pending;
+            pending = new ArrayList<>();
+            records = withoutExpired(records);
+            if (records.isEmpty()) {
                 continue;
             }
             observeKeys(records);
+            // Lambda's 6 MB invocation payload: the longest run of records that fits
             List<Record> batch = records;
             byte[] event = eventJson(batch);
             while (event.length > MappingSettings.MAX_PAYLOAD_BYTES && batch.size() > 1) {
-                batch = batch.subList(0, batch.size() / 2); // Lambda's 6 MB invocation payload
+                long over = event.length - MappingSettings.MAX_PAYLOAD_BYTES;
+                int drop = 1;
+                for (long dropped = 0; batch.size() - drop > 1; drop++) {
+                    dropped += payloadEstimate(batch.subList(batch.size() - drop, batch.size() - drop + 1));
+                    if (dropped >= over) {
+                        break;
+                    }
+                }
+                batch = batch.subList(0, batch.size() - drop);
                 event = eventJson(batch);
             }
-            String retryFrom = invoke(batch, event);
-            if (retryFrom == null) {
+            Invocation invocation = invoke(batch, event);
+            log.accept(invocation);
+            if (invocation.outcome() == Invocation.Outcome.SUCCESS) {
                 attempts = 0;
-                iterator = batch.size() == records.size() ? response.nextShardIterator()
-                        : iterator(ShardIteratorType.AFTER_SEQUENCE_NUMBER, last(batch));
+                halves.poll();
+                limit = halves.isEmpty() ? settings.batchSize() : halves.peek();
+                checkpoint = last(batch);
+                if (batch.size() < records.size()) {
+                    iterator = iterator(ShardIteratorType.AFTER_SEQUENCE_NUMBER, checkpoint, null);
+                }
+                continue;
+            }
+            String retryFrom = invocation.retryFrom() != null ? invocation.retryFrom() : batch.get(0).sequenceNumber();
+            boolean functionError = invocation.outcome() == Invocation.Outcome.FUNCTION_ERROR
+                    || invocation.outcome() == Invocation.Outcome.TIMEOUT;
+            if (functionError && settings.bisectOnFunctionError() && batch.size() > 1) {
+                // BisectBatchOnFunctionError: retry each half on its own; splitting does not use up retries
+                // (AWS Lambda Developer Guide, "Retaining discarded batch records for a Kinesis Data Streams event
+                // source")
+                halves.poll();
+                halves.push(batch.size() - batch.size() / 2);
+                halves.push(batch.size() / 2);
+                limit = halves.peek();
+                retries.incrementAndGet();
+                iterator = iterator(ShardIteratorType.AT_SEQUENCE_NUMBER, retryFrom, null);
                 continue;
             }
             attempts++;
@@ -98,48 +210,96 @@ final class ShardPoller {
                 List<Record> failed = batch.stream()
                         .filter(r -> new BigInteger(r.sequenceNumber()).compareTo(new BigInteger(retryFrom)) >= 0)
                         .toList();
-                onFailure.batchDiscarded(stream, shardId, failed, attempts);
+                onFailure.batchDiscarded(stream, shardId, failed, attempts, "RetryAttemptsExhausted");
                 discardedBatches.incrementAndGet();
                 LOG.error("shard {}: batch from {} failed {} times; sent to the on-failure destination and skipped",
                         shardId, retryFrom, attempts);
                 attempts = 0;
-                iterator = iterator(ShardIteratorType.AFTER_SEQUENCE_NUMBER, last(batch));
-            } else {
-                retries.incrementAndGet();
-                Thread.sleep(Math.min(2_000, 50L << Math.min(attempts, 5)));
-                iterator = iterator(ShardIteratorType.AT_SEQUENCE_NUMBER, retryFrom);
+                halves.poll();
+                limit = halves.isEmpty() ? settings.batchSize() : halves.peek();
+                checkpoint = last(batch);
+                iterator = iterator(ShardIteratorType.AFTER_SEQUENCE_NUMBER, checkpoint, null);
+                continue;
             }
+            retries.incrementAndGet();
+            if (invocation.outcome() == Invocation.Outcome.PARTIAL_FAILURE) {
+                // records before the lowest failed one are done; the rest is retried as a batch of its own
+                checkpoint = previous(batch, retryFrom);
+                halves.clear();
+                limit = settings.batchSize();
+            }
+            Thread.sleep(Math.min(2_000, 50L << Math.min(attempts, 5)));
+            iterator = iterator(ShardIteratorType.AT_SEQUENCE_NUMBER, retryFrom, null);
         }
     }
 
+    /** @return about the size of the event these records make, bytes: base64 data and each record's fields */
+    private static long payloadEstimate(List<Record> records) {
+        long bytes = 0;
+        for (Record record : records) {
+            bytes += (record.data().asByteArrayUnsafe().length + 2) / 3 * 4 + 600;
+        }
+        return bytes;
+    }
+
+    /** Records older than the maximum record age go to the on-failure destination instead of the function. */
+    private List<Record> withoutExpired(List<Record> records) {
+        if (settings.maxRecordAgeMs() < 0) {
+            return records;
+        }
+        Instant oldest = clock.instant().minusMillis(settings.maxRecordAgeMs());
+        List<Record> expired = records.stream().filter(r -> r.approximateArrivalTimestamp().isBefore(oldest))
+                .toList();
+        if (expired.isEmpty()) {
+            return records;
+        }
+        onFailure.batchDiscarded(stream, shardId, expired, 0, "RecordAgeExceeded");
+        discardedBatches.incrementAndGet();
+        checkpoint = last(expired);
+        LOG.warn("shard {}: {} records older than the maximum record age of {} ms sent to the on-failure"
+                + " destination", shardId, expired.size(), settings.maxRecordAgeMs());
+        return records.stream().filter(r -> !expired.contains(r)).toList();
+    }
+
     /**
-     * Invokes the handler once.
+     * Invokes the function once, on its execution environment's thread, within its timeout.
      *
-     * @return {@code null} on success; else the sequence number to retry from
+     * @return what happened
      */
-    private String invoke(List<Record> batch, byte[] json) {
-        String functionName = handler.pipeline().name();
+    private Invocation invoke(List<Record> batch, byte[] json) {
+        String functionName = handler.name();
         KinesisEvent event = LambdaEvents.toEvent(json);
         invocations.incrementAndGet();
+        LocalFunction current = handler;
+        Future<StreamsEventResponse> call = environment.submit(() -> current.handleRequest(event,
+                new LocalContext(functionName, settings.memoryMb(), settings.functionTimeoutMs())));
         List<String> failures;
         try {
-            StreamsEventResponse response = handler.handleRequest(event,
-                    new LocalContext(functionName, settings.memoryMb(), settings.functionTimeoutMs()));
-            failures = LambdaEvents.batchItemFailures(response);
-        } catch (RuntimeException e) {
+            failures = LambdaEvents.batchItemFailures(call.get(settings.functionTimeoutMs(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            LOG.warn("shard {}: invocation on batch from {} timed out after {} ms; its execution environment is"
+                    + " replaced", shardId, batch.get(0).sequenceNumber(), settings.functionTimeoutMs());
+            call.cancel(true);
+            environment.shutdownNow();
+            coldStart();
+            return outcome(batch, Invocation.Outcome.TIMEOUT, null);
+        } catch (ExecutionException e) {
             LOG.warn("shard {}: function error on batch from {}: {}", shardId, batch.get(0).sequenceNumber(),
-                    e.toString());
-            return batch.get(0).sequenceNumber();
+                    e.getCause().toString());
+            return outcome(batch, Invocation.Outcome.FUNCTION_ERROR, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while invoking the function", e);
         }
         if (failures.isEmpty()) {
             recordsDelivered.addAndGet(batch.size());
-            return null;
+            return outcome(batch, Invocation.Outcome.SUCCESS, null);
         }
         BigInteger lowest = null;
         for (String id : failures) {
             if (id == null || id.isBlank() || batch.stream().noneMatch(r -> r.sequenceNumber().equals(id))) {
                 // AWS: a null, empty or unknown identifier fails the whole batch.
-                return batch.get(0).sequenceNumber();
+                return outcome(batch, Invocation.Outcome.BATCH_FAILURE, null);
             }
             BigInteger sequence = new BigInteger(id);
             lowest = lowest == null || sequence.compareTo(lowest) < 0 ? sequence : lowest;
@@ -147,7 +307,11 @@ final class ShardPoller {
         BigInteger firstFailed = lowest;
         recordsDelivered.addAndGet(batch.stream()
                 .filter(r -> new BigInteger(r.sequenceNumber()).compareTo(firstFailed) < 0).count());
-        return lowest.toString();
+        return outcome(batch, Invocation.Outcome.PARTIAL_FAILURE, lowest.toString());
+    }
+
+    private Invocation outcome(List<Record> batch, Invocation.Outcome outcome, String retryFrom) {
+        return new Invocation(shardId, batch.get(0).sequenceNumber(), last(batch), batch.size(), outcome, retryFrom);
     }
 
     private void drain() throws InterruptedException {
@@ -168,9 +332,8 @@ final class ShardPoller {
 
     /** Reports a key whose records reach this shard and another one (keys must follow partition keys). */
     private void observeKeys(List<Record> records) {
-        var plan = handler.pipeline().plan();
         for (Record record : records) {
-            plan.keyOf(record.data().asByteArrayUnsafe()).ifPresent(key -> {
+            handler.keyOf(record.data().asByteArrayUnsafe()).ifPresent(key -> {
                 if (!keyOwnership.observe(shardId, key) && keyOwnership.violationCount() == 1) {
                     LOG.warn("key {} has records on more than one shard ({}): keyed state belongs to one shard,"
                             + " so the records of a key must share a partition key", key,
@@ -181,15 +344,35 @@ final class ShardPoller {
     }
 
     private byte[] eventJson(List<Record> batch) {
-        return LambdaEvents.eventJson(stream, shardId, batch, handler.pipeline().name());
+        return LambdaEvents.eventJson(stream, shardId, batch, handler.name());
     }
 
-    private String iterator(ShardIteratorType type, String sequenceNumber) {
+    private String startingIterator() {
+        return switch (settings.startingPosition()) {
+            case TRIM_HORIZON -> iterator(ShardIteratorType.TRIM_HORIZON, null, null);
+            case LATEST -> iterator(ShardIteratorType.LATEST, null, null);
+            case AT_TIMESTAMP -> iterator(ShardIteratorType.AT_TIMESTAMP, null, settings.startingTimestamp());
+        };
+    }
+
+    private String iterator(ShardIteratorType type, String sequenceNumber, Instant timestamp) {
         return kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId).shardIteratorType(type)
-                .startingSequenceNumber(sequenceNumber)).shardIterator();
+                .startingSequenceNumber(sequenceNumber).timestamp(timestamp)).shardIterator();
     }
 
     private static String last(List<Record> batch) {
         return batch.get(batch.size() - 1).sequenceNumber();
+    }
+
+    /** @return the sequence number of the record before {@code sequenceNumber} in the batch, or the checkpoint */
+    private String previous(List<Record> batch, String sequenceNumber) {
+        String before = checkpoint;
+        for (Record record : batch) {
+            if (record.sequenceNumber().equals(sequenceNumber)) {
+                return before;
+            }
+            before = record.sequenceNumber();
+        }
+        return before;
     }
 }

@@ -50,6 +50,16 @@ public final class EntryFaults implements ExecutionInterceptor {
         ARMED.put(operation, new AtomicInteger(calls));
     }
 
+    /**
+     * Makes the next {@code GetRecords} calls fail with {@code ExpiredIteratorException}, as Kinesis answers a shard
+     * iterator older than 5 minutes.
+     *
+     * @param calls how many calls
+     */
+    public static void expireIterators(int calls) {
+        ARMED.put("GetRecords", new AtomicInteger(calls));
+    }
+
     /** Disarms every operation and zeroes the call counts. */
     public static void reset() {
         ARMED.clear();
@@ -76,6 +86,10 @@ public final class EntryFaults implements ExecutionInterceptor {
         CALLS.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
         if (!take(operation)) {
             return request;
+        }
+        if (request instanceof software.amazon.awssdk.services.kinesis.model.GetRecordsRequest) {
+            throw software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException.builder()
+                    .message("Iterator expired (injected by EntryFaults)").statusCode(400).build();
         }
         // the first entry fails; it is kept out of the request unless it is the only one (a call needs one)
         if (request instanceof PutRecordBatchRequest put) {

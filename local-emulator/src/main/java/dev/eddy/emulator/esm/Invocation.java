@@ -1,0 +1,30 @@
+package dev.eddy.emulator.esm;
+
+/**
+ * One invocation the local event source mapping made, for tests and reports.
+ *
+ * @param shardId the shard
+ * @param firstSequenceNumber the batch's first record
+ * @param lastSequenceNumber the batch's last record
+ * @param records records in the batch
+ * @param outcome how it ended
+ * @param retryFrom with {@link Outcome#PARTIAL_FAILURE}: the lowest failed sequence number, where the mapping
+ *     resumes; else {@code null}
+ */
+public record Invocation(String shardId, String firstSequenceNumber, String lastSequenceNumber, int records,
+        Outcome outcome, String retryFrom) {
+
+    /** How an invocation ended, as the event source mapping judges it. */
+    public enum Outcome {
+        /** Every record succeeded: the checkpoint moves past the batch. */
+        SUCCESS,
+        /** Batch item failures: the checkpoint moves to just before the lowest failed record. */
+        PARTIAL_FAILURE,
+        /** The response failed the whole batch (a null, empty or unknown item identifier). */
+        BATCH_FAILURE,
+        /** The function threw. */
+        FUNCTION_ERROR,
+        /** The function ran past its timeout; its execution environment was replaced. */
+        TIMEOUT
+    }
+}
