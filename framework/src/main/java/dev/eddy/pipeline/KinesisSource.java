@@ -1,6 +1,8 @@
 package dev.eddy.pipeline;
 
 import dev.eddy.codec.Decoder;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -21,16 +23,51 @@ public final class KinesisSource<T> {
     /** Shards of a stream created by Eddy when the definition names no count. */
     public static final int DEFAULT_SHARDS = 4;
 
+    /** Retries of a failing batch before its records go to the on-failure destination, unless set otherwise. */
+    public static final int DEFAULT_MAX_RETRY_ATTEMPTS = 10;
+    /** Age past which records go to the on-failure destination unprocessed, unless set otherwise: 1 day. */
+    public static final Duration DEFAULT_MAX_RECORD_AGE = Duration.ofDays(1);
+
+    /**
+     * Where the event source mapping starts reading a shard it has no checkpoint for ({@code StartingPosition} of
+     * Lambda's {@code CreateEventSourceMapping}).
+     */
+    public enum StartingPosition {
+        /** The oldest record the stream keeps (Eddy's default: nothing the stream holds is skipped). */
+        TRIM_HORIZON,
+        /** Only records put after the mapping starts. */
+        LATEST,
+        /** Records that arrived at or after {@link KinesisSource#startingTimestamp()}. */
+        AT_TIMESTAMP
+    }
+
     private final String streamName;
     private final Decoder<T> decoder;
     private final int shards;
     private final int batchSize;
+    private final Duration batchingWindow;
+    private final StartingPosition startingPosition;
+    private final Instant startingTimestamp;
+    private final int maxRetryAttempts;
+    private final Duration maxRecordAge;
 
-    private KinesisSource(String streamName, Decoder<T> decoder, int shards, int batchSize) {
+    private KinesisSource(String streamName, Decoder<T> decoder, int shards, int batchSize, Duration batchingWindow,
+            StartingPosition startingPosition, Instant startingTimestamp, int maxRetryAttempts, Duration maxRecordAge) {
         this.streamName = streamName;
         this.decoder = decoder;
         this.shards = shards;
         this.batchSize = batchSize;
+        this.batchingWindow = batchingWindow;
+        this.startingPosition = startingPosition;
+        this.startingTimestamp = startingTimestamp;
+        this.maxRetryAttempts = maxRetryAttempts;
+        this.maxRecordAge = maxRecordAge;
+    }
+
+    private <R> KinesisSource<R> copy(Decoder<R> decoder, int shards, int batchSize, Duration batchingWindow,
+            StartingPosition startingPosition, Instant startingTimestamp, int maxRetryAttempts, Duration maxRecordAge) {
+        return new KinesisSource<>(streamName, decoder, shards, batchSize, batchingWindow, startingPosition,
+                startingTimestamp, maxRetryAttempts, maxRecordAge);
     }
 
     /**
@@ -46,7 +83,8 @@ public final class KinesisSource<T> {
             throw new IllegalArgumentException("Kinesis stream name '" + streamName
                     + "' must be 1-128 characters of letters, digits, '_', '.' or '-'");
         }
-        return new KinesisSource<>(streamName, data -> data, DEFAULT_SHARDS, DEFAULT_BATCH_SIZE);
+        return new KinesisSource<>(streamName, data -> data, DEFAULT_SHARDS, DEFAULT_BATCH_SIZE, Duration.ZERO,
+                StartingPosition.TRIM_HORIZON, null, DEFAULT_MAX_RETRY_ATTEMPTS, DEFAULT_MAX_RECORD_AGE);
     }
 
     /**
@@ -58,7 +96,8 @@ public final class KinesisSource<T> {
      * @return a copy that decodes with {@code decoder}
      */
     public <R> KinesisSource<R> decode(Decoder<R> decoder) {
-        return new KinesisSource<>(streamName, Objects.requireNonNull(decoder, "decoder"), shards, batchSize);
+        return copy(Objects.requireNonNull(decoder, "decoder"), shards, batchSize, batchingWindow, startingPosition,
+                startingTimestamp, maxRetryAttempts, maxRecordAge);
     }
 
     /**
@@ -72,7 +111,8 @@ public final class KinesisSource<T> {
         if (shards < 1 || shards > 500) {
             throw new IllegalArgumentException("shards must be 1-500, was " + shards);
         }
-        return new KinesisSource<>(streamName, decoder, shards, batchSize);
+        return copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp, maxRetryAttempts,
+                maxRecordAge);
     }
 
     /**
@@ -86,7 +126,89 @@ public final class KinesisSource<T> {
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batch size must be 1-" + MAX_BATCH_SIZE + ", was " + batchSize);
         }
-        return new KinesisSource<>(streamName, decoder, shards, batchSize);
+        return copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp, maxRetryAttempts,
+                maxRecordAge);
+    }
+
+    /**
+     * Sets the event source mapping's batching window ({@code MaximumBatchingWindowInSeconds}): how long records
+     * are gathered before an invocation that is not full. Longer windows make larger batches, so fewer state
+     * writes per record, at the cost of latency.
+     *
+     * @param window 0–300 s, whole seconds; AWS's default is 0
+     * @return a copy with that window
+     * @throws IllegalArgumentException outside 0–300 s or not whole seconds
+     */
+    public KinesisSource<T> withBatchingWindow(Duration window) {
+        Objects.requireNonNull(window, "window");
+        if (window.isNegative() || window.compareTo(Duration.ofMinutes(5)) > 0 || window.toMillis() % 1_000 != 0) {
+            throw new IllegalArgumentException("batching window must be 0-300 whole seconds, was " + window);
+        }
+        return copy(decoder, shards, batchSize, window, startingPosition, startingTimestamp, maxRetryAttempts,
+                maxRecordAge);
+    }
+
+    /**
+     * Sets where a shard without a checkpoint starts.
+     *
+     * @param position {@link StartingPosition#TRIM_HORIZON} (the default) or {@link StartingPosition#LATEST}; use
+     *     {@link #withStartingTimestamp} for {@code AT_TIMESTAMP}
+     * @return a copy starting there
+     * @throws IllegalArgumentException for {@code AT_TIMESTAMP}, which needs a timestamp
+     */
+    public KinesisSource<T> withStartingPosition(StartingPosition position) {
+        if (Objects.requireNonNull(position, "position") == StartingPosition.AT_TIMESTAMP) {
+            throw new IllegalArgumentException("AT_TIMESTAMP needs a timestamp: use withStartingTimestamp(instant)");
+        }
+        return copy(decoder, shards, batchSize, batchingWindow, position, null, maxRetryAttempts, maxRecordAge);
+    }
+
+    /**
+     * Starts shards without a checkpoint at the first record that arrived at or after a time
+     * ({@code AT_TIMESTAMP}).
+     *
+     * @param timestamp the arrival time
+     * @return a copy starting there
+     */
+    public KinesisSource<T> withStartingTimestamp(Instant timestamp) {
+        return copy(decoder, shards, batchSize, batchingWindow, StartingPosition.AT_TIMESTAMP,
+                Objects.requireNonNull(timestamp, "timestamp"), maxRetryAttempts, maxRecordAge);
+    }
+
+    /**
+     * Sets how often a failing batch is retried before its records go to the on-failure destination and the shard
+     * moves on ({@code MaximumRetryAttempts}). AWS's default, -1, retries until the records expire and can hold a
+     * shard for the stream's whole retention; Eddy's default is {@value #DEFAULT_MAX_RETRY_ATTEMPTS}.
+     *
+     * @param attempts 0–10,000
+     * @return a copy with that many retries
+     * @throws IllegalArgumentException outside 0–10,000
+     */
+    public KinesisSource<T> withMaxRetryAttempts(int attempts) {
+        if (attempts < 0 || attempts > 10_000) {
+            throw new IllegalArgumentException("maximum retry attempts must be 0-10000, was " + attempts);
+        }
+        return copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp, attempts,
+                maxRecordAge);
+    }
+
+    /**
+     * Sets the age past which records go to the on-failure destination unprocessed
+     * ({@code MaximumRecordAgeInSeconds}). Eddy's default is 1 day, a stream's default retention.
+     *
+     * @param age 60 s – 7 days, whole seconds
+     * @return a copy with that age
+     * @throws IllegalArgumentException outside 60 s – 7 days or not whole seconds
+     */
+    public KinesisSource<T> withMaxRecordAge(Duration age) {
+        Objects.requireNonNull(age, "age");
+        if (age.compareTo(Duration.ofSeconds(60)) < 0 || age.compareTo(Duration.ofDays(7)) > 0
+                || age.toMillis() % 1_000 != 0) {
+            throw new IllegalArgumentException("maximum record age must be 60 s to 7 days in whole seconds, was "
+                    + age);
+        }
+        return copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp, maxRetryAttempts,
+                age);
     }
 
     /** @return the stream name */
@@ -107,5 +229,30 @@ public final class KinesisSource<T> {
     /** @return the event source mapping batch size, in records */
     public int batchSize() {
         return batchSize;
+    }
+
+    /** @return the batching window (zero: none) */
+    public Duration batchingWindow() {
+        return batchingWindow;
+    }
+
+    /** @return where shards without a checkpoint start */
+    public StartingPosition startingPosition() {
+        return startingPosition;
+    }
+
+    /** @return with {@link StartingPosition#AT_TIMESTAMP}, the first arrival time read; else {@code null} */
+    public Instant startingTimestamp() {
+        return startingTimestamp;
+    }
+
+    /** @return retries of a failing batch before its records go to the on-failure destination */
+    public int maxRetryAttempts() {
+        return maxRetryAttempts;
+    }
+
+    /** @return the age past which records go to the on-failure destination unprocessed */
+    public Duration maxRecordAge() {
+        return maxRecordAge;
     }
 }

@@ -41,8 +41,9 @@ import software.constructs.Construct;
  * <li>the function ({@code eddy-<pipeline>}: Java 21 on arm64, the handler class, the pipeline's shaded jar,
  *     {@code EDDY_STATE_TABLE} set, JSON logs);
  * <li>the Kinesis event source mapping (the definition's batch size, from the trim horizon, batch item
- *     failures reported, bisect on error, {@value #MAX_RETRY_ATTEMPTS} retries, records at most
- *     {@value #MAX_RECORD_AGE_SECONDS} s old, parallelization factor 1);
+ *     failures reported, bisect on error, and the definition's starting position, batching window, retries
+ *     ({@value dev.eddy.pipeline.KinesisSource#DEFAULT_MAX_RETRY_ATTEMPTS} unless it says otherwise) and maximum
+ *     record age (1 day unless it says otherwise); parallelization factor 1);
  * <li>an SQS queue, named as the pipeline's failure destination ({@code eddy-<pipeline>-failures} by default),
  *     that receives the mapping's on-failure records and the handler's failure records (poison records, results a
  *     sink refused), kept {@value #FAILURE_RETENTION_DAYS} days.
@@ -61,10 +62,6 @@ import software.constructs.Construct;
  */
 public final class EddyPipeline extends Construct {
 
-    /** Retries of a failing batch before its records go to the failure queue (AWS default: until they expire). */
-    public static final int MAX_RETRY_ATTEMPTS = 10;
-    /** Records older than this go to the failure queue unprocessed, seconds: one day, the stream's retention. */
-    public static final int MAX_RECORD_AGE_SECONDS = 86_400;
     /** Retention of the failure queue, days: 14, the longest SQS allows. */
     public static final int FAILURE_RETENTION_DAYS = 14;
 
@@ -138,19 +135,26 @@ public final class EddyPipeline extends Construct {
         // The event source grants the function read on the stream and send on the failure queue; the handler also
         // looks the queue up by name (sqs:GetQueueUrl).
         failureQueue.grantSendMessages(function);
-        function.addEventSource(new KinesisEventSource(stream, KinesisEventSourceProps.builder()
+        KinesisEventSourceProps.Builder mapping = KinesisEventSourceProps.builder()
                 .batchSize(source.batchSize())
-                .startingPosition(StartingPosition.TRIM_HORIZON)
+                .startingPosition(StartingPosition.valueOf(source.startingPosition().name()))
                 .reportBatchItemFailures(true)
                 .bisectBatchOnError(true)
-                .retryAttempts(MAX_RETRY_ATTEMPTS)
-                .maxRecordAge(Duration.seconds(MAX_RECORD_AGE_SECONDS))
+                .retryAttempts(source.maxRetryAttempts())
+                .maxRecordAge(Duration.seconds(source.maxRecordAge().toSeconds()))
                 .parallelizationFactor(1)
-                .onFailure(new SqsDlq(failureQueue))
-                .build()));
+                .onFailure(new SqsDlq(failureQueue));
+        if (!source.batchingWindow().isZero()) {
+            mapping.maxBatchingWindow(Duration.seconds(source.batchingWindow().toSeconds()));
+        }
+        if (source.startingTimestamp() != null) {
+            mapping.startingPositionTimestamp(source.startingTimestamp().getEpochSecond());
+        }
+        function.addEventSource(new KinesisEventSource(stream, mapping.build()));
 
-        // Sinks (Firehose delivery streams, SNS topics from pipeline.sinks()) are not provisioned here yet: a
-        // later issue adds them, their grants and EDDY_SINKS.
+        // Result sinks (Firehose delivery streams, SNS topics, Kinesis streams from pipeline.sinks()) are not
+        // provisioned here yet: a later issue adds them and their grants (the handler delivers with EDDY_SINKS=aws,
+        // its default).
     }
 
     /** @return the Kinesis stream the pipeline reads */

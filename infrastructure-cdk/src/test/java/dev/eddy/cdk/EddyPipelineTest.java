@@ -38,6 +38,9 @@ class EddyPipelineTest {
         public Pipeline define() {
             return Pipeline.named("sensor-counts")
                     .from(KinesisSource.stream("sensor-readings").withShards(2).withBatchSize(50)
+                            .withBatchingWindow(Duration.ofSeconds(5)).withStartingPosition(
+                                    KinesisSource.StartingPosition.LATEST)
+                            .withMaxRetryAttempts(3).withMaxRecordAge(Duration.ofHours(2))
                             .decode(Json.of(Reading.class)))
                     .withEventTime(r -> Instant.ofEpochMilli(r.ts()), Duration.ofSeconds(5))
                     .keyBy(Reading::sensor)
@@ -75,7 +78,9 @@ class EddyPipelineTest {
                 "Handler", SensorCountsHandler.class.getName(),
                 "MemorySize", 512,
                 "Timeout", 30));
-        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 50));
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 50,
+                "MaximumBatchingWindowInSeconds", 5, "StartingPosition", "LATEST", "MaximumRetryAttempts", 3,
+                "MaximumRecordAgeInSeconds", 7_200));
     }
 
     @Test

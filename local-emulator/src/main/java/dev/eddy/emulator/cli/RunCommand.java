@@ -12,6 +12,7 @@ import dev.eddy.handler.EddyHandler;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.handler.HandlerMetrics;
 import dev.eddy.internal.Plan;
+import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.state.dynamodb.table.StateTable;
@@ -80,21 +81,20 @@ final class RunCommand implements Callable<Integer> {
             description = "event source mapping batch size, 1-10000 (default: the pipeline's)")
     private Integer batchSize;
 
-    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "10",
-            description = "retries of a failing batch before it goes to the on-failure destination"
-                + " (default: ${DEFAULT-VALUE})")
-    private int maxRetries;
+    @Option(names = "--max-retries", paramLabel = "N",
+            description = "MaximumRetryAttempts, 0-10000: retries of a failing batch before it goes to the"
+                + " on-failure destination (default: the pipeline's, 10 unless it says otherwise)")
+    private Integer maxRetries;
 
-    @Option(names = "--batching-window", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(names = "--batching-window", paramLabel = "SECONDS",
             description = "MaximumBatchingWindowInSeconds, 0-300: how long records are gathered before an invocation"
-                + " that is not full (default: ${DEFAULT-VALUE}, as AWS)")
-    private long batchingWindowSeconds;
+                + " that is not full (default: the pipeline's, 0 unless it says otherwise)")
+    private Long batchingWindowSeconds;
 
     @Option(names = "--starting-position", paramLabel = "TRIM_HORIZON|LATEST|AT_TIMESTAMP",
-            defaultValue = "TRIM_HORIZON",
-            description = "where shards start (default: ${DEFAULT-VALUE}); LATEST skips what the stream held before"
-                + " the run (an existing stream with --endpoint)")
-    private MappingSettings.StartingPosition startingPosition;
+            description = "where shards start (default: the pipeline's, TRIM_HORIZON unless it says otherwise);"
+                + " LATEST skips what the stream held before the run (an existing stream with --endpoint)")
+    private KinesisSource.StartingPosition startingPosition;
 
     @Option(names = "--starting-timestamp", paramLabel = "ISO-8601",
             description = "with --starting-position AT_TIMESTAMP: the first arrival time to read")
@@ -105,14 +105,15 @@ final class RunCommand implements Callable<Integer> {
                 + " shard), so other values are refused with the reason")
     private int parallelizationFactor;
 
-    @Option(names = "--bisect-on-error", description = "BisectBatchOnFunctionError: after a function error or"
-            + " timeout, retry the first half of the batch (the CDK construct turns it on)")
-    private boolean bisectOnError;
+    @Option(names = "--bisect-on-error", paramLabel = "true|false", arity = "1",
+            description = "BisectBatchOnFunctionError: after a function error or timeout, retry each half of the"
+                + " batch on its own (default: true, as the CDK construct deploys it)")
+    private Boolean bisectOnError;
 
-    @Option(names = "--max-record-age", paramLabel = "SECONDS", defaultValue = "-1",
+    @Option(names = "--max-record-age", paramLabel = "SECONDS",
             description = "MaximumRecordAgeInSeconds: older records go to the on-failure destination unprocessed;"
-                + " -1 for no limit (default: ${DEFAULT-VALUE}, as AWS), else 60-604800")
-    private long maxRecordAgeSeconds;
+                + " -1 for no limit, else 60-604800 (default: the pipeline's, 1 day unless it says otherwise)")
+    private Long maxRecordAgeSeconds;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "the function's timeout, 1-900 s: an invocation that runs longer fails and its execution"
@@ -161,9 +162,18 @@ final class RunCommand implements Callable<Integer> {
         }
         MappingSettings settings;
         try {
-            settings = new MappingSettings(batchSize != null ? batchSize : pipeline.source().batchSize(),
-                    maxRetries, timeoutSeconds * 1_000, 1024, 100, batchingWindowSeconds * 1_000, startingPosition,
-                    startingTimestamp, bisectOnError, maxRecordAgeSeconds < 0 ? -1 : maxRecordAgeSeconds * 1_000,
+            // the pipeline's settings, as the CDK construct deploys them; flags override them for this run
+            MappingSettings d = MappingSettings.of(pipeline.source());
+            KinesisSource.StartingPosition position = startingPosition != null ? startingPosition
+                    : startingTimestamp != null ? KinesisSource.StartingPosition.AT_TIMESTAMP : d.startingPosition();
+            settings = new MappingSettings(batchSize != null ? batchSize : d.batchSize(),
+                    maxRetries != null ? maxRetries : d.maxRetryAttempts(), timeoutSeconds * 1_000, d.memoryMb(),
+                    d.idlePollMs(), batchingWindowSeconds != null ? batchingWindowSeconds * 1_000 : d.batchingWindowMs(),
+                    position, position == KinesisSource.StartingPosition.AT_TIMESTAMP
+                            ? (startingTimestamp != null ? startingTimestamp : d.startingTimestamp()) : null,
+                    bisectOnError != null ? bisectOnError : d.bisectOnFunctionError(),
+                    maxRecordAgeSeconds == null ? d.maxRecordAgeMs()
+                            : maxRecordAgeSeconds < 0 ? -1 : maxRecordAgeSeconds * 1_000,
                     parallelizationFactor);
         } catch (IllegalArgumentException e) {
             throw new EddyCli.UsageError(e.getMessage());

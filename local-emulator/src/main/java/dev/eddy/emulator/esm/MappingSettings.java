@@ -1,5 +1,7 @@
 package dev.eddy.emulator.esm;
 
+import dev.eddy.pipeline.KinesisSource;
+import dev.eddy.pipeline.KinesisSource.StartingPosition;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -38,16 +40,6 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
     /** Largest synchronous invocation payload Lambda accepts: 6 MB (6,291,456 bytes). */
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-    /** Where a shard without a checkpoint starts reading ({@code StartingPosition}). */
-    public enum StartingPosition {
-        /** The oldest record the stream keeps. */
-        TRIM_HORIZON,
-        /** Only records put after the mapping starts. */
-        LATEST,
-        /** Records that arrived at or after {@link MappingSettings#startingTimestamp()}. */
-        AT_TIMESTAMP
-    }
-
     /**
      * @throws IllegalArgumentException if a value is out of range; the message gives the range
      */
@@ -79,6 +71,20 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
                     + " checkpoint and watermark per shard, which needs a shard's batches in order, one at a time."
                     + " Add shards for more throughput");
         }
+    }
+
+    /**
+     * The settings a pipeline's definition gives its event source mapping, as the CDK construct deploys them:
+     * batch size, batching window, starting position, retries and maximum record age from the source, bisect on
+     * function error on, parallelization factor 1, and a 60 s function timeout.
+     *
+     * @param source the pipeline's Kinesis source
+     * @return the settings
+     */
+    public static MappingSettings of(KinesisSource<?> source) {
+        return new MappingSettings(source.batchSize(), source.maxRetryAttempts(), 60_000, 1024, 100,
+                source.batchingWindow().toMillis(), source.startingPosition(), source.startingTimestamp(), true,
+                source.maxRecordAge().toMillis(), 1);
     }
 
     /**

@@ -12,7 +12,7 @@ import dev.eddy.codec.Json;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.Invocation.Outcome;
-import dev.eddy.emulator.esm.MappingSettings.StartingPosition;
+import dev.eddy.pipeline.KinesisSource.StartingPosition;
 import dev.eddy.emulator.sinks.EntryFaults;
 import dev.eddy.handler.EddyHandler;
 import dev.eddy.handler.EddySettings;
