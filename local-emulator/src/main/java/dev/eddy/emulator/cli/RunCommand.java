@@ -227,7 +227,8 @@ final class RunCommand implements Callable<Integer> {
 
                 AtomicBoolean inputComplete = new AtomicBoolean();
                 Producer producer = new Producer(kinesis, stream);
-                OnFailureDestination onFailure = new OnFailureDestination(outDir, pipeline.name());
+                OnFailureDestination onFailure = new OnFailureDestination(outDir, pipeline.name(),
+                        target.onFailureQueue());
                 try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream,
                         () -> Pipelines.instantiate(handlerType), settings, inputComplete::get, onFailure)) {
                     mapping.start();

@@ -76,6 +76,17 @@ final class SinkTarget implements AutoCloseable {
         }
     }
 
+    /**
+     * @return where the event source mapping's on-failure records also go: with moto, the pipeline's failure queue
+     *     (one queue for both kinds, as the CDK construct deploys it); otherwise nowhere else than the file
+     */
+    java.util.function.Consumer<String> onFailureQueue() {
+        if (local != null && pipeline.failureDestination() instanceof dev.eddy.sink.Sqs queue) {
+            return body -> local.send(queue.name(), body);
+        }
+        return body -> { };
+    }
+
     /** @return the Kinesis streams the pipeline writes to, to be created on the run's Kinesis */
     List<SinkRef> kinesisStreams() {
         return LocalSinks.destinations(pipeline).stream().filter(Kinesis.class::isInstance).toList();

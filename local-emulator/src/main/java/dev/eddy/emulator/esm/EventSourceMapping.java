@@ -3,6 +3,8 @@ package dev.eddy.emulator.esm;
 import dev.eddy.handler.EddyHandler;
 import dev.eddy.handler.HandlerMetrics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,11 +21,25 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 public final class EventSourceMapping implements AutoCloseable {
 
-    private final List<ShardPoller> pollers = new ArrayList<>();
-    private final ExecutorService executor;
-    private final List<Future<?>> running = new ArrayList<>();
+    private final KinesisClient kinesis;
+    private final String stream;
+    private final MappingSettings settings;
+    private final BooleanSupplier inputComplete;
+    private final OnFailureDestination onFailure;
+    private final Supplier<LocalFunction> functions;
+    /** Every shard's poller, started or waiting for its parents, by shard id. */
+    private final Map<String, ShardPoller> pollers = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, List<String>> parents = new LinkedHashMap<>();
+    private final Map<String, Future<?>> running = new LinkedHashMap<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable);
+        thread.setDaemon(true);
+        return thread;
+    });
     private final KeyOwnership keyOwnership = new KeyOwnership();
     private final List<Invocation> invocationLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    private volatile boolean started;
 
     /**
      * Lists the stream's shards and prepares a poller and a handler instance for each.
@@ -42,7 +58,9 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     /**
-     * Lists the stream's shards and prepares a poller and a function instance for each.
+     * Lists the stream's shards and prepares a poller and a function instance for each. Shards that appear later
+     * (a split or merge during the run) get theirs when their parents have been read to their end, as Lambda
+     * processes a parent shard before its children.
      *
      * @param kinesis Kinesis client
      * @param stream the stream
@@ -54,17 +72,58 @@ public final class EventSourceMapping implements AutoCloseable {
      */
     public EventSourceMapping(KinesisClient kinesis, String stream, MappingSettings settings,
             BooleanSupplier inputComplete, OnFailureDestination onFailure, Supplier<LocalFunction> functions) {
-        List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
-        for (Shard shard : shards) {
-            pollers.add(new ShardPoller(kinesis, stream, shard.shardId(), functions, settings, inputComplete,
-                    onFailure, keyOwnership, invocationLog::add));
+        this.kinesis = kinesis;
+        this.stream = stream;
+        this.settings = settings;
+        this.inputComplete = inputComplete;
+        this.onFailure = onFailure;
+        this.functions = functions;
+        discover();
+    }
+
+    /** Lists the shards, adds a poller for each new one, and starts those whose parents are done. */
+    private synchronized void discover() {
+        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            if (pollers.containsKey(shard.shardId())) {
+                continue;
+            }
+            List<String> of = new ArrayList<>();
+            if (shard.parentShardId() != null) {
+                of.add(shard.parentShardId());
+            }
+            if (shard.adjacentParentShardId() != null) {
+                of.add(shard.adjacentParentShardId());
+            }
+            ShardPoller poller = new ShardPoller(kinesis, stream, shard.shardId(), functions, settings,
+                    inputComplete, onFailure, keyOwnership, invocationLog::add);
+            poller.clock = clock;
+            pollers.put(shard.shardId(), poller);
+            parents.put(shard.shardId(), of);
         }
-        this.executor = Executors.newFixedThreadPool(pollers.size(), runnable -> {
-            Thread thread = new Thread(runnable);
-            thread.setName("esm-" + thread.getId());
-            thread.setDaemon(true);
-            return thread;
-        });
+        if (started) {
+            startReady();
+        }
+    }
+
+    /** Starts every poller not yet started whose parents are read to their end (or no longer listed). */
+    private synchronized void startReady() {
+        for (ShardPoller poller : pollers.values()) {
+            if (running.containsKey(poller.shardId())) {
+                continue;
+            }
+            boolean ready = parents.get(poller.shardId()).stream().allMatch(parent -> !pollers.containsKey(parent)
+                    || pollers.get(parent).closed);
+            if (ready) {
+                running.put(poller.shardId(), executor.submit(() -> {
+                    Thread.currentThread().setName("esm-" + poller.shardId());
+                    poller.run();
+                    if (poller.closed) {
+                        discover();
+                    }
+                    return null;
+                }));
+            }
+        }
     }
 
     /**
@@ -73,20 +132,16 @@ public final class EventSourceMapping implements AutoCloseable {
      * @param clock the clock
      * @return this mapping
      */
-    EventSourceMapping withClock(java.time.Clock clock) {
-        pollers.forEach(p -> p.clock = clock);
+    synchronized EventSourceMapping withClock(java.time.Clock clock) {
+        this.clock = clock;
+        pollers.values().forEach(p -> p.clock = clock);
         return this;
     }
 
-    /** Starts every shard's poller. */
-    public void start() {
-        for (ShardPoller poller : pollers) {
-            running.add(executor.submit(() -> {
-                Thread.currentThread().setName("esm-" + poller.shardId());
-                poller.run();
-                return null;
-            }));
-        }
+    /** Starts the pollers of every shard whose parents are done; children follow as their parents end. */
+    public synchronized void start() {
+        started = true;
+        startReady();
     }
 
     /**
@@ -96,20 +151,44 @@ public final class EventSourceMapping implements AutoCloseable {
      * @throws InterruptedException if interrupted
      */
     public void awaitDrained() throws InterruptedException {
-        for (Future<?> future : running) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw new IllegalStateException(cause.getMessage(), cause);
+        while (true) {
+            List<Future<?>> futures;
+            synchronized (this) {
+                futures = List.copyOf(running.values());
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw new IllegalStateException(cause.getMessage(), cause);
+                }
+            }
+            synchronized (this) {
+                if (running.size() == futures.size() && running.size() == pollers.size()) {
+                    return;
+                }
+                if (running.size() == futures.size()) {
+                    // children whose parents ended are started by discover(); list again in case a reshard
+                    // happened after the last listing
+                    discover();
+                    if (running.size() == futures.size()) {
+                        throw new IllegalStateException("shards " + waiting() + " wait for parents that never"
+                                + " ended");
+                    }
+                }
             }
         }
+    }
+
+    private List<String> waiting() {
+        return pollers.keySet().stream().filter(id -> !running.containsKey(id)).toList();
     }
 
     /** @return the sum of every handler instance's figures */
     public HandlerMetrics metrics() {
         HandlerMetrics total = HandlerMetrics.ZERO;
-        for (ShardPoller poller : pollers) {
+        for (ShardPoller poller : pollers.values()) {
             total = total.plus(poller.metrics());
         }
         return total;
@@ -122,32 +201,32 @@ public final class EventSourceMapping implements AutoCloseable {
 
     /** @return execution environments started (one per shard, and one more after each timeout) */
     public long coldStarts() {
-        return pollers.stream().mapToLong(p -> p.coldStarts.get()).sum();
+        return pollers.values().stream().mapToLong(p -> p.coldStarts.get()).sum();
     }
 
     /** @return shard iterators renewed after they expired */
     public long iteratorRenewals() {
-        return pollers.stream().mapToLong(p -> p.iteratorRenewals.get()).sum();
+        return pollers.values().stream().mapToLong(p -> p.iteratorRenewals.get()).sum();
     }
 
     /** @return records handed to handlers and acknowledged */
     public long recordsDelivered() {
-        return pollers.stream().mapToLong(p -> p.recordsDelivered.get()).sum();
+        return pollers.values().stream().mapToLong(p -> p.recordsDelivered.get()).sum();
     }
 
     /** @return invocations so far */
     public long invocations() {
-        return pollers.stream().mapToLong(p -> p.invocations.get()).sum();
+        return pollers.values().stream().mapToLong(p -> p.invocations.get()).sum();
     }
 
     /** @return batch retries so far */
     public long retries() {
-        return pollers.stream().mapToLong(p -> p.retries.get()).sum();
+        return pollers.values().stream().mapToLong(p -> p.retries.get()).sum();
     }
 
     /** @return batches sent to the on-failure destination */
     public long discardedBatches() {
-        return pollers.stream().mapToLong(p -> p.discardedBatches.get()).sum();
+        return pollers.values().stream().mapToLong(p -> p.discardedBatches.get()).sum();
     }
 
     /** @return which keys arrived on more than one shard */

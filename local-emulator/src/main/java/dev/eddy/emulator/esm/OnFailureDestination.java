@@ -25,14 +25,26 @@ public final class OnFailureDestination {
 
     private final Path file;
     private final String functionName;
+    private final java.util.function.Consumer<String> alsoTo;
 
     /**
      * @param dir output folder
      * @param functionName the function
      */
     public OnFailureDestination(Path dir, String functionName) {
+        this(dir, functionName, body -> { });
+    }
+
+    /**
+     * @param dir output folder
+     * @param functionName the function
+     * @param alsoTo where each record's JSON also goes, as Lambda sends it to an SQS queue, SNS topic or S3 bucket
+     *     (e.g. the pipeline's failure queue on moto)
+     */
+    public OnFailureDestination(Path dir, String functionName, java.util.function.Consumer<String> alsoTo) {
         this.file = dir.resolve("esm-failures").resolve(functionName + ".jsonl");
         this.functionName = functionName;
+        this.alsoTo = java.util.Objects.requireNonNull(alsoTo, "alsoTo");
     }
 
     /** @return the file records go to */
@@ -71,9 +83,11 @@ public final class OnFailureDestination {
         info.put("streamArn", "arn:aws:kinesis:" + LambdaEvents.REGION + ":" + LambdaEvents.ACCOUNT + ":stream/"
                 + stream);
         try {
+            String body = JSON.writeValueAsString(node);
             Files.createDirectories(file.getParent());
-            Files.writeString(file, JSON.writeValueAsString(node) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(file, body + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            alsoTo.accept(body);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

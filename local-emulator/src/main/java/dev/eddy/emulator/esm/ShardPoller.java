@@ -64,6 +64,8 @@ final class ShardPoller {
     final AtomicLong coldStarts = new AtomicLong();
     final AtomicLong iteratorRenewals = new AtomicLong();
     volatile int windowsDrained;
+    /** Whether the shard turned out closed (a parent of a reshard) and was read to its end. */
+    volatile boolean closed;
 
     ShardPoller(KinesisClient kinesis, String stream, String shardId, Supplier<LocalFunction> environments,
             MappingSettings settings, BooleanSupplier inputComplete, OnFailureDestination onFailure,
@@ -103,7 +105,10 @@ final class ShardPoller {
         coldStarts.incrementAndGet();
     }
 
-    /** Polls until the input is complete and the shard is read to its end, then drains the handler. */
+    /**
+     * Polls until the input is complete and the shard is read to its end, then drains the handler; a closed shard
+     * (the parent of a split or merge) ends when read to its end, without draining: its children continue it.
+     */
     void run() throws InterruptedException {
         String iterator = startingIterator();
         int attempts = 0;
@@ -114,7 +119,8 @@ final class ShardPoller {
         long gatheringSince = 0;
         while (true) {
             if (iterator == null) {
-                drain();
+                // a closed shard (split or merged) read to its end: its children go on, nothing is drained
+                closed = true;
                 return;
             }
             GetRecordsResponse response;
@@ -141,7 +147,11 @@ final class ShardPoller {
             boolean caughtUp = ended || response.records().isEmpty() || response.millisBehindLatest() == null
                     || response.millisBehindLatest() == 0;
             if (pending.isEmpty()) {
-                if (ended || inputComplete.getAsBoolean() && caughtUp) {
+                if (ended) {
+                    closed = true;
+                    return;
+                }
+                if (inputComplete.getAsBoolean() && caughtUp) {
                     drain();
                     return;
                 }

@@ -183,6 +183,17 @@ public final class LocalSinks implements AutoCloseable {
     }
 
     /**
+     * Sends one message to a queue.
+     *
+     * @param queue queue name
+     * @param body the message
+     */
+    public void send(String queue, String body) {
+        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+    }
+
+    /**
      * Receives and deletes every message waiting in a queue.
      *
      * @param queue queue name
@@ -211,9 +222,10 @@ public final class LocalSinks implements AutoCloseable {
 
     /**
      * Reads back what a run delivered and writes it where local file sinks would have written it, so that results
-     * are printed and compared the same way: {@code <dir>/<kind>/<name>.jsonl} for each result sink, and
+     * are printed and compared the same way: {@code <dir>/<kind>/<name>.jsonl} for each result sink,
      * {@code <dir>/failed/<pipeline>.jsonl} for the failure destination (late data included, as AWS sinks send it
-     * there when the pipeline names no sink for it). Kinesis sinks are not read back.
+     * there when the pipeline names no sink for it) and {@code <dir>/esm-failures/<pipeline>.jsonl} for the event
+     * source mapping's on-failure records found in that queue. Kinesis sinks are not read back.
      *
      * @param pipeline the pipeline
      * @param dir the output folder
@@ -233,12 +245,22 @@ public final class LocalSinks implements AutoCloseable {
             } else {
                 throw new IllegalStateException("unknown sink " + sink);
             }
-            Path file = sink.equals(pipeline.failureDestination())
-                    ? dir.resolve("failed").resolve(pipeline.name() + ".jsonl")
-                    : dir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
-            Files.createDirectories(file.getParent());
-            Files.write(file, lines, StandardCharsets.UTF_8);
+            if (sink.equals(pipeline.failureDestination())) {
+                // the queue holds the handler's failure records and the event source mapping's on-failure records
+                // (AWS's shape, with a requestContext), as the CDK construct's failure queue does
+                List<String> mapping = lines.stream().filter(l -> l.contains("\"requestContext\"")).toList();
+                write(dir.resolve("failed").resolve(pipeline.name() + ".jsonl"),
+                        lines.stream().filter(l -> !mapping.contains(l)).toList());
+                write(dir.resolve("esm-failures").resolve(pipeline.name() + ".jsonl"), mapping);
+            } else {
+                write(dir.resolve(sink.kind()).resolve(sink.name() + ".jsonl"), lines);
+            }
         }
+    }
+
+    private static void write(Path file, List<String> lines) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
     /** @return the region of the emulator */

@@ -467,6 +467,133 @@ class EventSourceMappingTest {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(dev.eddy.emulator.sinks.Moto.class)
+    void onFailureRecordsReachAnSqsQueueInTheShapeLambdaSends(dev.eddy.emulator.embedded.MotoServer moto)
+            throws Exception {
+        List<String> sequences = put(0, 3);
+        List<Object> answers = List.of(failing(null), failing(null));
+        MappingSettings s = with(settings(10), 60_000, 0, StartingPosition.TRIM_HORIZON, null, false, -1, 1);
+        try (dev.eddy.emulator.sinks.LocalSinks local = dev.eddy.emulator.sinks.Moto.sinks(moto)) {
+            local.createQueue("probe-failures");
+            List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicInteger call = new AtomicInteger();
+            LocalFunction function = new LocalFunction() {
+                @Override
+                public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+                    sizes.add(event.getRecords().size());
+                    return (StreamsEventResponse) answers.get(Math.min(call.getAndIncrement(), 1));
+                }
+
+                @Override
+                public String name() {
+                    return "probe";
+                }
+            };
+            try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream, s, () -> true,
+                    new OnFailureDestination(dir, "probe", body -> local.send("probe-failures", body)),
+                    () -> function)) {
+                mapping.start();
+                mapping.awaitDrained();
+            }
+            var messages = local.drain("probe-failures");
+            assertThat(messages).hasSize(1);
+            JsonNode record = JSON.readTree(messages.get(0).body());
+            // AWS Lambda Developer Guide, "Retaining discarded batch records for a Kinesis Data Streams event
+            // source": the record's fields
+            assertThat(fieldNames(record)).containsExactlyInAnyOrder("requestContext", "responseContext", "version",
+                    "timestamp", "KinesisBatchInfo");
+            assertThat(fieldNames(record.get("requestContext"))).containsExactlyInAnyOrder("requestId",
+                    "functionArn", "condition", "approximateInvokeCount");
+            assertThat(fieldNames(record.get("responseContext"))).containsExactlyInAnyOrder("statusCode",
+                    "executedVersion", "functionError");
+            assertThat(fieldNames(record.get("KinesisBatchInfo"))).containsExactlyInAnyOrder("shardId",
+                    "startSequenceNumber", "endSequenceNumber", "approximateArrivalOfFirstRecord",
+                    "approximateArrivalOfLastRecord", "batchSize", "streamArn");
+            assertThat(record.get("requestContext").get("condition").asText()).isEqualTo("RetryAttemptsExhausted");
+            assertThat(record.get("requestContext").get("approximateInvokeCount").asInt()).isEqualTo(2);
+            assertThat(record.get("requestContext").get("functionArn").asText())
+                    .matches("arn:aws:lambda:us-east-1:\\d{12}:function:probe");
+            assertThat(record.get("KinesisBatchInfo").get("startSequenceNumber").asText()).isEqualTo(sequences.get(0));
+            assertThat(record.get("KinesisBatchInfo").get("endSequenceNumber").asText()).isEqualTo(sequences.get(2));
+            assertThat(record.get("KinesisBatchInfo").get("batchSize").asInt()).isEqualTo(3);
+            assertThat(record.get("KinesisBatchInfo").get("streamArn").asText()).endsWith(":stream/" + stream);
+            assertThat(Instant.parse(record.get("timestamp").asText())).isBefore(Instant.now().plusSeconds(1));
+            assertThat(sizes).containsExactly(3, 3);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void aShardSplitMidRunIsReadParentFirstAndEveryKeyKeepsItsOrder() throws Exception {
+        Pipeline pipeline = probe();
+        List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Map<String, String> shardOfKey = new ConcurrentHashMap<>();
+        AtomicInteger phase = new AtomicInteger();
+        try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream, settings(10), () -> phase.get() == 1,
+                new OnFailureDestination(dir, "probe"), () -> {
+                    LocalFunction handler = LocalFunction.of(new EddyHandler(() -> pipeline) { });
+                    return new LocalFunction() {
+                        @Override
+                        public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+                            StreamsEventResponse response = handler.handleRequest(event, context);
+                            if (response.getBatchItemFailures().isEmpty()) {
+                                for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
+                                    String json = StandardCharsets.UTF_8.decode(r.getKinesis().getData()).toString();
+                                    delivered.add(r.getEventID().split(":")[0] + " " + json);
+                                }
+                            }
+                            return response;
+                        }
+
+                        @Override
+                        public String name() {
+                            return handler.name();
+                        }
+
+                        @Override
+                        public int drain(String shardId) {
+                            return handler.drain(shardId);
+                        }
+                    };
+                })) {
+            mapping.start();
+            putKeyed(0, 40);
+            String parent = kinesis.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
+            kinesis.splitShard(b -> b.streamName(stream).shardToSplit(parent)
+                    .newStartingHashKey(new java.math.BigInteger("2").pow(127).toString()));
+            kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+            putKeyed(40, 80);
+            phase.set(1);
+            mapping.awaitDrained();
+            assertThat(mapping.shards()).isEqualTo(3);
+        }
+        Map<String, List<Integer>> byKey = new java.util.TreeMap<>();
+        for (String line : delivered) {
+            JsonNode record = JSON.readTree(line.substring(line.indexOf(' ') + 1));
+            byKey.computeIfAbsent(record.get("key").asText(), k -> new ArrayList<>()).add(record.get("n").asInt());
+        }
+        assertThat(byKey.values().stream().mapToInt(List::size).sum()).isEqualTo(80);
+        byKey.forEach((key, ns) -> assertThat(ns).as("key %s in order", key).isSorted().doesNotHaveDuplicates());
+        // each key's later records went to one child, after every record the parent had
+        assertThat(delivered.stream().map(l -> l.substring(0, l.indexOf(' '))).distinct()).hasSize(3);
+        assertThat(counted()).isEqualTo(80);
+    }
+
+    /** Puts records n = from..to-1 over 8 keys, each with its key as partition key. */
+    private void putKeyed(int from, int to) {
+        for (int n = from; n < to; n++) {
+            String key = "key-" + (n % 8);
+            byte[] data = ("{\"n\":" + n + ",\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
+            kinesis.putRecord(b -> b.streamName(stream).partitionKey(key).data(SdkBytes.fromByteArray(data)));
+        }
+    }
+
+    @Test
     void aParallelizationFactorAboveOneIsRefusedWithTheReason() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MappingSettings(100, 10, 60_000, 1024, 100, 0,
                 StartingPosition.TRIM_HORIZON, null, false, -1, 2))
