@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * free port. Streams become ACTIVE at once. SDK v2 clients must talk JSON to it, not CBOR: set the JVM system
  * property {@code aws.cborEnabled=false} before creating them ({@link #disableCbor()}).
  */
-public final class Kinesalite implements AutoCloseable {
+public final class Kinesalite implements KinesisEmulator {
 
     private static final String LAUNCHER = String.join("\n",
             "const kinesalite = require(process.argv[1]);",

@@ -11,6 +11,7 @@ import dev.eddy.aggregate.Aggregator;
 import dev.eddy.codec.Json;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
+import dev.eddy.emulator.embedded.KinesisEmulator;
 import dev.eddy.emulator.esm.Invocation.Outcome;
 import dev.eddy.pipeline.KinesisSource.StartingPosition;
 import dev.eddy.emulator.sinks.EntryFaults;
@@ -52,16 +53,18 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * The local event source mapping's behaviours, each driven through kinesalite with a handler built for the case
  * (a record that fails once, that sleeps past the timeout, …), asserting the invocations and checkpoints Lambda's
  * documentation describes for Kinesis event source mappings (AWS Lambda Developer Guide: "Using Lambda with Kinesis
- * Data Streams", "Configuring partial batch response", and the CreateEventSourceMapping API).
+ * Data Streams", "Configuring partial batch response", and the CreateEventSourceMapping API). Runs against both
+ * Kinesis emulators: {@link OnKinesaliteTest} and {@link OnKinesisMockTest}.
  */
-class EventSourceMappingTest {
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+abstract class EventSourceMappingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Kinesalite kinesalite;
-    private static DynamoDbLocal dynamoDbLocal;
-    private static KinesisClient kinesis;
-    private static DynamoDbClient dynamo;
-    private static int runs;
+    private KinesisEmulator emulator;
+    private DynamoDbLocal dynamoDbLocal;
+    private KinesisClient kinesis;
+    private DynamoDbClient dynamo;
+    private int runs;
 
     /** What the probe pipeline does to record n: how many more times it fails, sleeps (ms). */
     private static final Map<Integer, AtomicInteger> FAILURES = new ConcurrentHashMap<>();
@@ -77,25 +80,28 @@ class EventSourceMappingTest {
     public record Probe(int n, String key) {
     }
 
+    /** @return the Kinesis emulator to run against: {@code kinesalite} or {@code kinesis-mock} */
+    abstract String emulator();
+
     @BeforeAll
-    static void start() {
+    void start() {
         Kinesalite.disableCbor();
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "eddytest"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "eddytest"));
         System.setProperty("aws.region", System.getProperty("aws.region", "us-east-1"));
-        kinesalite = Kinesalite.start();
+        emulator = KinesisEmulator.start(emulator());
         dynamoDbLocal = DynamoDbLocal.start();
-        kinesis = KinesisClient.builder().endpointOverride(kinesalite.endpoint()).region(Region.US_EAST_1)
+        kinesis = KinesisClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create()).build();
         dynamo = DynamoDbClient.builder().endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         kinesis.close();
         dynamo.close();
-        kinesalite.close();
+        emulator.close();
         dynamoDbLocal.close();
     }
 
@@ -109,7 +115,7 @@ class EventSourceMappingTest {
         set(EddySettings.STATE_TABLE, "probe-state-" + runs);
         set(EddySettings.SINKS, "file:" + dir);
         set("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbLocal.endpoint().toString());
-        set("AWS_ENDPOINT_URL_KINESIS", kinesalite.endpoint().toString());
+        set("AWS_ENDPOINT_URL_KINESIS", emulator.endpoint().toString());
         // the handler stops on its own 1 s before the deadline; these tests want Lambda's timeout itself
         set(EddySettings.DEADLINE_RESERVE_MS, "0");
         FAILURES.clear();
