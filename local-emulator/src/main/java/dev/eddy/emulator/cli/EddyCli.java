@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eddy", mixinStandardHelpOptions = true, version = "eddy 0.1.0",
         description = "Runs Eddy pipelines locally, the way AWS Lambda's Kinesis event source mapping runs them.",
-        subcommands = {RunCommand.class, SampleCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PutCommand.class, TailCommand.class, StatusCommand.class, SampleCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class EddyCli {
 
     /** Exit code of a run that failed after it started (a shard could not finish). */

@@ -1,0 +1,263 @@
+package dev.eddy.emulator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.esm.Producer;
+import dev.eddy.emulator.input.InputException;
+import dev.eddy.emulator.input.InputFile;
+import dev.eddy.internal.Plan;
+import dev.eddy.sink.internal.KinesisWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/** {@code ./eddy put}: loads a file's records into a Kinesis stream. */
+@Command(name = "put", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Loads a JSON array or JSON-lines file into a Kinesis stream.",
+            "",
+            "Puts the records into a stream (LocalStack, a kinesalite you started, or AWS) in file order, with PutRecords calls of at most 500 records and 5 MiB; entries a call reports as"
+                + " failed are put again (10 attempts). Each record's partition key is the named pipeline's key for it,"
+                + " as the run command and a well-behaved producer set it, or a top-level field of the record. A record"
+                + " without a key (not JSON, or the field missing) is put with the partition key unkeyed-<index>; a key"
+                + " over 256 characters, or empty, becomes its SHA-256 in hex, as Eddy's Kinesis sink does. A record over"
+                + " 1 MiB with its partition key is refused before anything is put.",
+            "",
+            "Progress every 2 s on standard error; a summary on standard output: records put and failed, bytes, records/s."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every record was put", "1:some records could not be put (the summary counts them)",
+            "2:bad arguments, unreadable input, or no such stream (without --create)"})
+final class PutCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longest wait for a stream to become active. */
+    private static final Duration STREAM_WAIT = Duration.ofMinutes(2);
+
+    @Parameters(index = "0", paramLabel = "STREAM", description = "the Kinesis stream")
+    private String stream;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "records to put: a JSON array, or JSON lines (one record a line)")
+    private Path input;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private PartitionKey partitionKey;
+
+    @Mixin
+    private AwsOptions aws;
+
+    @Option(names = "--create", description = "create the stream if it does not exist")
+    private boolean create;
+
+    @Option(names = "--shards", paramLabel = "N",
+            description = "with --create: shards of a new stream, 1-500 (default: the pipeline's with"
+                + " --partition-key-from, else 1)")
+    private Integer shards;
+
+    @Option(names = "--quiet", description = "no progress lines")
+    private boolean quiet;
+
+    /** Where partition keys come from: exactly one of the two. */
+    static final class PartitionKey {
+        @Option(names = "--partition-key-from", paramLabel = "PIPELINE", required = true,
+                description = "partition key = this pipeline's key of each record (for flight-delays: the origin airport)")
+        String pipeline;
+
+        @Option(names = "--partition-key", paramLabel = "FIELD", required = true,
+                description = "partition key = this top-level field of each record")
+        String field;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (SdkClientException e) {
+            throw AwsOptions.explain(e);
+        }
+    }
+
+    private Integer execute() throws Exception {
+        PrintStream stdout = System.out;
+        Progress progress = new Progress(System.err, quiet);
+        if (shards != null && !create) {
+            throw new EddyCli.UsageError("--shards applies to a stream --create makes; add --create or drop --shards");
+        }
+        Plan plan = null;
+        int defaultShards = 1;
+        if (partitionKey.pipeline != null) {
+            var pipeline = Pipelines.instantiate(Pipelines.find(partitionKey.pipeline)).pipeline();
+            plan = pipeline.plan();
+            defaultShards = pipeline.source().shards();
+        }
+        int shardCount = shards != null ? shards : defaultShards;
+        if (shardCount < 1 || shardCount > 500) {
+            throw new EddyCli.UsageError("--shards must be 1-500, was " + shardCount);
+        }
+        List<byte[]> records;
+        try {
+            records = InputFile.read(input);
+        } catch (InputException e) {
+            throw new EddyCli.UsageError(e.getMessage());
+        }
+        List<String> keys = new ArrayList<>(records.size());
+        int unkeyed = 0;
+        long[] sizes = new long[records.size()];
+        long totalBytes = 0;
+        for (int i = 0; i < records.size(); i++) {
+            String key = plan != null ? plan.keyOf(records.get(i)).orElse(null) : field(records.get(i));
+            if (key == null) {
+                unkeyed++;
+                key = "unkeyed-" + i;
+            }
+            key = KinesisWriter.partitionKey(key);
+            keys.add(key);
+            sizes[i] = records.get(i).length + key.getBytes(StandardCharsets.UTF_8).length;
+            if (sizes[i] > KinesisWriter.LIMITS.maxRecordBytes()) {
+                throw new EddyCli.UsageError("record " + (i + 1) + " of " + input + " is " + sizes[i] + " bytes with"
+                        + " its partition key; a Kinesis record takes at most " + KinesisWriter.LIMITS.maxRecordBytes());
+            }
+            totalBytes += sizes[i];
+        }
+
+        try (KinesisClient kinesis = aws.kinesis()) {
+            int openShards = ensureStream(kinesis, shardCount, progress);
+            progress.say("putting %,d records (%,d bytes) from %s into stream %s (%d open shards) at %s",
+                    records.size(), totalBytes, input, stream, openShards, aws.describe("KINESIS"));
+            if (unkeyed > 0) {
+                progress.say("%,d records have no %s: they go in with the partition key unkeyed-<index>", unkeyed,
+                        plan != null ? "key for pipeline " + partitionKey.pipeline
+                                : "top-level field '" + partitionKey.field + "'");
+            }
+            Producer producer = new Producer(kinesis, stream);
+            long started = System.nanoTime();
+            long bytesPut = 0;
+            RuntimeException failure = null;
+            Progress reporter = progress.every(() -> String.format(Locale.ROOT, "put %,d/%,d records · %,.0f"
+                    + " records/s", producer.put(), records.size(), producer.put() / seconds(started)));
+            try {
+                for (int from = 0; from < records.size(); from += Producer.MAX_RECORDS_PER_CALL) {
+                    int first = from;
+                    int to = Math.min(records.size(), from + Producer.MAX_RECORDS_PER_CALL);
+                    producer.putAll(records.subList(from, to), i -> keys.get(first + i));
+                    for (int i = from; i < to; i++) {
+                        bytesPut += sizes[i];
+                    }
+                }
+            } catch (IllegalStateException | SdkException e) {
+                failure = e;
+            } finally {
+                reporter.close();
+            }
+            double seconds = seconds(started);
+            long put = producer.put();
+            stdout.printf(Locale.ROOT, "%n== put: %s ==%n", stream);
+            row(stdout, "records put", "%,d of %,d into stream %s (%d open shards)", put, records.size(), stream,
+                    openShards);
+            row(stdout, "failed", "%,d", records.size() - put);
+            row(stdout, "bytes", "%,d (data and partition keys)%s", bytesPut, failure == null ? ""
+                    : " in the calls that completed");
+            row(stdout, "partition keys", "%,d distinct: %s", new HashSet<>(keys).size(), plan != null
+                    ? "the key of pipeline " + partitionKey.pipeline : "field '" + partitionKey.field + "'");
+            if (unkeyed > 0) {
+                row(stdout, "without a key", "%,d (put with partition key unkeyed-<index>)", unkeyed);
+            }
+            row(stdout, "wall time", "%s (%,.0f records/s)", Duration.ofMillis((long) (seconds * 1000)).toString()
+                    .substring(2).toLowerCase(Locale.ROOT), put / seconds);
+            if (failure != null) {
+                System.err.println("eddy: error: " + (records.size() - put) + " of " + records.size()
+                        + " records were not put into " + stream + ": " + EddyCli.oneLine(failure));
+                return EddyCli.EXIT_RUN_FAILED;
+            }
+            return 0;
+        }
+    }
+
+    /** @return the stream's open shards, after creating it if asked to */
+    private int ensureStream(KinesisClient kinesis, int shardCount, Progress progress) throws InterruptedException {
+        StreamDescriptionSummary summary = describe(kinesis);
+        if (summary == null && !create) {
+            throw new EddyCli.UsageError("stream '" + stream + "' does not exist at " + aws.describe("KINESIS")
+                    + "; add --create [--shards N] to create it");
+        }
+        if (summary == null) {
+            try {
+                kinesis.createStream(b -> b.streamName(stream).shardCount(shardCount));
+                progress.say("created stream %s with %d shards", stream, shardCount);
+            } catch (ResourceInUseException exists) {
+                // created meanwhile
+            }
+        } else if (create && shards != null && summary.openShardCount() != shards) {
+            progress.say("stream %s exists with %d open shards; putting into it as it is", stream,
+                    summary.openShardCount());
+        }
+        return awaitActive(kinesis).openShardCount();
+    }
+
+    /** Waits until the stream takes records (ACTIVE, or UPDATING during a reshard), polling every 0.2-1 s. */
+    private StreamDescriptionSummary awaitActive(KinesisClient kinesis) throws InterruptedException {
+        long deadline = System.nanoTime() + STREAM_WAIT.toNanos();
+        for (long pause = 200; ; pause = Math.min(1_000, pause * 2)) {
+            StreamDescriptionSummary summary = describe(kinesis);
+            if (summary != null && (summary.streamStatus() == StreamStatus.ACTIVE
+                    || summary.streamStatus() == StreamStatus.UPDATING)) {
+                return summary;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("stream " + stream + " is not active after " + STREAM_WAIT.toSeconds()
+                        + " s (status " + (summary == null ? "missing" : summary.streamStatusAsString()) + ")");
+            }
+            Thread.sleep(pause);
+        }
+    }
+
+    private StreamDescriptionSummary describe(KinesisClient kinesis) {
+        try {
+            return kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary();
+        } catch (ResourceNotFoundException missing) {
+            return null;
+        }
+    }
+
+    /** @return the record's top-level field as a partition key, or {@code null} if it has none */
+    private String field(byte[] record) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(record);
+        } catch (IOException notJson) {
+            return null;
+        }
+        JsonNode value = node == null ? null : node.get(partitionKey.field);
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return null;
+        }
+        return value.isValueNode() ? value.asText() : value.toString();
+    }
+
+    private static double seconds(long startedNanos) {
+        return Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    static void row(PrintStream stdout, String label, String format, Object... args) {
+        stdout.printf(Locale.ROOT, "  %-22s %s%n", label, String.format(Locale.ROOT, format, args));
+    }
+}

@@ -1,0 +1,244 @@
+package dev.eddy.emulator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.embedded.Kinesalite;
+import dev.eddy.emulator.embedded.NodeModules;
+import dev.eddy.emulator.lambda.LambdaEvents;
+import dev.eddy.handler.EddySettings;
+import dev.eddy.internal.BatchProcessor;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.sink.FileSinkFactory;
+import dev.eddy.state.dynamodb.DynamoDbStateBackend;
+import dev.eddy.state.dynamodb.table.StateTable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * {@code ./eddy status} after real processing: flights put into kinesalite with {@code ./eddy put}, one shard
+ * processed to its end and the other part way by the flight-delays pipeline's batch processor on DynamoDB Local;
+ * status then reads the checkpoints the processor committed and counts what waits after them. Expectations come
+ * from the records read back from the stream and their dates, not from the state table.
+ */
+class StatusCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm");
+    private static final long OUT_OF_ORDERNESS_MS = Duration.ofMinutes(10).toMillis();
+
+    @TempDir
+    Path dir;
+
+    private static long eventTime(Record record) throws Exception {
+        String date = JSON.readTree(record.data().asByteArray()).get("date").asText();
+        return LocalDateTime.parse(date, DATE).toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
+
+    private static long maxEventTime(List<Record> records) throws Exception {
+        long max = Long.MIN_VALUE;
+        for (Record record : records) {
+            max = Math.max(max, eventTime(record));
+        }
+        return max;
+    }
+
+    /** @return every record of the stream, by shard in shard-id order */
+    private static Map<String, List<Record>> records(KinesisClient kinesis, String stream) {
+        Map<String, List<Record>> byShard = new TreeMap<>();
+        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            List<Record> records = byShard.computeIfAbsent(shard.shardId(), k -> new ArrayList<>());
+            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (iterator != null) {
+                String current = iterator;
+                var response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
+                records.addAll(response.records());
+                iterator = response.records().isEmpty() ? null : response.nextShardIterator();
+            }
+        }
+        return byShard;
+    }
+
+    private static void process(BatchProcessor processor, String shard, List<Record> records) {
+        for (int from = 0; from < records.size(); from += 250) {
+            assertThat(processor.process(LambdaEvents.toEvent(LambdaEvents.eventJson("flights", shard,
+                    records.subList(from, Math.min(records.size(), from + 250)), "flight-delays")))
+                    .getBatchItemFailures()).isEmpty();
+        }
+    }
+
+    @Test
+    void statusShowsEachShardsCheckpointWatermarkAndTheRecordsWaitingAfterIt() throws Exception {
+        Kinesalite.disableCbor();
+        Path input = NodeModules.find("vega-datasets").resolve("data/flights-2k.json");
+        try (Kinesalite kinesalite = Kinesalite.start();
+             DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start();
+             KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
+                     .endpointOverride(kinesalite.endpoint()).region(Region.US_EAST_1)
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+                     .build();
+             DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                     .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+                     .build()) {
+            String k = kinesalite.endpoint().toString();
+            String d = dynamoDbLocal.endpoint().toString();
+            Cli.Result put = Cli.run("put", "flights", "--input", input.toString(), "--endpoint", k,
+                    "--partition-key-from", "flight-delays", "--create", "--shards", "2", "--quiet");
+            assertThat(put.exit()).as(put.err()).isZero();
+
+            Cli.Result noTable = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d);
+            assertThat(noTable.exit()).isEqualTo(EddyCli.EXIT_USAGE);
+            assertThat(noTable.err()).startsWith("eddy: error: state table 'eddy-flight-delays-state' does not exist");
+
+            Map<String, List<Record>> stream = records(kinesis, "flights");
+            assertThat(stream).hasSize(2);
+            List<String> shards = List.copyOf(stream.keySet());
+            List<Record> done = stream.get(shards.get(0));
+            List<Record> partly = stream.get(shards.get(1));
+            int processed = 300;
+            assertThat(partly).hasSizeGreaterThan(processed + 10);
+
+            String table = EddySettings.defaultStateTable("flight-delays");
+            StateTable.create(dynamo, table);
+            Pipeline pipeline = Pipelines.instantiate(Pipelines.find("flight-delays")).pipeline();
+            BatchProcessor processor = new BatchProcessor(pipeline.plan(), new DynamoDbStateBackend(
+                    DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                            .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)
+                            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+                            .build(), table), new FileSinkFactory(dir));
+            process(processor, shards.get(0), done);
+            process(processor, shards.get(1), partly.subList(0, processed));
+            Instant checked = Instant.now();
+
+            Cli.Result status = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,
+                    "--json", "--items");
+
+            assertThat(status.exit()).as(status.err()).isZero();
+            JsonNode root = JSON.readTree(status.out());
+            assertThat(root.get("stream").asText()).isEqualTo("flights");
+            assertThat(root.get("table").asText()).isEqualTo(table);
+            JsonNode first = root.get("shards").get(0);
+            JsonNode second = root.get("shards").get(1);
+            assertThat(first.get("shardId").asText()).isEqualTo(shards.get(0));
+            assertThat(first.get("open").asBoolean()).isTrue();
+            assertThat(first.get("parentShardIds")).isEmpty();
+            assertThat(first.get("checkpointSequenceNumber").asText())
+                    .isEqualTo(done.get(done.size() - 1).sequenceNumber());
+            assertThat(first.get("recordsBehind").asLong()).isZero();
+            assertThat(first.get("iteratorAgeMs").asLong()).isZero();
+            long max = maxEventTime(done);
+            assertThat(first.get("maxEventTimeMs").asLong()).isEqualTo(max);
+            assertThat(first.get("watermarkMs").asLong()).isEqualTo(max - OUT_OF_ORDERNESS_MS - 1);
+            assertThat(first.get("watermark").asText())
+                    .isEqualTo(Instant.ofEpochMilli(max - OUT_OF_ORDERNESS_MS - 1).toString());
+            assertThat(first.get("drained").asBoolean()).isFalse();
+
+            assertThat(second.get("checkpointSequenceNumber").asText())
+                    .isEqualTo(partly.get(processed - 1).sequenceNumber());
+            assertThat(second.get("recordsBehind").asLong()).isEqualTo(partly.size() - processed);
+            assertThat(second.get("recordsBehindAtLeast").asBoolean()).isFalse();
+            assertThat(second.get("latestSequenceNumber").asText())
+                    .isEqualTo(partly.get(partly.size() - 1).sequenceNumber());
+            assertThat(second.get("oldestWaitingArrival").asText())
+                    .isEqualTo(partly.get(processed).approximateArrivalTimestamp().toString());
+            assertThat(second.get("iteratorAgeMs").asLong()).isBetween(0L,
+                    Duration.between(partly.get(processed).approximateArrivalTimestamp(), checked).toMillis() + 60_000);
+            assertThat(second.get("watermarkMs").asLong())
+                    .isEqualTo(maxEventTime(partly.subList(0, processed)) - OUT_OF_ORDERNESS_MS - 1);
+            assertThat(root.get("items").get("checkpoints").asLong()).isEqualTo(2);
+            assertThat(root.get("items").get("keyState").asLong()).isPositive();
+            assertThat(root.get("checkpointsOfUnlistedShards")).isEmpty();
+
+            Cli.Result capped = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,
+                    "--json", "--count-max", "10");
+            JsonNode cappedSecond = JSON.readTree(capped.out()).get("shards").get(1);
+            assertThat(cappedSecond.get("recordsBehind").asLong()).isEqualTo(10);
+            assertThat(cappedSecond.get("recordsBehindAtLeast").asBoolean()).isTrue();
+            assertThat(JSON.readTree(capped.out()).has("items")).isFalse();
+
+            processor.drain(shards.get(0));
+            Cli.Result text = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d);
+
+            assertThat(text.exit()).as(text.err()).isZero();
+            assertThat(text.out())
+                    .contains("== status: flight-delays ==")
+                    .contains("flights at " + k + ": 2 shards, 2 open")
+                    .contains(table + " at " + d)
+                    .contains(shards.get(0) + " · open")
+                    .contains(done.get(done.size() - 1).sequenceNumber() + " (")
+                    .contains("end of input (drained: every window fired)")
+                    .contains("0 records (caught up)")
+                    .contains(partly.get(processed - 1).sequenceNumber())
+                    .contains(Instant.ofEpochMilli(maxEventTime(partly.subList(0, processed)) - OUT_OF_ORDERNESS_MS - 1)
+                            .toString())
+                    .contains(String.format(java.util.Locale.ROOT, "%,d records", partly.size() - processed))
+                    .contains("the oldest waiting record arrived " + partly.get(processed).approximateArrivalTimestamp());
+
+            // a reshard: the processed shard splits; its children are new shards with it as parent
+            Shard parent = kinesis.listShards(b -> b.streamName("flights")).shards().get(0);
+            java.math.BigInteger start = new java.math.BigInteger(parent.hashKeyRange().startingHashKey());
+            java.math.BigInteger end = new java.math.BigInteger(parent.hashKeyRange().endingHashKey());
+            kinesis.splitShard(b -> b.streamName("flights").shardToSplit(parent.shardId())
+                    .newStartingHashKey(start.add(end).shiftRight(1).toString()));
+            kinesis.waiter().waitUntilStreamExists(b -> b.streamName("flights"));
+            JsonNode split = JSON.readTree(Cli.run("status", "flight-delays", "--kinesis-endpoint", k,
+                    "--dynamodb-endpoint", d, "--json").out()).get("shards");
+            assertThat(split).hasSize(4);
+            assertThat(split.get(0).get("open").asBoolean()).isFalse();
+            assertThat(split.get(0).get("recordsBehind").asLong()).isZero();
+            for (JsonNode child : List.of(split.get(2), split.get(3))) {
+                assertThat(child.get("parentShardIds").get(0).asText()).isEqualTo(parent.shardId());
+                assertThat(child.get("checkpointSequenceNumber").isNull()).isTrue();
+                assertThat(child.get("commits").asLong()).isZero();
+                assertThat(child.get("watermark").isNull()).isTrue();
+                assertThat(child.get("recordsBehind").asLong()).isZero();
+            }
+            assertThat(Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d).out())
+                    .contains(parent.shardId() + " · closed, read to its end")
+                    .contains("none: no batch committed yet")
+                    .contains("parents                " + parent.shardId());
+        }
+    }
+
+    @Test
+    void aStreamThatDoesNotExistIsABadArgument() {
+        try (Kinesalite kinesalite = Kinesalite.start(); DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start()) {
+            DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                    .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y"))).build();
+            StateTable.create(dynamo, "some-table");
+            dynamo.close();
+
+            Cli.Result result = Cli.run("status", "flight-delays", "--kinesis-endpoint",
+                    kinesalite.endpoint().toString(), "--dynamodb-endpoint", dynamoDbLocal.endpoint().toString(),
+                    "--table", "some-table", "--stream", "nope");
+
+            assertThat(result.exit()).isEqualTo(EddyCli.EXIT_USAGE);
+            assertThat(result.err()).startsWith("eddy: error: stream 'nope' does not exist at "
+                    + kinesalite.endpoint());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.eddy.emulator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.embedded.MotoServer;
+import dev.eddy.emulator.sinks.LocalSinks;
+import dev.eddy.emulator.sinks.Moto;
+import dev.eddy.sink.Firehose;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.Record;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** {@code ./eddy tail --sink} on moto: an SQS queue read without consuming it, a delivery stream's S3 objects. */
+@ExtendWith(Moto.class)
+class TailSinksTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final StaticCredentialsProvider KEYS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("eddylocal", "eddylocal"));
+
+    private static List<JsonNode> parse(List<String> lines) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : lines) {
+            nodes.add(JSON.readTree(line));
+        }
+        return nodes;
+    }
+
+    @Test
+    void aQueuesMessagesArePrintedAndStayInTheQueue(MotoServer moto) throws Exception {
+        try (LocalSinks sinks = new LocalSinks(moto.endpoint(), Region.of(moto.region()), moto.accountId());
+             SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                     .endpointOverride(moto.endpoint()).region(Region.of(moto.region())).credentialsProvider(KEYS)
+                     .build()) {
+            String url = sinks.createQueue("eddy-flight-delays-failures");
+            for (int i = 0; i < 25; i++) {
+                String body = i == 3 ? "not json" : "{\"record\":" + i + "}";
+                String id = "id-" + i;
+                sqs.sendMessage(b -> b.queueUrl(url).messageBody(body).messageAttributes(Map.of("id",
+                        MessageAttributeValue.builder().dataType("String").stringValue(id).build())));
+            }
+
+            Cli.Result tail = Cli.run("tail", "--sink", "sqs:eddy-flight-delays-failures", "--endpoint",
+                    moto.endpoint().toString());
+
+            assertThat(tail.exit()).as(tail.err()).isZero();
+            List<JsonNode> lines = parse(tail.jsonLines());
+            assertThat(lines).hasSize(25).allSatisfy(line -> {
+                assertThat(line.get("queue").asText()).isEqualTo("eddy-flight-delays-failures");
+                assertThat(line.get("sentTimestamp").asText()).endsWith("Z");
+                assertThat(line.get("receiveCount").asInt()).isEqualTo(1);
+            });
+            assertThat(lines).extracting(l -> l.get("attributes").get("id").asText()).doesNotHaveDuplicates()
+                    .hasSize(25);
+            assertThat(lines).filteredOn(l -> l.has("text")).singleElement()
+                    .satisfies(l -> assertThat(l.get("attributes").get("id").asText()).isEqualTo("id-3"))
+                    .satisfies(l -> assertThat(l.get("text").asText()).isEqualTo("not json"));
+            assertThat(tail.err()).contains("25 messages from queue eddy-flight-delays-failures");
+
+            Cli.Result limited = Cli.run("tail", "--sink", "sqs:eddy-flight-delays-failures", "--endpoint",
+                    moto.endpoint().toString(), "--limit", "4", "--quiet");
+            assertThat(limited.jsonLines()).hasSize(4);
+
+            List<Message> left = sinks.drain("eddy-flight-delays-failures");
+            assertThat(left).as("tail consumed nothing").hasSize(25);
+        }
+    }
+
+    @Test
+    void aDeliveryStreamsRecordsAreReadFromItsBucket(MotoServer moto) throws Exception {
+        try (LocalSinks sinks = new LocalSinks(moto.endpoint(), Region.of(moto.region()), moto.accountId());
+             FirehoseClient firehose = FirehoseClient.builder().httpClient(UrlConnectionHttpClient.create())
+                     .endpointOverride(moto.endpoint()).region(Region.of(moto.region())).credentialsProvider(KEYS)
+                     .build()) {
+            sinks.createDeliveryStream(Firehose.deliveryStream("flight-delay-stats"));
+            for (int call = 0; call < 2; call++) {
+                List<Record> records = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    records.add(Record.builder().data(SdkBytes.fromUtf8String("{\"call\":" + call + ",\"i\":" + i
+                            + "}\n")).build());
+                }
+                firehose.putRecordBatch(b -> b.deliveryStreamName("flight-delay-stats").records(records));
+            }
+
+            Cli.Result tail = Cli.run("tail", "--sink", "firehose:flight-delay-stats", "--endpoint",
+                    moto.endpoint().toString());
+
+            assertThat(tail.exit()).as(tail.err()).isZero();
+            List<JsonNode> lines = parse(tail.jsonLines());
+            assertThat(lines).hasSize(12).allSatisfy(line -> {
+                assertThat(line.get("deliveryStream").asText()).isEqualTo("flight-delay-stats");
+                assertThat(line.get("bucket").asText()).isEqualTo(LocalSinks.bucket(Firehose.deliveryStream(
+                        "flight-delay-stats")));
+            });
+            assertThat(lines).extracting(l -> l.get("data").get("call").asInt() * 10 + l.get("data").get("i").asInt())
+                    .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15);
+
+            Cli.Result missing = Cli.run("tail", "--sink", "firehose:nope", "--endpoint", moto.endpoint().toString());
+            assertThat(missing.exit()).as(missing.err()).isEqualTo(EddyCli.EXIT_USAGE);
+            assertThat(missing.err()).startsWith("eddy: error: delivery stream 'nope' does not exist");
+            Cli.Result noQueue = Cli.run("tail", "--sink", "sqs:nope", "--endpoint", moto.endpoint().toString());
+            assertThat(noQueue.exit()).as(noQueue.err()).isEqualTo(EddyCli.EXIT_USAGE);
+            assertThat(noQueue.err()).startsWith("eddy: error: queue 'nope' does not exist");
+        }
+    }
+}
