@@ -115,6 +115,11 @@ final class RunCommand implements Callable<Integer> {
                 + " -1 for no limit, else 60-604800 (default: the pipeline's, 1 day unless it says otherwise)")
     private Long maxRecordAgeSeconds;
 
+    @Option(names = "--cold-start-every", paramLabel = "N", defaultValue = "0",
+            description = "replace a shard's execution environment (a new handler instance) after every N"
+                + " invocations, as Lambda may at any time; 0 keeps environments warm (default: ${DEFAULT-VALUE})")
+    private int coldStartEvery;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "the function's timeout, 1-900 s: an invocation that runs longer fails and its execution"
                 + " environment is replaced, as on Lambda (default: ${DEFAULT-VALUE})")
@@ -174,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
                     bisectOnError != null ? bisectOnError : d.bisectOnFunctionError(),
                     maxRecordAgeSeconds == null ? d.maxRecordAgeMs()
                             : maxRecordAgeSeconds < 0 ? -1 : maxRecordAgeSeconds * 1_000,
-                    parallelizationFactor);
+                    parallelizationFactor, coldStartEvery);
         } catch (IllegalArgumentException e) {
             throw new EddyCli.UsageError(e.getMessage());
         }

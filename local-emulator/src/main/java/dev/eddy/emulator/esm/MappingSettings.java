@@ -32,10 +32,13 @@ import java.util.Objects;
  * @param parallelizationFactor {@code ParallelizationFactor}: AWS allows 1–10 concurrent batches per shard; Eddy
  *     keeps one checkpoint and watermark per shard, which needs a shard's batches one at a time, so only 1 is
  *     accepted
+ * @param coldStartEvery invocations an execution environment serves before it is replaced by a cold one (a new
+ *     handler instance), 0 for never; Lambda keeps warm environments for an unstated time and replaces them at
+ *     will, so a function must not rely on what an instance keeps in memory — this makes that visible locally
  */
 public record MappingSettings(int batchSize, int maxRetryAttempts, long functionTimeoutMs, int memoryMb,
         long idlePollMs, long batchingWindowMs, StartingPosition startingPosition, Instant startingTimestamp,
-        boolean bisectOnFunctionError, long maxRecordAgeMs, int parallelizationFactor) {
+        boolean bisectOnFunctionError, long maxRecordAgeMs, int parallelizationFactor, int coldStartEvery) {
 
     /** Largest synchronous invocation payload Lambda accepts: 6 MB (6,291,456 bytes). */
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -65,6 +68,10 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
             throw new IllegalArgumentException("maximum record age must be -1 (no limit) or 60-604800 s, was "
                     + maxRecordAgeMs + " ms");
         }
+        if (coldStartEvery < 0) {
+            throw new IllegalArgumentException("cold start every N invocations: N must be 0 (never) or more, was "
+                    + coldStartEvery);
+        }
         if (parallelizationFactor != 1) {
             throw new IllegalArgumentException("parallelization factor must be 1 for an Eddy pipeline, was "
                     + parallelizationFactor + ": AWS allows 1-10 concurrent batches per shard, but Eddy keeps one"
@@ -84,7 +91,7 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
     public static MappingSettings of(KinesisSource<?> source) {
         return new MappingSettings(source.batchSize(), source.maxRetryAttempts(), 60_000, 1024, 100,
                 source.batchingWindow().toMillis(), source.startingPosition(), source.startingTimestamp(), true,
-                source.maxRecordAge().toMillis(), 1);
+                source.maxRecordAge().toMillis(), 1, 0);
     }
 
     /**
@@ -94,12 +101,13 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
      */
     public static MappingSettings defaults(int batchSize) {
         return new MappingSettings(batchSize, 10, 60_000, 1024, 100, 0, StartingPosition.TRIM_HORIZON, null,
-                false, -1, 1);
+                false, -1, 1, 0);
     }
 
     /** @return a copy with another number of retries */
     public MappingSettings withMaxRetryAttempts(int attempts) {
         return new MappingSettings(batchSize, attempts, functionTimeoutMs, memoryMb, idlePollMs, batchingWindowMs,
-                startingPosition, startingTimestamp, bisectOnFunctionError, maxRecordAgeMs, parallelizationFactor);
+                startingPosition, startingTimestamp, bisectOnFunctionError, maxRecordAgeMs, parallelizationFactor,
+                coldStartEvery);
     }
 }

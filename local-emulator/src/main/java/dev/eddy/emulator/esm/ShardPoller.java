@@ -51,6 +51,7 @@ final class ShardPoller {
     private final Consumer<Invocation> log;
     private LocalFunction handler;
     private ExecutorService environment;
+    private int servedSinceColdStart;
     /** The wall clock, for record ages; tests move it. */
     volatile java.time.Clock clock = java.time.Clock.systemUTC();
     /** Figures of execution environments replaced after a timeout. */
@@ -97,6 +98,7 @@ final class ShardPoller {
             retired = retired.plus(handler.metrics());
         }
         handler = environments.get();
+        servedSinceColdStart = 0;
         environment = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "lambda-" + shardId + "-" + coldStarts.get());
             thread.setDaemon(true);
@@ -300,6 +302,10 @@ final class ShardPoller {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while invoking the function", e);
+        }
+        if (settings.coldStartEvery() > 0 && ++servedSinceColdStart >= settings.coldStartEvery()) {
+            environment.shutdown();
+            coldStart();
         }
         if (failures.isEmpty()) {
             recordsDelivered.addAndGet(batch.size());

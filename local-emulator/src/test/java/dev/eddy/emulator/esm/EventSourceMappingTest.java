@@ -221,7 +221,7 @@ abstract class EventSourceMappingTest {
     private static MappingSettings with(MappingSettings s, long timeoutMs, long windowMs, StartingPosition position,
             Instant timestamp, boolean bisect, long maxAgeMs, int maxRetries) {
         return new MappingSettings(s.batchSize(), maxRetries, timeoutMs, s.memoryMb(), 50, windowMs, position,
-                timestamp, bisect, maxAgeMs, 1);
+                timestamp, bisect, maxAgeMs, 1, 0);
     }
 
     @Test
@@ -371,6 +371,23 @@ abstract class EventSourceMappingTest {
             assertThat(f.get("KinesisBatchInfo").get("startSequenceNumber").asText()).isEqualTo(sequences.get(0));
         });
         assertThat(counted()).isZero();
+    }
+
+    @Test
+    void executionEnvironmentsReplacedAfterEveryInvocationLoseNothingSinceStateIsNotInMemory() throws Exception {
+        put(0, 12);
+        MappingSettings d = settings(3);
+        MappingSettings s = new MappingSettings(3, 10, 60_000, 1024, 50, 0, StartingPosition.TRIM_HORIZON, null,
+                false, -1, 1, 1);
+        try (EventSourceMapping mapping = mapping(s, () -> true)) {
+            mapping.start();
+            mapping.awaitDrained();
+            assertThat(mapping.invocations()).isEqualTo(4);
+            // the first environment, and a new one after each of the 4 invocations
+            assertThat(mapping.coldStarts()).isEqualTo(5);
+        }
+        assertThat(counted()).isEqualTo(12);
+        assertThat(d.coldStartEvery()).isZero();
     }
 
     @Test
@@ -602,7 +619,7 @@ abstract class EventSourceMappingTest {
     @Test
     void aParallelizationFactorAboveOneIsRefusedWithTheReason() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MappingSettings(100, 10, 60_000, 1024, 100, 0,
-                StartingPosition.TRIM_HORIZON, null, false, -1, 2))
+                StartingPosition.TRIM_HORIZON, null, false, -1, 2, 0))
                 .hasMessageContaining("parallelization factor must be 1")
                 .hasMessageContaining("one checkpoint and watermark per shard");
     }
