@@ -3,10 +3,12 @@ package dev.eddy.functions.fraud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.functions.fraud.FraudAlerts.CardState;
+import dev.eddy.functions.fraud.FraudAlerts.FraudAlert;
 import dev.eddy.functions.fraud.FraudAlerts.Suspicion;
 import dev.eddy.functions.fraud.FraudAlerts.Transaction;
 import dev.eddy.pipeline.ProcessContext;
 import dev.eddy.sink.Sns;
+import dev.eddy.testing.EddyTestDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,5 +99,73 @@ class FraudAlertsTest {
         assertThat(a).isSortedAccordingTo(java.util.Comparator.comparing(Transaction::time));
         assertThat(a).anySatisfy(t -> assertThat(t.id()).endsWith("-f1"));
         assertThat(a).allSatisfy(t -> assertThat(t.amount()).isPositive());
+    }
+
+    // ------------------------------------------------------------ the pipeline, run by EddyTestDriver
+
+    private static Transaction txn(String id, String card, double amount, String country, Duration after) {
+        return new Transaction(id, card, amount, country, T0.plus(after));
+    }
+
+    /** Puts a transaction with its card as partition key, as producers must. */
+    private static void put(EddyTestDriver driver, Transaction t) {
+        driver.put(t.card(), t);
+    }
+
+    @Test
+    void theRulePublishesOneAlertForTheSuspiciousTransactionOnly() {
+        try (var driver = EddyTestDriver.of(new FraudAlerts())) {
+            put(driver, txn("a", "card-1", 20, "DE", Duration.ZERO));
+            put(driver, txn("b", "card-1", 1_500, "NL", Duration.ofMinutes(59)));   // abroad, large, within 1 h
+            put(driver, txn("c", "card-2", 20, "DE", Duration.ZERO));
+            put(driver, txn("d", "card-2", 1_000, "NL", Duration.ofMinutes(5)));    // at the threshold
+            put(driver, txn("e", "card-3", 20, "DE", Duration.ZERO));
+            put(driver, txn("f", "card-3", 5_000, "NL", Duration.ofMinutes(61)));   // after the hour
+            put(driver, txn("g", "card-4", 20, "DE", Duration.ZERO));
+            put(driver, txn("h", "card-4", 5_000, "DE", Duration.ofMinutes(5)));    // same country
+            put(driver, txn("i", "card-5", 5_000, "NL", Duration.ZERO));            // first use of the card
+            driver.drain();
+
+            assertThat(driver.output("fraud-alerts", FraudAlert.class)).singleElement().satisfies(alert -> {
+                assertThat(alert.card()).isEqualTo("card-1");
+                assertThat(alert.transactionId()).isEqualTo("b");
+                assertThat(alert.amount()).isEqualTo(1_500);
+                assertThat(alert.country()).isEqualTo("NL");
+                assertThat(alert.previousCountry()).isEqualTo("DE");
+                assertThat(alert.minutesSincePrevious()).isEqualTo(59);
+                assertThat(alert.time()).isEqualTo(T0.plus(Duration.ofMinutes(59)));
+            });
+        }
+    }
+
+    @Test
+    void aRetriedPublishSendsTheSameAlertWithTheSameId() {
+        try (var driver = EddyTestDriver.of(new FraudAlerts())) {
+            driver.failSink("fraud-alerts", 2); // SNS unavailable twice: the batch is retried
+            put(driver, txn("a", "card-1", 20, "DE", Duration.ZERO));
+            put(driver, txn("b", "card-1", 1_500, "NL", Duration.ofMinutes(10)));
+            driver.duplicateNextBatch();
+            driver.drain();
+
+            assertThat(driver.output("fraud-alerts", FraudAlert.class)).singleElement()
+                    .extracting(FraudAlert::transactionId).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void aCardsStateExpiresTwoHoursOfProcessingTimeAfterItWasLastWritten() {
+        // the same two transactions, half an hour apart by event time; what differs is when they are processed
+        for (Duration pause : List.of(Duration.ofMinutes(119), Duration.ofMinutes(121))) {
+            try (var driver = EddyTestDriver.of(new FraudAlerts())) {
+                put(driver, txn("a", "card-1", 20, "DE", Duration.ZERO));
+                driver.flush();
+                driver.advanceTime(pause);
+                put(driver, txn("b", "card-1", 1_500, "NL", Duration.ofMinutes(30)));
+                driver.drain();
+
+                assertThat(driver.output("fraud-alerts")).as("after %s", pause)
+                        .hasSize(pause.compareTo(Duration.ofHours(2)) < 0 ? 1 : 0);
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.eddy.functions.orders.OrderRevenue.Order;
 import dev.eddy.functions.orders.OrderRevenue.Revenue;
 import dev.eddy.functions.orders.OrderRevenue.StoreMinute;
 import dev.eddy.pipeline.Windowed;
+import dev.eddy.testing.EddyTestDriver;
 import dev.eddy.window.TumblingWindows;
 import dev.eddy.window.Window;
 import java.time.Duration;
@@ -60,6 +61,50 @@ class OrderRevenueTest {
             max = max.isAfter(o.time()) ? max : o.time();
             assertThat(o.amount()).isPositive();
             assertThat(o.items()).isBetween(1, 8);
+        }
+    }
+
+    // ------------------------------------------------------------ the pipeline, run by EddyTestDriver
+
+    private static final Instant NOON = Instant.parse("2024-03-01T12:00:00Z");
+
+    private static void put(EddyTestDriver driver, String id, String store, double amount, int second) {
+        driver.put(store, new Order(id, store, amount, 1, NOON.plusSeconds(second)));
+    }
+
+    @Test
+    void eachStoresMinuteIsOneResultWithExactRevenueAndAverageOrderValue() {
+        try (var driver = EddyTestDriver.of(new OrderRevenue())) {
+            put(driver, "a", "berlin", 0.10, 10);
+            put(driver, "b", "berlin", 0.20, 50);
+            put(driver, "c", "paris", 12.35, 30);
+            put(driver, "d", "berlin", 1.00, 61);
+            driver.drain();
+
+            assertThat(driver.output("order-revenue", StoreMinute.class))
+                    .extracting(m -> m.store() + " " + m.windowStart() + " " + m.orders() + " " + m.revenue() + " "
+                            + m.averageOrderValue())
+                    .containsExactlyInAnyOrder(
+                            "berlin 2024-03-01T12:00:00Z 2 0.3 0.15",
+                            "paris 2024-03-01T12:00:00Z 1 12.35 12.35",
+                            "berlin 2024-03-01T12:01:00Z 1 1.0 1.0");
+        }
+    }
+
+    @Test
+    void ordersUpToFiveSecondsOutOfOrderCountAndLaterOnesAreLateData() {
+        try (var driver = EddyTestDriver.of(new OrderRevenue())) {
+            put(driver, "a", "berlin", 1.00, 10);
+            put(driver, "b", "berlin", 1.00, 64);  // watermark 12:00:58.999: the minute stays open
+            put(driver, "c", "berlin", 1.00, 55);  // 9 s behind, but its minute is open: counted
+            put(driver, "d", "berlin", 1.00, 66);  // watermark 12:01:00.999: the minute fires
+            put(driver, "e", "berlin", 1.00, 59);  // its minute has fired: late data
+            driver.drain();
+
+            assertThat(driver.output("order-revenue", StoreMinute.class)).extracting(StoreMinute::orders)
+                    .containsExactly(2L, 2L);
+            assertThat(driver.lateData()).singleElement()
+                    .satisfies(late -> assertThat(late.get("element").get("orderId").asText()).isEqualTo("e"));
         }
     }
 }

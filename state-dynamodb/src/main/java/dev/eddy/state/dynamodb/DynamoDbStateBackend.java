@@ -104,7 +104,16 @@ public final class DynamoDbStateBackend implements StateBackend {
         this(client, table, Clock.systemUTC());
     }
 
-    DynamoDbStateBackend(DynamoDbClient client, String table, Clock clock) {
+    /**
+     * A backend whose wall clock is given: it dates the time-to-live ({@code expiresAt}, epoch seconds) of cleaned-up
+     * windows and of {@code forEachOnce} done-markers, and judges whether a marker has expired. For tests that move
+     * time ({@code dev.eddy.testing.EddyTestDriver}); handlers use the system clock.
+     *
+     * @param client a DynamoDB client, owned by this backend from now on
+     * @param table the state table, laid out as {@link StateTable} says
+     * @param clock the wall clock
+     */
+    public DynamoDbStateBackend(DynamoDbClient client, String table, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(table, "table");
         this.clock = clock;

@@ -1,0 +1,735 @@
+package dev.eddy.testing;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.internal.BatchProcessor;
+import dev.eddy.internal.Jsons;
+import dev.eddy.pipeline.KinesisSource;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.pipeline.PipelineDefinition;
+import dev.eddy.sink.SinkRecord;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.state.ShardLineage;
+import dev.eddy.state.dynamodb.DynamoDbStateBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs a pipeline in a unit test, as Kafka Streams' {@code TopologyTestDriver} runs a topology: records in,
+ * batches delivered as Lambda's Kinesis event source mapping would, results read back from in-memory sinks. It is
+ * the real thing on the inside — the batch path {@code EddyHandler} runs ({@link BatchProcessor}) and the DynamoDB
+ * state backend ({@link DynamoDbStateBackend}) on DynamoDB Local, in this JVM, with no process or port — and
+ * deterministic: a controlled clock, fixed sequence numbers, Kinesis's routing of partition keys.
+ *
+ * <pre>{@code
+ * try (var driver = EddyTestDriver.of(new FlightDelays())) {
+ *     driver.put("DTW", new Flight("2001/01/01 00:47", 66, 500, "DTW", "LAS"));
+ *     driver.put("DTW", new Flight("2001/01/01 09:10", -5, 500, "DTW", "LAS"));
+ *     driver.drain();                                    // end of input: every window fires
+ *     assertThat(driver.output("flight-delay-stats", FlightDelayStats.class))
+ *             .singleElement().extracting(FlightDelayStats::flights).isEqualTo(2L);
+ * }
+ * }</pre>
+ *
+ * <h2>Input</h2>
+ *
+ * {@link #put(String, Object)} appends a record to the shard that owns its partition key: the MD5 of the key as
+ * a 128-bit number, in the shard's hash key range, the ranges splitting {@code [0, 2^128)} evenly as Kinesis's
+ * {@code CreateStream} does. Shards are {@code shardId-000000000000}, {@code shardId-000000000001}, …; each gives its
+ * records increasing 56-digit sequence numbers. Events are shaped as Lambda delivers them: {@code eventID =
+ * shardId:sequenceNumber}, {@code eventSourceARN = arn:aws:kinesis:us-east-1:000000000000:stream/<stream>}, the
+ * data as bytes (what the runtime makes of Lambda's base64), {@code approximateArrivalTimestamp} in milliseconds.
+ * A key whose records reach two shards is refused at {@code put}: keyed state belongs to the shard that owns the
+ * key, so a pipeline's key must follow the partition key.
+ *
+ * <h2>Delivery</h2>
+ *
+ * Nothing is processed until {@link #flush()} or {@link #drain()}. {@code flush} delivers each shard's pending
+ * records in batches of the pipeline's batch size ({@code KinesisSource#withBatchSize}) and honours the handler's
+ * batch item failures as the event source mapping does: the records below the lowest failed sequence number are
+ * done, the rest are delivered again, at most the pipeline's {@code maxRetryAttempts} times in a row
+ * ({@link Builder#maxRetries}); then, where the event source mapping would send the batch to its on-failure
+ * destination and move on, the driver throws an {@link AssertionError}: in a test, that is a failure.
+ * {@code drain} is the end of a bounded input: every window fires (the watermark goes to +∞, as Flink does at the
+ * end of a bounded source); later records are late.
+ *
+ * <h2>Time</h2>
+ *
+ * The clock starts at {@link #DEFAULT_START} (or {@link Builder#startTime}) and moves only by
+ * {@link #advanceTime(Duration)}. It is the wall clock of the processor and of the state backend (processing-time
+ * triggers, state time to live, done-markers of {@code forEachOnce}) and the arrival time of records put without
+ * one (the event time of pipelines without {@code withEventTime}). As on Lambda, a function runs only when records
+ * arrive: a processing-time pane that falls due fires at its shard's next batch.
+ *
+ * <h2>Output</h2>
+ *
+ * Each sink of the pipeline keeps what was delivered to it, in order, repeats included: sinks are at least once,
+ * and a retried batch sends its results again with the same {@code id} ({@code docs/sinks.md}). The failure
+ * destination's records ({@code poison} and {@code undeliverable}, shaped as {@code docs/sinks.md} says) are in
+ * {@link #failures()}; late data, when the pipeline names no sink for it ({@code lateDataTo}), is in
+ * {@link #lateData()} — kept apart, as local file runs keep it, where Lambda sends it to the failure destination.
+ * The in-memory sinks take records of any size, so no result is {@code undeliverable} here.
+ *
+ * <h2>Faults</h2>
+ *
+ * {@link #duplicateNextBatch()} invokes the next batch twice, {@link #redeliverLastBatch()} makes the event source
+ * mapping read the last batch again, and {@link #failSink(String, int)} makes a sink throw: the state's fencing and
+ * checkpoint must keep every result counted once — the exactly-once promise, which tests can now state.
+ *
+ * <p>One driver per test; close it (try-with-resources). Not thread-safe. Each driver has its own DynamoDB Local
+ * with an empty table; on a 2-core machine the first in a JVM starts in 1.5–2.5 s (DynamoDB Local's classes and
+ * native library), later ones in 20–80 ms.
+ */
+public final class EddyTestDriver implements AutoCloseable {
+
+    /** Where the clock starts unless {@link Builder#startTime} says otherwise: 2024-01-01T00:00:00Z. */
+    public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
+    /** Region of the events' ARNs. */
+    public static final String REGION = "us-east-1";
+    /** Account of the events' ARNs. */
+    public static final String ACCOUNT = "000000000000";
+
+    /** Kinesis's limit of one record: data and partition key, bytes. */
+    private static final int MAX_RECORD_BYTES = 1024 * 1024;
+    /** The first sequence number of shard 0: a real one's shape (56 digits). */
+    private static final BigInteger FIRST_SEQUENCE =
+            new BigInteger("49590338271490256608559692538361571095921575989136588898");
+    private static final BigInteger SHARD_STEP = BigInteger.TEN.pow(40);
+    private static final BigInteger RECORD_STEP = BigInteger.TEN.pow(20);
+    private static final BigInteger HASH_KEYS = BigInteger.TWO.pow(128);
+
+    private final Pipeline pipeline;
+    private final int batchSize;
+    private final int maxRetries;
+    private final DriverClock clock;
+    private final EmbeddedDynamoDb dynamoDb;
+    private final DynamoDbStateBackend state;
+    private final MemorySinks sinks = new MemorySinks();
+    private final BatchProcessor processor;
+    private final List<Shard> shards = new ArrayList<>();
+    /** Shard of each key seen, by the pipeline's key function. */
+    private final Map<String, Shard> keyOwners = new HashMap<>();
+    private final ObjectMapper json = Jsons.strictMapper();
+    private int duplicates;
+    private Shard lastShard;
+    private List<KinesisEvent.KinesisEventRecord> lastBatch = List.of();
+    private boolean closed;
+
+    private EddyTestDriver(Builder builder) {
+        this.pipeline = Objects.requireNonNull(builder.definition.define(),
+                () -> builder.definition.getClass().getName() + ".define() returned null");
+        this.batchSize = builder.batchSize > 0 ? builder.batchSize : pipeline.source().batchSize();
+        this.maxRetries = builder.maxRetries >= 0 ? builder.maxRetries : pipeline.source().maxRetryAttempts();
+        this.clock = new DriverClock(builder.startTime);
+        int shardCount = builder.shards > 0 ? builder.shards : pipeline.source().shards();
+        BigInteger width = HASH_KEYS.divide(BigInteger.valueOf(shardCount));
+        for (int i = 0; i < shardCount; i++) {
+            BigInteger start = width.multiply(BigInteger.valueOf(i));
+            BigInteger end = i == shardCount - 1 ? HASH_KEYS.subtract(BigInteger.ONE)
+                    : start.add(width).subtract(BigInteger.ONE);
+            shards.add(new Shard(new ShardLineage.Shard(String.format("shardId-%012d", i), List.of(), start, end),
+                    FIRST_SEQUENCE.add(SHARD_STEP.multiply(BigInteger.valueOf(i)))));
+        }
+        String table = "eddy-" + pipeline.name() + "-state";
+        this.dynamoDb = EmbeddedDynamoDb.withTable(table);
+        try {
+            this.state = new DynamoDbStateBackend(dynamoDb.client(), table, clock);
+            this.processor = new BatchProcessor(pipeline.plan(), state, sinks, clock);
+        } catch (RuntimeException e) {
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A driver with the pipeline's own settings: its shard count ({@code KinesisSource#withShards}, 4 by
+     * default), batch size ({@code KinesisSource#withBatchSize}, 100 by default) and retries of a failing batch
+     * ({@code KinesisSource#withMaxRetryAttempts}, 10 by default).
+     *
+     * @param definition the pipeline
+     * @return a running driver; close it
+     * @throws IllegalStateException if DynamoDB Local does not start
+     */
+    public static EddyTestDriver of(PipelineDefinition definition) {
+        return builder(definition).build();
+    }
+
+    /**
+     * @param definition the pipeline
+     * @return a builder of a driver for it
+     */
+    public static Builder builder(PipelineDefinition definition) {
+        return new Builder(Objects.requireNonNull(definition, "definition"));
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /**
+     * Puts a record that arrives now ({@link #now()}).
+     *
+     * @param partitionKey the Kinesis partition key: 1–256 characters; the pipeline's key, for keyed state to work
+     * @param value the record's data: a {@code byte[]} as is, a {@code String} as its UTF-8 bytes (so bad input is
+     *     easy to write), anything else as JSON written by the framework's Jackson mapper (instants as ISO-8601)
+     * @throws IllegalArgumentException if the partition key is empty or longer than 256 characters, the record is
+     *     over Kinesis's 1 MiB, or the record's key already reached another shard
+     */
+    public void put(String partitionKey, Object value) {
+        put(partitionKey, value, clock.instant());
+    }
+
+    /**
+     * Puts a record with its arrival time ({@code approximateArrivalTimestamp}, truncated to milliseconds): the
+     * event time of a pipeline without {@code withEventTime}.
+     *
+     * @param partitionKey as for {@link #put(String, Object)}
+     * @param value as for {@link #put(String, Object)}
+     * @param arrival when Kinesis received it
+     * @throws IllegalArgumentException as {@link #put(String, Object)}
+     */
+    public void put(String partitionKey, Object value, Instant arrival) {
+        requireOpen();
+        Objects.requireNonNull(partitionKey, "partitionKey");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(arrival, "arrival");
+        if (partitionKey.isEmpty() || partitionKey.length() > 256) {
+            throw new IllegalArgumentException("a partition key has 1-256 characters (Kinesis PutRecord), was "
+                    + partitionKey.length());
+        }
+        byte[] data = bytes(value);
+        if (data.length + partitionKey.getBytes(StandardCharsets.UTF_8).length > MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException("a Kinesis record holds at most 1 MiB of data and partition key; this"
+                    + " one has " + data.length + " bytes of data");
+        }
+        Shard shard = shardFor(partitionKey);
+        Optional<String> key = pipeline.plan().keyOf(data);
+        if (key.isPresent()) {
+            Shard owner = keyOwners.putIfAbsent(key.get(), shard);
+            if (owner != null && owner != shard) {
+                throw new IllegalArgumentException("key '" + key.get() + "' reaches " + shard.id()
+                        + " with partition key '" + partitionKey + "', but earlier records of the key went to "
+                        + owner.id() + ": keyed state belongs to the shard that owns the key, so put records with"
+                        + " the pipeline's key (or one partition key per key) as partition key");
+            }
+        }
+        shard.put(partitionKey, data, arrival, pipeline);
+    }
+
+    /**
+     * @param partitionKey a partition key
+     * @return the shard its records go to, e.g. {@code shardId-000000000002}
+     */
+    public String shardOf(String partitionKey) {
+        return shardFor(Objects.requireNonNull(partitionKey, "partitionKey")).id();
+    }
+
+    // ---------------------------------------------------------------- delivery
+
+    /**
+     * Delivers every shard's pending records, shard after shard, in batches of the batch size, as the event
+     * source mapping does: after a batch item failure, again from the lowest failed sequence number (a
+     * {@code null}, empty or unknown identifier, or an exception, fails the whole batch).
+     *
+     * @throws AssertionError if a batch fails more than {@link Builder#maxRetries} times in a row without progress
+     */
+    public void flush() {
+        requireOpen();
+        for (Shard shard : shards) {
+            int failures = 0;
+            RuntimeException lastError = null;
+            while (!shard.pending.isEmpty()) {
+                List<KinesisEvent.KinesisEventRecord> batch =
+                        List.copyOf(shard.pending.subList(0, Math.min(batchSize, shard.pending.size())));
+                lastShard = shard;
+                lastBatch = batch;
+                Outcome outcome = invoke(batch);
+                if (duplicates > 0) {
+                    duplicates--;
+                    outcome = invoke(batch); // the mapping acts on the later response
+                }
+                lastError = outcome.error() != null ? outcome.error() : lastError;
+                shard.pending.subList(0, outcome.done()).clear();
+                if (outcome.done() == batch.size()) {
+                    failures = 0;
+                    continue;
+                }
+                failures = outcome.done() > 0 ? 1 : failures + 1;
+                if (failures > maxRetries) {
+                    throw new AssertionError(shard.id() + ": the batch from sequence number "
+                            + sequenceNumber(shard.pending.get(0)) + " failed " + failures + " times in a row"
+                            + " (maxRetries " + maxRetries + "), where the event source mapping would give it to its"
+                            + " on-failure destination and skip it. The cause is logged by "
+                            + BatchProcessor.class.getName()
+                            + ": a sink failing more often than that (failSink), a record that keeps failing under"
+                            + " RecordErrorPolicy.RETRY, or a state error", lastError);
+                }
+            }
+        }
+    }
+
+    /**
+     * The end of a bounded input: {@link #flush()}, then the watermark of every shard that got records goes to
+     * +∞ so that every window fires once ({@code BatchProcessor#drain}), retried like a batch when a sink fails.
+     * Global windows' pending panes do not fire (as in Flink). Records put afterwards are late.
+     *
+     * @throws AssertionError if a batch or a shard's drain fails more than {@link Builder#maxRetries} times in a
+     *     row
+     */
+    public void drain() {
+        flush();
+        for (Shard shard : shards) {
+            if (!shard.used) {
+                continue; // Lambda never invokes for a shard without records: nothing of it is in state
+            }
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    processor.drain(shard.id());
+                    break;
+                } catch (RuntimeException e) {
+                    if (attempt >= maxRetries) {
+                        throw new AssertionError(shard.id() + ": the end-of-input drain failed " + (attempt + 1)
+                                + " times (maxRetries " + maxRetries + "): " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /**
+     * Moves the clock forward. Nothing runs by itself: due processing-time panes fire at their shard's next batch.
+     *
+     * @param duration how far, zero or more
+     * @throws IllegalArgumentException if negative
+     */
+    public void advanceTime(Duration duration) {
+        requireOpen();
+        if (Objects.requireNonNull(duration, "duration").isNegative()) {
+            throw new IllegalArgumentException("time only moves forward, not by " + duration);
+        }
+        clock.now = clock.now.plus(duration);
+    }
+
+    /** @return the driver's clock: the processing time, and the arrival time of records put without one */
+    public Instant now() {
+        return clock.now;
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /**
+     * What a sink of the pipeline received so far, in delivery order, repeats of a retried batch included (same
+     * {@code id}). Call {@link #flush()} or {@link #drain()} first.
+     *
+     * @param sink the sink's name ({@code "flight-delay-stats"}), or {@code kind:name}
+     *     ({@code "firehose:flight-delay-stats"}) when two sinks share a name
+     * @return the records' JSON
+     * @throws IllegalArgumentException if the pipeline has no such sink
+     */
+    public List<JsonNode> output(String sink) {
+        return parse(sinks.delivered(resolve(sink, false)));
+    }
+
+    /**
+     * {@link #output(String)} read as {@code type} by the framework's Jackson mapper (unknown fields ignored,
+     * instants from ISO-8601).
+     *
+     * @param sink as for {@link #output(String)}
+     * @param type a record or bean type of the results
+     * @param <T> that type
+     * @return the records, in delivery order
+     * @throws IllegalArgumentException if the pipeline has no such sink, or a record does not read as {@code type}
+     */
+    public <T> List<T> output(String sink, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        List<T> values = new ArrayList<>();
+        for (JsonNode node : output(sink)) {
+            try {
+                values.add(json.treeToValue(node, type));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("a record of sink '" + sink + "' is not a " + type.getName()
+                        + ": " + e.getOriginalMessage() + " in " + node, e);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * The failure destination's records so far: {@code "type": "poison"} (a record that did not decode or whose
+     * steps threw, with its {@code data} in base64, {@code errorType} and {@code errorMessage}) and
+     * {@code "undeliverable"}; see {@code docs/sinks.md}.
+     *
+     * @return the records' JSON, in order
+     */
+    public List<JsonNode> failures() {
+        return parse(sinks.delivered(MemorySinks.FAILURES));
+    }
+
+    /**
+     * Late data so far, {@code "type": "late"}: records later than their window's allowed lateness, with the
+     * element, key, event time, window and watermark. Empty when the pipeline sends late data to a sink of its own
+     * ({@code lateDataTo}): read that sink with {@link #output(String)}.
+     *
+     * @return the records' JSON, in order
+     */
+    public List<JsonNode> lateData() {
+        return parse(sinks.delivered(MemorySinks.LATE));
+    }
+
+    /**
+     * @return the processor's figures so far: invocations, records, replays skipped, failed and late records,
+     *     windows fired, results emitted, DynamoDB write and read units
+     */
+    public HandlerMetrics metrics() {
+        return processor.metrics();
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /**
+     * Invokes the next batch twice in a row with the same records (a duplicate invocation); the event source
+     * mapping acts on the second response. Calls add up: {@code n} calls duplicate the next {@code n} batches.
+     */
+    public void duplicateNextBatch() {
+        requireOpen();
+        duplicates++;
+    }
+
+    /**
+     * Makes the event source mapping read the last batch delivered again, as after a lost checkpoint: its records
+     * go back to the front of their shard's pending records and the next {@link #flush()} delivers them again,
+     * with whatever was put since. Does nothing before the first batch.
+     */
+    public void redeliverLastBatch() {
+        requireOpen();
+        if (lastShard != null) {
+            List<KinesisEvent.KinesisEventRecord> again = new ArrayList<>(lastBatch);
+            again.removeIf(lastShard.pending::contains);
+            lastShard.pending.addAll(0, again);
+        }
+    }
+
+    /**
+     * Makes the next {@code times} deliveries to a sink fail with {@code SinkException}, as an outage would: the
+     * batch then fails at its first uncommitted record and the driver delivers it again, so the sink gets its
+     * results once it works, and the pipeline's other sinks may get some twice (same ids). A delivery is a write of
+     * at least one record; batches without results for the sink do not count.
+     *
+     * @param sink a sink's name (or {@code kind:name}), or the failure destination's
+     * @param times deliveries to fail, at least 1
+     * @throws IllegalArgumentException if the pipeline has no such sink, or {@code times} is below 1
+     */
+    public void failSink(String sink, int times) {
+        requireOpen();
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1, was " + times);
+        }
+        sinks.failNext(resolve(sink, true), times);
+    }
+
+    /** Stops the processor's state backend and DynamoDB Local; the driver is unusable afterwards. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            dynamoDb.close(); // first: closing the client first would leave DynamoDB Local's threads running
+        } finally {
+            state.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /**
+     * How one invocation ended.
+     *
+     * @param done records of the batch done: all of it on success, else those below the first failed one
+     * @param error what the invocation threw, or {@code null}
+     */
+    private record Outcome(int done, RuntimeException error) {
+    }
+
+    private Outcome invoke(List<KinesisEvent.KinesisEventRecord> batch) {
+        KinesisEvent event = new KinesisEvent();
+        event.setRecords(new ArrayList<>(batch));
+        StreamsEventResponse response;
+        try {
+            response = processor.process(event);
+        } catch (RuntimeException e) {
+            return new Outcome(0, e); // a function error: the whole batch again
+        }
+        List<StreamsEventResponse.BatchItemFailure> failures =
+                response == null || response.getBatchItemFailures() == null ? List.of()
+                        : response.getBatchItemFailures();
+        int done = batch.size();
+        for (StreamsEventResponse.BatchItemFailure failure : failures) {
+            int index = indexOf(batch, failure.getItemIdentifier());
+            if (index < 0) {
+                return new Outcome(0, null); // AWS: a null, empty or unknown identifier fails the whole batch
+            }
+            done = Math.min(done, index);
+        }
+        return new Outcome(done, null);
+    }
+
+    private static int indexOf(List<KinesisEvent.KinesisEventRecord> batch, String sequenceNumber) {
+        if (sequenceNumber == null || sequenceNumber.isBlank()) {
+            return -1;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (sequenceNumber(batch.get(i)).equals(sequenceNumber)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String sequenceNumber(KinesisEvent.KinesisEventRecord record) {
+        return record.getKinesis().getSequenceNumber();
+    }
+
+    private Shard shardFor(String partitionKey) {
+        for (Shard shard : shards) {
+            if (shard.range.owns(partitionKey)) {
+                return shard;
+            }
+        }
+        throw new IllegalStateException("no shard owns partition key " + partitionKey); // ranges cover all keys
+    }
+
+    /**
+     * @param sink a name or {@code kind:name}
+     * @param failureDestination whether the failure destination's name counts too
+     * @return the in-memory destination
+     */
+    private String resolve(String sink, boolean failureDestination) {
+        requireOpen();
+        Objects.requireNonNull(sink, "sink");
+        List<SinkRef> matches = pipeline.sinks().stream()
+                .filter(ref -> ref.describe().equals(sink) || ref.name().equals(sink)).toList();
+        if (matches.size() == 1) {
+            return matches.get(0).describe();
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("pipeline " + pipeline.name() + " has several sinks named '" + sink
+                    + "': say which, as one of " + matches.stream().map(SinkRef::describe).toList());
+        }
+        SinkRef failures = pipeline.failureDestination();
+        if (failureDestination && (failures.describe().equals(sink) || failures.name().equals(sink))) {
+            return MemorySinks.FAILURES;
+        }
+        throw new IllegalArgumentException("pipeline " + pipeline.name() + " has no sink '" + sink + "'; its sinks: "
+                + pipeline.sinks().stream().map(SinkRef::describe).toList()
+                + (failureDestination ? ", failure destination " + failures.describe() : ""));
+    }
+
+    private List<JsonNode> parse(List<SinkRecord> records) {
+        List<JsonNode> nodes = new ArrayList<>(records.size());
+        for (SinkRecord record : records) {
+            try {
+                nodes.add(json.readTree(record.payload()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("a sink record is not JSON: " + record.payloadText(), e);
+            }
+        }
+        return nodes;
+    }
+
+    private byte[] bytes(Object value) {
+        if (value instanceof byte[] data) {
+            return data.clone();
+        }
+        if (value instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this EddyTestDriver is closed");
+        }
+    }
+
+    /** One shard of the driver's stream: its hash key range and the records not delivered yet. */
+    private static final class Shard {
+        final ShardLineage.Shard range;
+        final List<KinesisEvent.KinesisEventRecord> pending = new ArrayList<>();
+        BigInteger nextSequence;
+        /** Whether any record was put into it. */
+        boolean used;
+
+        Shard(ShardLineage.Shard range, BigInteger firstSequence) {
+            this.range = range;
+            this.nextSequence = firstSequence;
+        }
+
+        String id() {
+            return range.shardId();
+        }
+
+        void put(String partitionKey, byte[] data, Instant arrival, Pipeline pipeline) {
+            String sequenceNumber = nextSequence.toString();
+            nextSequence = nextSequence.add(RECORD_STEP);
+            used = true;
+            KinesisEvent.Record kinesis = new KinesisEvent.Record();
+            kinesis.setKinesisSchemaVersion("1.0");
+            kinesis.setPartitionKey(partitionKey);
+            kinesis.setSequenceNumber(sequenceNumber);
+            kinesis.setData(ByteBuffer.wrap(data).asReadOnlyBuffer());
+            kinesis.setApproximateArrivalTimestamp(new Date(arrival.toEpochMilli()));
+            KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+            record.setKinesis(kinesis);
+            record.setEventSource("aws:kinesis");
+            record.setEventVersion("1.0");
+            record.setEventID(id() + ":" + sequenceNumber);
+            record.setEventName("aws:kinesis:record");
+            record.setInvokeIdentityArn("arn:aws:iam::" + ACCOUNT + ":role/" + pipeline.name() + "-role");
+            record.setAwsRegion(REGION);
+            record.setEventSourceARN("arn:aws:kinesis:" + REGION + ":" + ACCOUNT + ":stream/"
+                    + pipeline.source().streamName());
+            pending.add(record);
+        }
+    }
+
+    /** The driver's clock: moves only when told. */
+    private static final class DriverClock extends Clock {
+        volatile Instant now;
+
+        DriverClock(Instant start) {
+            this.now = start;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            DriverClock self = this;
+            return new Clock() {
+                @Override
+                public ZoneId getZone() {
+                    return zone;
+                }
+
+                @Override
+                public Clock withZone(ZoneId other) {
+                    return self.withZone(other);
+                }
+
+                @Override
+                public Instant instant() {
+                    return self.now;
+                }
+            };
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** Settings of a driver; every one has a default. */
+    public static final class Builder {
+        private final PipelineDefinition definition;
+        private int shards;
+        private int batchSize;
+        private int maxRetries = -1;
+        private Instant startTime = DEFAULT_START;
+
+        private Builder(PipelineDefinition definition) {
+            this.definition = definition;
+        }
+
+        /**
+         * @param shards shards of the stream, 1–500; default: the pipeline's ({@code KinesisSource#shards()})
+         * @return this builder
+         * @throws IllegalArgumentException outside 1–500
+         */
+        public Builder shards(int shards) {
+            if (shards < 1 || shards > 500) {
+                throw new IllegalArgumentException("shards must be 1-500, was " + shards);
+            }
+            this.shards = shards;
+            return this;
+        }
+
+        /**
+         * @param batchSize most records per batch, 1–10,000; default: the pipeline's
+         *     ({@code KinesisSource#batchSize()})
+         * @return this builder
+         * @throws IllegalArgumentException outside 1–10,000
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > KinesisSource.MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("batch size must be 1-" + KinesisSource.MAX_BATCH_SIZE + ", was "
+                        + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * @param maxRetries failed deliveries of one batch after its first, in a row, before {@link #flush()}
+         *     throws; 0–10,000; default: the pipeline's ({@code KinesisSource#maxRetryAttempts()}, 10 unless set)
+         * @return this builder
+         * @throws IllegalArgumentException outside 0–10,000
+         */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0 || maxRetries > 10_000) {
+                throw new IllegalArgumentException("maxRetries must be 0-10000, was " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /**
+         * @param startTime where the clock starts; default {@link EddyTestDriver#DEFAULT_START}
+         * @return this builder
+         */
+        public Builder startTime(Instant startTime) {
+            this.startTime = Objects.requireNonNull(startTime, "startTime");
+            return this;
+        }
+
+        /**
+         * Starts the driver: DynamoDB Local in this JVM with an empty state table {@code eddy-<pipeline>-state}.
+         *
+         * @return a running driver; close it
+         * @throws IllegalStateException if DynamoDB Local does not start
+         */
+        public EddyTestDriver build() {
+            return new EddyTestDriver(this);
+        }
+    }
+}
