@@ -1,4 +1,4 @@
-package dev.eddy.testing;
+package dev.eddy.emulator.driver;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;

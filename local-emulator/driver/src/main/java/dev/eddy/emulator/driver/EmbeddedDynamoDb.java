@@ -1,4 +1,4 @@
-package dev.eddy.testing;
+package dev.eddy.emulator.driver;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;

@@ -1,4 +1,4 @@
-package dev.eddy.testing;
+package dev.eddy.emulator.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.eddy.testing;
+package dev.eddy.emulator.driver;
 
 import dev.eddy.sink.SinkException;
 import dev.eddy.sink.SinkFactory;

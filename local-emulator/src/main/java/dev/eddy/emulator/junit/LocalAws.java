@@ -1,0 +1,258 @@
+package dev.eddy.emulator.junit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.embedded.Kinesalite;
+import dev.eddy.emulator.embedded.KinesisEmulator;
+import dev.eddy.emulator.esm.EventSourceMapping;
+import dev.eddy.emulator.esm.Invocation;
+import dev.eddy.emulator.esm.MappingSettings;
+import dev.eddy.emulator.esm.OnFailureDestination;
+import dev.eddy.emulator.esm.Producer;
+import dev.eddy.handler.EddyHandler;
+import dev.eddy.handler.EddySettings;
+import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.state.dynamodb.table.StateTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * Real emulators for integration tests of a user's own functions: DynamoDB Local (in process) and a Kinesis
+ * emulator (kinesalite by default, or kinesis-mock) on free loopback ports, and {@link #run} to replay values through
+ * a handler exactly as {@code ./eddy run} does — a fresh stream and state table, the values put with the pipeline's
+ * key as partition key, the event source mapping with the pipeline's settings, end of input drained. Get one from
+ * {@link LocalAwsExtension}.
+ */
+public final class LocalAws implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private final KinesisEmulator kinesisEmulator;
+    private final DynamoDbLocal dynamoDbLocal;
+    private final KinesisClient kinesis;
+    private final DynamoDbClient dynamoDb;
+
+    private LocalAws(KinesisEmulator kinesisEmulator, DynamoDbLocal dynamoDbLocal) {
+        this.kinesisEmulator = kinesisEmulator;
+        this.dynamoDbLocal = dynamoDbLocal;
+        this.kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(kinesisEmulator.endpoint()).region(Region.US_EAST_1).build();
+        this.dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1).build();
+    }
+
+    /**
+     * Starts the emulators. Sets the JVM-wide settings they need when not set already: {@code aws.cborEnabled=false}
+     * (kinesalite speaks JSON only), {@code aws.region} us-east-1 and dummy {@code aws.accessKeyId} and
+     * {@code aws.secretAccessKey}.
+     *
+     * @param kinesisEmulator {@code kinesalite} or {@code kinesis-mock}
+     * @return the running emulators
+     * @throws IllegalStateException if an emulator does not start (its message says what to install)
+     */
+    public static LocalAws start(String kinesisEmulator) {
+        Kinesalite.disableCbor();
+        setIfAbsent("aws.region", "us-east-1");
+        setIfAbsent("aws.accessKeyId", "eddylocal");
+        setIfAbsent("aws.secretAccessKey", "eddylocal");
+        KinesisEmulator kinesis = KinesisEmulator.start(kinesisEmulator);
+        try {
+            return new LocalAws(kinesis, DynamoDbLocal.start());
+        } catch (RuntimeException e) {
+            kinesis.close();
+            throw e;
+        }
+    }
+
+    /** @return the Kinesis emulator's endpoint */
+    public URI kinesisEndpoint() {
+        return kinesisEmulator.endpoint();
+    }
+
+    /** @return DynamoDB Local's endpoint */
+    public URI dynamoDbEndpoint() {
+        return dynamoDbLocal.endpoint();
+    }
+
+    /** @return a Kinesis client for the emulator */
+    public KinesisClient kinesis() {
+        return kinesis;
+    }
+
+    /** @return a DynamoDB client for DynamoDB Local */
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    /**
+     * Replays values through a handler as Lambda would run it on a fresh stream (the pipeline's shard count) and
+     * state table, with file sinks under a new temporary folder, and the pipeline's event source mapping settings.
+     *
+     * @param handlers makes the handler: one instance per shard, as Lambda runs one execution environment per shard
+     * @param values the records, in order: {@code byte[]} as is, {@code String} as UTF-8, anything else as JSON
+     * @return what came out
+     * @throws IllegalStateException if a shard could not be processed to its end
+     */
+    public Run run(Supplier<? extends EddyHandler> handlers, List<?> values) {
+        return run(handlers, values, null);
+    }
+
+    /**
+     * As {@link #run(Supplier, List)}, with other event source mapping settings.
+     *
+     * @param handlers makes the handler
+     * @param values the records
+     * @param settings the mapping's settings, or {@code null} for the pipeline's
+     * @return what came out
+     */
+    public Run run(Supplier<? extends EddyHandler> handlers, List<?> values, MappingSettings settings) {
+        Pipeline pipeline = handlers.get().pipeline();
+        int n = RUNS.incrementAndGet();
+        String stream = pipeline.source().streamName() + "-" + n;
+        String table = EddySettings.defaultStateTable(pipeline.name()) + "-" + n;
+        Map<String, String> saved = new HashMap<>();
+        try {
+            Path out = Files.createTempDirectory("eddy-run-");
+            set(saved, EddySettings.STATE_TABLE, table);
+            set(saved, EddySettings.SINKS, "file:" + out);
+            set(saved, "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString());
+            set(saved, "AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint().toString());
+            StateTable.create(dynamoDb, table);
+            kinesis.createStream(b -> b.streamName(stream).shardCount(pipeline.source().shards()));
+            kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+            List<byte[]> records = new ArrayList<>(values.size());
+            for (Object value : values) {
+                records.add(bytes(value));
+            }
+            new Producer(kinesis, stream).putAll(records, i -> pipeline.plan().keyOf(records.get(i))
+                    .orElse("unkeyed-" + i));
+            try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream, handlers::get,
+                    settings != null ? settings : MappingSettings.of(pipeline.source()), () -> true,
+                    new OnFailureDestination(out, pipeline.name()))) {
+                mapping.start();
+                mapping.awaitDrained();
+                return new Run(pipeline, out, mapping.invocationLog(), mapping.metrics());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            saved.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
+        }
+    }
+
+    private static byte[] bytes(Object value) {
+        try {
+            return value instanceof byte[] b ? b
+                    : value instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : JSON.findAndRegisterModules().writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void set(Map<String, String> saved, String property, String value) {
+        saved.putIfAbsent(property, System.getProperty(property));
+        System.setProperty(property, value);
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    @Override
+    public void close() {
+        kinesis.close();
+        dynamoDb.close();
+        kinesisEmulator.close();
+        dynamoDbLocal.close();
+    }
+
+    /** What one {@link #run} produced. */
+    public static final class Run {
+        private final Pipeline pipeline;
+        private final Path out;
+        private final List<Invocation> invocations;
+        private final HandlerMetrics metrics;
+
+        Run(Pipeline pipeline, Path out, List<Invocation> invocations, HandlerMetrics metrics) {
+            this.pipeline = pipeline;
+            this.out = out;
+            this.invocations = invocations;
+            this.metrics = metrics;
+        }
+
+        /**
+         * @param sink a sink's name (delivery stream, topic, stream or queue)
+         * @return its records, one JSON object each, per shard in order (shards interleave)
+         * @throws IllegalArgumentException if the pipeline names no such sink
+         */
+        public List<JsonNode> output(String sink) {
+            var ref = pipeline.sinks().stream().filter(s -> s.name().equals(sink)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("pipeline " + pipeline.name()
+                            + " names no sink '" + sink + "'; it names " + pipeline.sinks()));
+            return lines(out.resolve(ref.kind()).resolve(sink + ".jsonl"));
+        }
+
+        /** @return the failure destination's records (poison records, refused results) */
+        public List<JsonNode> failures() {
+            return lines(out.resolve("failed").resolve(pipeline.name() + ".jsonl"));
+        }
+
+        /** @return the late-data records */
+        public List<JsonNode> lateData() {
+            return lines(out.resolve("late").resolve(pipeline.name() + ".jsonl"));
+        }
+
+        /** @return every invocation of the run, as the event source mapping made them */
+        public List<Invocation> invocations() {
+            return invocations;
+        }
+
+        /** @return the handlers' figures */
+        public HandlerMetrics metrics() {
+            return metrics;
+        }
+
+        private static List<JsonNode> lines(Path file) {
+            List<JsonNode> nodes = new ArrayList<>();
+            try {
+                if (Files.exists(file)) {
+                    for (String line : Files.readAllLines(file)) {
+                        nodes.add(JSON.readTree(line));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return nodes;
+        }
+    }
+}
