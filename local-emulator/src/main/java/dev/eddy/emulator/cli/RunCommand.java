@@ -129,10 +129,12 @@ final class RunCommand implements Callable<Integer> {
             description = "result rows to print per sink: a number or 'all' (default: ${DEFAULT-VALUE})")
     private String print;
 
-    @Option(names = "--endpoint", paramLabel = "URL",
-            description = "use this endpoint for Kinesis and DynamoDB (e.g. LocalStack, http://localhost:4566)"
-                + " instead of starting emulators; credentials and region come from the usual AWS settings")
-    private URI endpoint;
+    @Option(names = "--endpoint", paramLabel = "URL|aws",
+            description = "use this endpoint for Kinesis and DynamoDB (e.g. LocalStack, http://localhost:4566), or"
+                + " 'aws' for AWS itself (a real stream and on-demand table in your account: AWS_PROFILE /"
+                + " AWS_REGION), instead of starting emulators; credentials and region come from the usual AWS"
+                + " settings")
+    private String endpointOption;
 
     @Option(names = "--sinks", paramLabel = "file|moto|aws", defaultValue = "file",
             description = {"where results, failed and late records go (default: ${DEFAULT-VALUE}):",
@@ -158,6 +160,10 @@ final class RunCommand implements Callable<Integer> {
         Class<? extends EddyHandler> handlerType = Pipelines.find(pipelineName);
         Pipeline pipeline = Pipelines.instantiate(handlerType).pipeline();
         Plan plan = pipeline.plan();
+        if (endpointOption != null && !endpointOption.equals("aws")
+                && !endpointOption.matches("https?://[^\\s]+")) {
+            throw new EddyCli.UsageError("--endpoint takes an http(s) URL or 'aws', was '" + endpointOption + "'");
+        }
         if (!List.of("file", "moto", "aws").contains(sinks)) {
             throw new EddyCli.UsageError("--sinks takes file, moto or aws, was '" + sinks + "'");
         }
@@ -201,9 +207,11 @@ final class RunCommand implements Callable<Integer> {
         DynamoDbLocal dynamoDbLocal = null;
         Kinesalite kinesalite = null;
         try {
+            boolean aws = "aws".equals(endpointOption);
+            URI endpoint = endpointOption == null || aws ? null : URI.create(endpointOption);
             URI kinesisEndpoint = endpoint;
             URI dynamoEndpoint = endpoint;
-            if (endpoint == null) {
+            if (endpointOption == null) {
                 progress(stderr, "starting DynamoDB Local and kinesalite");
                 dynamoDbLocal = DynamoDbLocal.start();
                 kinesalite = Kinesalite.start();
@@ -212,17 +220,19 @@ final class RunCommand implements Callable<Integer> {
                 setIfAbsent("aws.accessKeyId", "eddylocal");
                 setIfAbsent("aws.secretAccessKey", "eddylocal");
             }
-            setIfAbsent("aws.region", "us-east-1");
+            if (!aws || System.getenv("AWS_REGION") == null) {
+                setIfAbsent("aws.region", "us-east-1");
+            }
             System.setProperty(EddySettings.STATE_TABLE, table);
-            System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
-            // handlers ask Kinesis for a new shard's parents (ListShards)
-            System.setProperty("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
+            if (!aws) {
+                System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+                // handlers ask Kinesis for a new shard's parents (ListShards)
+                System.setProperty("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
+            }
 
             try (SinkTarget target = SinkTarget.open(sinks, pipeline, outDir,
                         message -> progress(stderr, "%s", message));
-                 DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                        .endpointOverride(dynamoEndpoint).region(Region.of(System.getProperty("aws.region")))
-                        .build();
+                 DynamoDbClient dynamo = dynamoClient(dynamoEndpoint);
                  KinesisClient kinesis = kinesisClient(kinesisEndpoint)) {
                 StateTable.create(dynamo, table);
                 createStream(kinesis, stream, shardCount);
@@ -277,9 +287,18 @@ final class RunCommand implements Callable<Integer> {
         throw new EddyCli.UsageError("--print takes a number of rows or 'all', was '" + print + "'");
     }
 
+    /** @param endpoint the endpoint, or {@code null} for AWS itself */
     private static KinesisClient kinesisClient(URI endpoint) {
-        return KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(endpoint).region(Region.of(System.getProperty("aws.region"))).build();
+        var builder = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(System.getProperty("aws.region", System.getenv("AWS_REGION"))));
+        return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
+    }
+
+    /** @param endpoint the endpoint, or {@code null} for AWS itself */
+    private static DynamoDbClient dynamoClient(URI endpoint) {
+        var builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(System.getProperty("aws.region", System.getenv("AWS_REGION"))));
+        return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
     }
 
     private static void createStream(KinesisClient kinesis, String stream, int shards) {
