@@ -4,13 +4,16 @@ import dev.eddy.handler.EddyHandler;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
+import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.Sqs;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -30,6 +33,7 @@ import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * Everything one pipeline needs in AWS, provisioned from its definition so that nothing is configured twice:
@@ -56,9 +60,9 @@ import software.constructs.Construct;
  * hold a pipeline once. A retained table outlives {@code cdk destroy}; delete or import it before deploying the
  * pipeline again.
  *
- * <p>The result sinks a pipeline names (Firehose delivery streams, SNS topics, Kinesis streams) are not provisioned
- * yet: until they are, the function fails each batch that has results to deliver, with a message naming the missing
- * destination.
+ * <p>The destinations a pipeline names — Firehose delivery streams (to S3), SNS topics, Kinesis streams, SQS queues —
+ * are provisioned under their names with a write grant each ({@link EddySinks}); alarms and a dashboard watch the
+ * pipeline ({@link EddyAlarms}).
  */
 public final class EddyPipeline extends Construct {
 
@@ -69,6 +73,8 @@ public final class EddyPipeline extends Construct {
     private final Table table;
     private final Function function;
     private final Queue failureQueue;
+    private final Map<SinkRef, IConstruct> sinks;
+    private final List<Alarm> alarms;
 
     /**
      * @param scope the parent construct
@@ -152,9 +158,22 @@ public final class EddyPipeline extends Construct {
         }
         function.addEventSource(new KinesisEventSource(stream, mapping.build()));
 
-        // Result sinks (Firehose delivery streams, SNS topics, Kinesis streams from pipeline.sinks()) are not
-        // provisioned here yet: a later issue adds them and their grants (the handler delivers with EDDY_SINKS=aws,
-        // its default).
+        // the destinations the pipeline names, under the names the handler delivers to (EDDY_SINKS=aws)
+        sinks = EddySinks.provision(this, pipeline, function, failureQueue);
+        alarms = EddyAlarms.create(this, pipeline.name(), function, table, failureQueue);
+    }
+
+    /**
+     * @return the pipeline's alarms — iterator age, function errors, throttles, failure queue depth, state table
+     *     throttles ({@link EddyAlarms}); none has an action until you add one
+     */
+    public List<Alarm> getAlarms() {
+        return alarms;
+    }
+
+    /** @return each destination the pipeline names (results, late data, failures) and its resource */
+    public Map<SinkRef, IConstruct> getSinks() {
+        return sinks;
     }
 
     /** @return the Kinesis stream the pipeline reads */

@@ -11,6 +11,8 @@ import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineDefinition;
 import dev.eddy.sink.Firehose;
+import dev.eddy.sink.Kinesis;
+import dev.eddy.sink.Sns;
 import dev.eddy.window.TumblingWindows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,8 @@ class EddyPipelineTest {
                     .aggregate(Aggregator.<Reading, Long, Long>of(Long.class, () -> 0L, (n, r) -> n + 1, Long::sum,
                             n -> n))
                     .to(Firehose.deliveryStream("sensor-counts-per-minute"))
+                    .branch(counts -> counts.to(Sns.topic("sensor-counts.fifo")))
+                    .branch(counts -> counts.to(Kinesis.stream("sensor-counts-by-minute")))
                     .build();
         }
     }
@@ -78,6 +82,10 @@ class EddyPipelineTest {
                 "Handler", SensorCountsHandler.class.getName(),
                 "MemorySize", 512,
                 "Timeout", 30));
+        template.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "sensor-counts.fifo",
+                "FifoTopic", true));
+        template.hasResourceProperties("AWS::Kinesis::Stream", Map.of("Name", "sensor-counts-by-minute",
+                "StreamModeDetails", Map.of("StreamMode", "ON_DEMAND")));
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 50,
                 "MaximumBatchingWindowInSeconds", 5, "StartingPosition", "LATEST", "MaximumRetryAttempts", 3,
                 "MaximumRecordAgeInSeconds", 7_200));

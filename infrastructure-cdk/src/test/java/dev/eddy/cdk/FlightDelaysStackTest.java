@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.constructs.IConstruct;
 
@@ -102,14 +103,62 @@ class FlightDelaysStackTest {
     }
 
     @Test
-    void everyResourceIsProvisionedOnceAndSinksNotYet() {
+    void everyResourceIsProvisionedOnceWithTheSinksThePipelineNames() {
         template.resourceCountIs("AWS::Kinesis::Stream", 1);
         template.resourceCountIs("AWS::DynamoDB::Table", 1);
         template.resourceCountIs("AWS::Lambda::Function", 1);
         template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
         template.resourceCountIs("AWS::SQS::Queue", 1);
-        template.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 0);
-        template.resourceCountIs("AWS::SNS::Topic", 0);
+        template.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 1);
+        template.resourceCountIs("AWS::S3::Bucket", 1);
+        template.resourceCountIs("AWS::SNS::Topic", 1);
+    }
+
+    @Test
+    void theFirehoseSinkWritesGzippedObjectsToItsOwnPrivateEncryptedBucket() {
+        template.hasResourceProperties("AWS::KinesisFirehose::DeliveryStream", Map.of(
+                "DeliveryStreamName", "flight-delay-stats",
+                "DeliveryStreamType", "DirectPut",
+                "DeliveryStreamEncryptionConfigurationInput", Map.of("KeyType", "AWS_OWNED_CMK"),
+                "ExtendedS3DestinationConfiguration", Match.objectLike(Map.of(
+                        "CompressionFormat", "GZIP",
+                        "BufferingHints", Map.of("IntervalInSeconds", 60, "SizeInMBs", 5)))));
+        template.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain", "Properties", Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true))));
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Match.objectLike(Map.of("PolicyDocument",
+                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+    }
+
+    @Test
+    void alarmsWatchIteratorAgeErrorsThrottlesTheFailureQueueAndStateThrottles() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "IteratorAge",
+                "Namespace", "AWS/Lambda", "Statistic", "Maximum", "Threshold", 60_000, "EvaluationPeriods", 5,
+                "ComparisonOperator", "GreaterThanOrEqualToThreshold", "TreatMissingData", "notBreaching"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Errors",
+                "Namespace", "AWS/Lambda", "Threshold", 1));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Throttles",
+                "Namespace", "AWS/Lambda"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName",
+                "ApproximateNumberOfMessagesVisible", "Namespace", "AWS/SQS", "Threshold", 1));
+        // the state table's throttles: a sum over its operations (metric math)
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(
+                Match.objectLike(Map.of("MetricStat", Match.objectLike(Map.of("Metric", Match.objectLike(Map.of(
+                        "MetricName", "ThrottledRequests", "Namespace", "AWS/DynamoDB")))))))),
+                "Threshold", 1));
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    }
+
+    @Test
+    void theSnsSinkIsATopicOfThatNameReachableOverTlsOnly() {
+        template.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "flight-delay-alerts"));
+        template.hasResourceProperties("AWS::SNS::TopicPolicy", Match.objectLike(Map.of("PolicyDocument",
+                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
     }
 
     @Test
@@ -121,15 +170,16 @@ class FlightDelaysStackTest {
     }
 
     @Test
-    void functionMayOnlyUseTableDataTheStreamAndTheFailureQueue() {
+    void rolesMayOnlyUseTableDataTheStreamTheSinksAndTheFailureQueue() {
         List<String> actions = iamPolicyActions();
         assertThat(actions).contains("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards",
-                "sqs:SendMessage", "sqs:GetQueueUrl");
+                "sqs:SendMessage", "sqs:GetQueueUrl", "firehose:PutRecordBatch", "sns:Publish", "s3:PutObject");
         assertThat(actions).allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("kinesis:")
-                || a.startsWith("sqs:"), "touches only DynamoDB, Kinesis and SQS");
+                || a.startsWith("sqs:") || a.startsWith("firehose:") || a.startsWith("sns:") || a.startsWith("s3:"),
+                "touches only DynamoDB, Kinesis, SQS, Firehose, SNS and (Firehose's role) S3");
         assertThat(actions).noneMatch(a -> a.matches("dynamodb:(Create|Delete|Update)Table|sqs:(Receive|Delete)"
-                + "Message|kinesis:(Put|Create|Delete).*"));
+                + "Message|kinesis:(Put|Create|Delete).*|s3:(Delete|PutBucket).*|sns:(Subscribe|DeleteTopic)"));
     }
 
     @Test

@@ -1,0 +1,142 @@
+package dev.eddy.cdk;
+
+import dev.eddy.pipeline.Pipeline;
+import dev.eddy.sink.Firehose;
+import dev.eddy.sink.Kinesis;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.sink.Sns;
+import dev.eddy.sink.Sqs;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.kinesis.StreamEncryption;
+import software.amazon.awscdk.services.kinesis.StreamMode;
+import software.amazon.awscdk.services.kinesisfirehose.CfnDeliveryStream;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+/**
+ * The destinations a pipeline names, provisioned under the names the handler addresses them by, each with only the
+ * permission the handler needs to write to it:
+ *
+ * <ul>
+ * <li>{@link Firehose}: a delivery stream (direct put) to an S3 bucket of its own (S3-managed encryption, public
+ *     access blocked, TLS only, retained), buffering {@value #FIREHOSE_BUFFER_MIB} MiB or
+ *     {@value #FIREHOSE_BUFFER_SECONDS} s, GZIP; Firehose's role gets the S3 actions the Amazon Data Firehose
+ *     Developer Guide lists for an S3 destination ("Grant Firehose access to an Amazon S3 destination"); the
+ *     function gets {@code firehose:PutRecordBatch};
+ * <li>{@link Sns}: a topic, FIFO when its name ends in {@code .fifo} (deduplication by the id Eddy sends, not by
+ *     content), TLS only; the function gets {@code sns:Publish};
+ * <li>{@link Kinesis}: an on-demand stream with AWS-managed encryption; the function gets write access;
+ * <li>{@link Sqs}: an encrypted, TLS-only queue kept 14 days; the function may send. The pipeline's failure
+ *     destination, when an SQS queue, is the construct's failure queue instead.
+ * </ul>
+ */
+final class EddySinks {
+
+    /** Firehose buffering before it writes an object, MiB. */
+    static final int FIREHOSE_BUFFER_MIB = 5;
+    /** Firehose buffering before it writes an object, seconds. */
+    static final int FIREHOSE_BUFFER_SECONDS = 60;
+
+    private EddySinks() {
+    }
+
+    /**
+     * @param scope where the resources go
+     * @param pipeline the pipeline
+     * @param function who writes to them
+     * @param failureQueue the construct's failure queue (the failure destination when that is an SQS queue)
+     * @return each destination and its main resource
+     */
+    static Map<SinkRef, IConstruct> provision(Construct scope, Pipeline pipeline, IGrantable function,
+            Queue failureQueue) {
+        Set<SinkRef> refs = new LinkedHashSet<>(pipeline.sinks());
+        refs.add(pipeline.failureDestination());
+        Map<SinkRef, IConstruct> made = new LinkedHashMap<>();
+        for (SinkRef ref : refs) {
+            String id = ref.kind() + "-" + ref.name().replaceAll("[^A-Za-z0-9]", "");
+            if (ref.equals(pipeline.failureDestination()) && ref instanceof Sqs) {
+                made.put(ref, failureQueue);
+            } else if (ref instanceof Firehose f) {
+                made.put(ref, deliveryStream(scope, id, f, function));
+            } else if (ref instanceof Sns t) {
+                Topic topic = Topic.Builder.create(scope, id).topicName(t.name()).fifo(t.fifo() ? true : null)
+                        .enforceSsl(true).build();
+                topic.grantPublish(function);
+                made.put(ref, topic);
+            } else if (ref instanceof Kinesis k) {
+                Stream stream = Stream.Builder.create(scope, id).streamName(k.name())
+                        .streamMode(StreamMode.ON_DEMAND).encryption(StreamEncryption.MANAGED).build();
+                stream.grantWrite(function);
+                made.put(ref, stream);
+            } else if (ref instanceof Sqs q) {
+                Queue queue = Queue.Builder.create(scope, id).queueName(q.name()).fifo(q.fifo() ? true : null)
+                        .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true)
+                        .retentionPeriod(Duration.days(EddyPipeline.FAILURE_RETENTION_DAYS)).build();
+                queue.grantSendMessages(function);
+                made.put(ref, queue);
+            }
+        }
+        return made;
+    }
+
+    private static CfnDeliveryStream deliveryStream(Construct scope, String id, Firehose sink, IGrantable function) {
+        Bucket bucket = Bucket.Builder.create(scope, id + "Bucket")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        Role role = Role.Builder.create(scope, id + "Role")
+                .assumedBy(new ServicePrincipal("firehose.amazonaws.com"))
+                .description("Firehose delivery stream " + sink.name() + " writes to its bucket")
+                .build();
+        role.addToPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
+                .actions(List.of("s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
+                        "s3:ListBucketMultipartUploads", "s3:PutObject"))
+                .resources(List.of(bucket.getBucketArn(), bucket.arnForObjects("*")))
+                .build());
+        CfnDeliveryStream stream = CfnDeliveryStream.Builder.create(scope, id)
+                .deliveryStreamName(sink.name())
+                .deliveryStreamType("DirectPut")
+                .deliveryStreamEncryptionConfigurationInput(
+                        CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty.builder()
+                                .keyType("AWS_OWNED_CMK").build())
+                .extendedS3DestinationConfiguration(
+                        CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty.builder()
+                                .bucketArn(bucket.getBucketArn())
+                                .roleArn(role.getRoleArn())
+                                .compressionFormat("GZIP")
+                                .bufferingHints(CfnDeliveryStream.BufferingHintsProperty.builder()
+                                        .sizeInMBs(FIREHOSE_BUFFER_MIB)
+                                        .intervalInSeconds(FIREHOSE_BUFFER_SECONDS).build())
+                                .build())
+                .build();
+        // the role's policy must exist before Firehose checks it can write
+        stream.getNode().addDependency(role);
+        software.amazon.awscdk.services.iam.Grant.addToPrincipal(
+                software.amazon.awscdk.services.iam.GrantOnPrincipalOptions.builder()
+                        .grantee(function)
+                        .actions(List.of("firehose:PutRecordBatch"))
+                        .resourceArns(List.of(stream.getAttrArn()))
+                        .build());
+        return stream;
+    }
+}
