@@ -134,9 +134,20 @@ public final class EddySettings {
      * @throws IllegalStateException if it is set to something else; the message says what to set
      */
     public SinkFactory sinks(String functionArn) {
+        return sinksFor(() -> functionArn);
+    }
+
+    /**
+     * As {@link #sinks(String)}, with the function's ARN asked when first needed.
+     *
+     * @param functionArn gives the invoked function's ARN, or {@code null} while unknown
+     * @return the sink factory {@code EDDY_SINKS} selects
+     * @throws IllegalStateException if it is set to something else than {@code aws} or {@code file:<folder>}
+     */
+    public SinkFactory sinksFor(java.util.function.Supplier<String> functionArn) {
         String value = get(SINKS).orElse("aws");
         if (value.equals("aws")) {
-            return AwsSinkFactory.create(this, functionArn);
+            return AwsSinkFactory.forFunction(this, functionArn);
         }
         if (value.startsWith("file:") && value.length() > "file:".length()) {
             return new FileSinkFactory(Path.of(value.substring("file:".length())));

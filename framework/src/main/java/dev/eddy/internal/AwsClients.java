@@ -3,6 +3,7 @@ package dev.eddy.internal;
 import dev.eddy.handler.EddySettings;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -21,8 +22,10 @@ import software.amazon.awssdk.regions.Region;
  * <li>endpoint {@code AWS_ENDPOINT_URL_<SERVICE>}, else {@code AWS_ENDPOINT_URL}, when set: the variables the SDK
  *     itself reads, also taken from system properties of those names (the local emulator's way);
  * <li>credentials: on Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} set) the execution role's keys from the environment
- *     ({@link EnvironmentVariableCredentialsProvider}: no file or network look-up on a cold start); elsewhere the
- *     SDK's default chain;
+ *     ({@link EnvironmentVariableCredentialsProvider}: no file or network look-up on a cold start), or, where Lambda
+ *     sets no keys (SnapStart), from its container credentials endpoint ({@link ContainerCredentialsProvider},
+ *     {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}), asked when needed, so a restored snapshot gets fresh ones;
+ *     elsewhere the SDK's default chain;
  * <li>the URL-connection HTTP client (small, fast to start);
  * <li>the SDK's standard retry strategy (3 attempts, exponential back-off with full jitter) for whole requests.
  * </ul>
@@ -61,11 +64,14 @@ public final class AwsClients {
 
     /**
      * @param settings the function's settings
-     * @return the environment's keys on Lambda, the SDK's default chain elsewhere
+     * @return the environment's keys on Lambda (the container endpoint's under SnapStart), the SDK's default chain
+     *     elsewhere
      */
     public static AwsCredentialsProvider credentials(EddySettings settings) {
-        return settings.get("AWS_LAMBDA_FUNCTION_NAME").isPresent()
-                ? EnvironmentVariableCredentialsProvider.create()
-                : DefaultCredentialsProvider.create();
+        if (settings.get("AWS_LAMBDA_FUNCTION_NAME").isEmpty()) {
+            return DefaultCredentialsProvider.create();
+        }
+        return settings.get("AWS_ACCESS_KEY_ID").isPresent() ? EnvironmentVariableCredentialsProvider.create()
+                : ContainerCredentialsProvider.builder().build();
     }
 }

@@ -319,6 +319,16 @@ public final class BatchProcessor {
     }
 
     /**
+     * Warms this processor up without touching any shard's state: reads the checkpoint of a shard that does not
+     * exist (a consistent {@code GetItem} with the DynamoDB backend) and writes a result as JSON. For SnapStart's
+     * snapshot ({@code EddyHandler#prime}).
+     */
+    public synchronized void prime() {
+        state.readCheckpoint("shardId-eddy-priming");
+        toJson(java.util.Map.of("primed", true));
+    }
+
+    /**
      * End of input for one shard: advances its watermark to +∞ so that every window fires, as Flink does at
      * the end of a bounded source. Used by local runs over a file and by tests, never by Lambda.
      *

@@ -41,11 +41,11 @@ public final class AwsSinkFactory implements SinkFactory, AutoCloseable {
     public static final String ACCOUNT_SETTING = "EDDY_ACCOUNT_ID";
 
     private final EddySettings settings;
-    private final String functionArn;
+    private final java.util.function.Supplier<String> functionArn;
     private final SinkRetry retry;
     private final Map<String, AutoCloseable> clients = new ConcurrentHashMap<>();
 
-    private AwsSinkFactory(EddySettings settings, String functionArn) {
+    private AwsSinkFactory(EddySettings settings, java.util.function.Supplier<String> functionArn) {
         this.settings = settings;
         this.functionArn = functionArn;
         this.retry = settings.get(MAX_ATTEMPTS_SETTING).map(value -> {
@@ -71,7 +71,19 @@ public final class AwsSinkFactory implements SinkFactory, AutoCloseable {
      * @throws IllegalStateException if {@code EDDY_SINK_MAX_ATTEMPTS} is not a positive integer
      */
     public static AwsSinkFactory create(EddySettings settings, String functionArn) {
-        return new AwsSinkFactory(settings, functionArn);
+        return new AwsSinkFactory(settings, () -> functionArn);
+    }
+
+    /**
+     * As {@link #create(EddySettings, String)}, with the function's ARN asked when first needed (a handler created
+     * before its first invocation, e.g. primed for a SnapStart snapshot, learns it from the invocation's context).
+     *
+     * @param settings the function's settings
+     * @param functionArn gives the invoked function's ARN, or {@code null} while unknown
+     * @return the factory; no client is created yet
+     */
+    public static AwsSinkFactory forFunction(EddySettings settings, java.util.function.Supplier<String> functionArn) {
+        return new AwsSinkFactory(settings, java.util.Objects.requireNonNull(functionArn, "functionArn"));
     }
 
     @Override
@@ -109,7 +121,8 @@ public final class AwsSinkFactory implements SinkFactory, AutoCloseable {
      * @throws IllegalStateException if the account is unknown: not on Lambda and {@code EDDY_ACCOUNT_ID} unset
      */
     String topicArn(String topic) {
-        String[] function = functionArn == null ? new String[0] : functionArn.split(":");
+        String arn = functionArn.get();
+        String[] function = arn == null ? new String[0] : arn.split(":");
         Optional<String> account = settings.get(ACCOUNT_SETTING)
                 .or(() -> function.length > 4 ? Optional.of(function[4]) : Optional.empty());
         if (account.isEmpty()) {

@@ -19,11 +19,17 @@ import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.kinesis.IStream;
 import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.kinesis.StreamMode;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.kinesis.StreamEncryption;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.StartingPosition;
@@ -69,7 +75,7 @@ public final class EddyPipeline extends Construct {
     /** Retention of the failure queue, days: 14, the longest SQS allows. */
     public static final int FAILURE_RETENTION_DAYS = 14;
 
-    private final Stream stream;
+    private final IStream stream;
     private final Table table;
     private final Function function;
     private final Queue failureQueue;
@@ -96,11 +102,23 @@ public final class EddyPipeline extends Construct {
         Path jar = props.jar() != null ? existingJar(props.jar()) : findJar(Path.of(""), pipeline.name());
         KinesisSource<?> source = pipeline.source();
 
-        stream = Stream.Builder.create(this, "Stream")
-                .streamName(source.streamName())
-                .shardCount(source.shards())
-                .encryption(StreamEncryption.MANAGED)
-                .build();
+        if (props.existingStreamArn() != null) {
+            stream = Stream.fromStreamArn(this, "Stream", props.existingStreamArn());
+        } else {
+            Stream.Builder created = Stream.Builder.create(this, "Stream").streamName(source.streamName());
+            if (props.onDemandStream()) {
+                created.streamMode(StreamMode.ON_DEMAND);
+            } else {
+                created.shardCount(source.shards());
+            }
+            if (props.streamKeyArn() != null) {
+                created.encryption(StreamEncryption.KMS).encryptionKey(Key.fromKeyArn(this, "StreamKey",
+                        props.streamKeyArn()));
+            } else {
+                created.encryption(StreamEncryption.MANAGED);
+            }
+            stream = created.build();
+        }
 
         table = Table.Builder.create(this, "StateTable")
                 .tableName(EddySettings.defaultStateTable(pipeline.name()))
@@ -122,9 +140,13 @@ public final class EddyPipeline extends Construct {
                 .memorySize(props.memoryMb())
                 .timeout(Duration.seconds(props.timeout().toSeconds()))
                 .loggingFormat(LoggingFormat.JSON)
-                // EDDY_SINKS is left out until the sinks are provisioned (a later issue): see the class comment.
+                .snapStart(props.snapStart() ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
+                // sinks deliver to the destinations the pipeline names (EDDY_SINKS defaults to aws)
                 .environment(Map.of(EddySettings.STATE_TABLE, table.getTableName()))
                 .build();
+        // with SnapStart, the mapping invokes an alias of the latest published version, whose snapshot it restores
+        IFunction invoked = props.snapStart() ? Alias.Builder.create(this, "Live").aliasName("live")
+                .version(function.getCurrentVersion()).build() : function;
         table.grantReadWriteData(function);
 
         // One queue for both kinds of failure: the mapping's on-failure records (batches that exhausted their
@@ -156,7 +178,7 @@ public final class EddyPipeline extends Construct {
         if (source.startingTimestamp() != null) {
             mapping.startingPositionTimestamp(source.startingTimestamp().getEpochSecond());
         }
-        function.addEventSource(new KinesisEventSource(stream, mapping.build()));
+        invoked.addEventSource(new KinesisEventSource(stream, mapping.build()));
 
         // the destinations the pipeline names, under the names the handler delivers to (EDDY_SINKS=aws)
         sinks = EddySinks.provision(this, pipeline, function, failureQueue);
@@ -176,8 +198,8 @@ public final class EddyPipeline extends Construct {
         return sinks;
     }
 
-    /** @return the Kinesis stream the pipeline reads */
-    public Stream getStream() {
+    /** @return the Kinesis stream the pipeline reads (created, or the existing one named in the props) */
+    public IStream getStream() {
         return stream;
     }
 

@@ -16,8 +16,15 @@ import software.amazon.awscdk.RemovalPolicy;
  * @param memoryMb function memory, MB: 128–10,240 (Lambda limits)
  * @param timeout function timeout: 1–900 s (Lambda limits), whole seconds
  * @param tableRemovalPolicy what CloudFormation does with the state table when it leaves the stack
+ * @param existingStreamArn the ARN of a stream to read instead of creating one, or {@code null}
+ * @param onDemandStream whether a created stream is on-demand (capacity follows traffic) rather than provisioned
+ *     with the definition's shard count
+ * @param streamKeyArn a customer-managed KMS key for a created stream, or {@code null} for the AWS-managed key
+ * @param snapStart whether the function runs with SnapStart on published versions, the event source mapping
+ *     invoking an alias ({@code live}) of the latest version
  */
-public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, RemovalPolicy tableRemovalPolicy) {
+public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, RemovalPolicy tableRemovalPolicy,
+        String existingStreamArn, boolean onDemandStream, String streamKeyArn, boolean snapStart) {
 
     /**
      * Default function memory, MB. Lambda's own default (128 MB) is far too small for a JVM: CPU share grows
@@ -44,6 +51,14 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
         if (timeout.toSeconds() < 1 || timeout.toSeconds() > 900 || timeout.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("function timeout must be 1-900 whole seconds, was " + timeout);
         }
+        if (existingStreamArn != null && !existingStreamArn.matches("arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\\d{12}:stream/.+")) {
+            throw new IllegalArgumentException("'" + existingStreamArn + "' is not a Kinesis stream ARN"
+                    + " (arn:aws:kinesis:<region>:<account>:stream/<name>)");
+        }
+        if (existingStreamArn != null && (onDemandStream || streamKeyArn != null)) {
+            throw new IllegalArgumentException("an existing stream keeps its own capacity mode and key: give either"
+                    + " an existing stream or settings for a new one");
+        }
     }
 
     /**
@@ -52,7 +67,8 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      *     checkpoints, which a redeploy needs to continue exactly once
      */
     public static EddyPipelineProps defaults() {
-        return new EddyPipelineProps(null, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, RemovalPolicy.RETAIN);
+        return new EddyPipelineProps(null, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, RemovalPolicy.RETAIN, null, false,
+                null, false);
     }
 
     /**
@@ -60,7 +76,8 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      * @return a copy that deploys that jar
      */
     public EddyPipelineProps withJar(Path jar) {
-        return new EddyPipelineProps(Objects.requireNonNull(jar, "jar"), memoryMb, timeout, tableRemovalPolicy);
+        return new EddyPipelineProps(Objects.requireNonNull(jar, "jar"), memoryMb, timeout, tableRemovalPolicy,
+                existingStreamArn, onDemandStream, streamKeyArn, snapStart);
     }
 
     /**
@@ -68,7 +85,8 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      * @return a copy with that memory
      */
     public EddyPipelineProps withMemoryMb(int memoryMb) {
-        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy);
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
+                streamKeyArn, snapStart);
     }
 
     /**
@@ -76,7 +94,8 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      * @return a copy with that timeout
      */
     public EddyPipelineProps withTimeout(Duration timeout) {
-        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy);
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
+                streamKeyArn, snapStart);
     }
 
     /**
@@ -85,6 +104,49 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      * @return a copy with that policy
      */
     public EddyPipelineProps withTableRemovalPolicy(RemovalPolicy policy) {
-        return new EddyPipelineProps(jar, memoryMb, timeout, policy);
+        return new EddyPipelineProps(jar, memoryMb, timeout, policy, existingStreamArn, onDemandStream, streamKeyArn,
+                snapStart);
+    }
+
+    /**
+     * Reads an existing stream instead of creating one; its shard count and key are its own, and the function is
+     * granted read on it (and decrypt, if the stream's key policy allows it).
+     *
+     * @param streamArn the stream's ARN
+     * @return a copy that reads that stream
+     */
+    public EddyPipelineProps withExistingStream(String streamArn) {
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy,
+                Objects.requireNonNull(streamArn, "streamArn"), false, null, snapStart);
+    }
+
+    /**
+     * @return a copy that creates an on-demand stream (capacity follows traffic, billed per GB and stream-hour)
+     *     instead of a provisioned one with the definition's shard count
+     */
+    public EddyPipelineProps withOnDemandStream() {
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, null, true, streamKeyArn, snapStart);
+    }
+
+    /**
+     * @param keyArn a customer-managed KMS key for the created stream (the function is granted decrypt on it)
+     * @return a copy that encrypts the stream with that key
+     */
+    public EddyPipelineProps withStreamKey(String keyArn) {
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, null, onDemandStream,
+                Objects.requireNonNull(keyArn, "keyArn"), snapStart);
+    }
+
+    /**
+     * Turns SnapStart on: Lambda snapshots an initialised execution environment of each published version and
+     * restores it instead of a cold start (the handler primes its clients before the snapshot; see
+     * {@code EddyHandler}). The event source mapping then invokes the alias {@code live}, moved to each new
+     * version on deploy.
+     *
+     * @return a copy with SnapStart on
+     */
+    public EddyPipelineProps withSnapStart() {
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
+                streamKeyArn, true);
     }
 }

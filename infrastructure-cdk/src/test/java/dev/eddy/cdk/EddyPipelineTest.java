@@ -136,4 +136,44 @@ class EddyPipelineTest {
         assertThatThrownBy(() -> PROPS.withTimeout(Duration.ofMinutes(16))).hasMessageContaining("1-900");
         assertThat(List.of(PROPS.memoryMb(), (int) PROPS.timeout().toSeconds())).containsExactly(1024, 60);
     }
+
+    @Test
+    void snapStartPublishesVersionsAndTheMappingInvokesTheLiveAlias() {
+        Template template = Template.fromStack(new EddyPipelineStack(new App(), "Snap", StackProps.builder().build(),
+                new SensorCounts(), SensorCountsHandler.class, PROPS.withSnapStart()));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of("SnapStart",
+                Map.of("ApplyOn", "PublishedVersions")));
+        template.resourceCountIs("AWS::Lambda::Version", 1);
+        template.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
+        // the mapping invokes the function's qualified name <function>:live
+        var mappings = template.findResources("AWS::Lambda::EventSourceMapping");
+        assertThat(mappings).hasSize(1);
+        assertThat(mappings.values().iterator().next().toString()).contains(":live");
+    }
+
+    @Test
+    void anExistingStreamIsReadNotCreated() {
+        String arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/readings";
+        Template template = Template.fromStack(new EddyPipelineStack(new App(), "Existing",
+                StackProps.builder().build(), new SensorCounts(), SensorCountsHandler.class,
+                PROPS.withExistingStream(arn)));
+        // the only stream left is the pipeline's Kinesis sink
+        template.resourceCountIs("AWS::Kinesis::Stream", 1);
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("EventSourceArn", arn));
+    }
+
+    @Test
+    void aCreatedStreamCanBeOnDemandOrUseACustomerKey() {
+        Template onDemand = Template.fromStack(new EddyPipelineStack(new App(), "OnDemand",
+                StackProps.builder().build(), new SensorCounts(), SensorCountsHandler.class,
+                PROPS.withOnDemandStream()));
+        onDemand.hasResourceProperties("AWS::Kinesis::Stream", Map.of("Name", "sensor-readings",
+                "StreamModeDetails", Map.of("StreamMode", "ON_DEMAND")));
+        String key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        Template keyed = Template.fromStack(new EddyPipelineStack(new App(), "Keyed", StackProps.builder().build(),
+                new SensorCounts(), SensorCountsHandler.class, PROPS.withStreamKey(key)));
+        keyed.hasResourceProperties("AWS::Kinesis::Stream", Map.of("Name", "sensor-readings",
+                "StreamEncryption", Map.of("EncryptionType", "KMS", "KeyId", key)));
+        assertThatThrownBy(() -> PROPS.withExistingStream("readings")).hasMessageContaining("not a Kinesis stream ARN");
+    }
 }

@@ -7,9 +7,6 @@ import dev.eddy.state.StateBackendProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -27,11 +24,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * <li>region {@code AWS_REGION} (or {@code aws.region}; Lambda always sets {@code AWS_REGION}), else the SDK's
  *     region chain;
  * <li>endpoint {@code AWS_ENDPOINT_URL_DYNAMODB} or {@code AWS_ENDPOINT_URL} when set (DynamoDB Local);
- * <li>credentials: on Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} set) the execution role's keys from the
- *     environment variables Lambda sets ({@link EnvironmentVariableCredentialsProvider}: no file or network
- *     look-ups on a cold start); elsewhere the SDK's default chain (system properties first, which is how the local
- *     emulator passes its dummy keys). A function with SnapStart gets no key variables and would need the container
- *     credentials provider instead; Eddy's construct does not enable SnapStart.
+ * <li>credentials as {@link dev.eddy.internal.AwsClients#credentials} chooses them: on Lambda the execution role's
+ *     keys from the environment (no file or network look-up on a cold start), or the container credentials endpoint
+ *     under SnapStart, which sets no keys; elsewhere the SDK's default chain (system properties first, which is how
+ *     the local emulator passes its dummy keys).
  * <li>the URL-connection HTTP client (small, starts fast; no Netty or Apache client on the class path);
  * <li>retries: the SDK's standard strategy with a stated number of attempts, below.
  * </ul>
@@ -107,7 +103,7 @@ public final class DynamoDbStateBackendProvider implements StateBackendProvider 
         int maxAttempts = maxAttempts(settings);
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(dev.eddy.internal.AwsClients.credentials(settings))
                 .overrideConfiguration(o -> {
                     o.retryStrategy(retryStrategy(maxAttempts));
                     interceptors.forEach(o::addExecutionInterceptor);
@@ -155,11 +151,5 @@ public final class DynamoDbStateBackendProvider implements StateBackendProvider 
             }
             return attempts;
         }).orElse(DEFAULT_MAX_ATTEMPTS);
-    }
-
-    private static AwsCredentialsProvider credentials(EddySettings settings) {
-        return settings.get("AWS_LAMBDA_FUNCTION_NAME").isPresent()
-                ? EnvironmentVariableCredentialsProvider.create()
-                : DefaultCredentialsProvider.create();
     }
 }

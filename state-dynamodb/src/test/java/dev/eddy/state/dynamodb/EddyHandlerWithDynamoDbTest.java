@@ -76,4 +76,40 @@ class EddyHandlerWithDynamoDbTest {
             assertThat(client.scan(b -> b.tableName(table)).count()).isPositive();
         }
     }
+
+    @Test
+    void primingForASnapStartSnapshotWarmsTheClientsAndWritesNothing(@TempDir Path dir) {
+        String table = DynamoDbLocal.newTable("priming");
+        properties.set(EddySettings.STATE_TABLE, table);
+        properties.set(EddySettings.SINKS, "file:" + dir);
+        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
+        properties.set("AWS_REGION", "us-east-1");
+        properties.set("aws.accessKeyId", "dummy");
+        properties.set("aws.secretAccessKey", "dummy");
+
+        TestHandler handler = new TestHandler();
+        handler.prime();
+
+        // one consistent read of a checkpoint that does not exist; no item written
+        assertThat(handler.metrics().readUnits()).isPositive();
+        assertThat(handler.metrics().writeUnits()).isZero();
+        try (var client = DynamoDbLocal.client()) {
+            assertThat(client.scan(b -> b.tableName(table)).count()).isZero();
+        }
+        // and the primed instance then handles batches as any other
+        KinesisEvent event = BatchProcessorEndToEndTest.event(List.of(In.of(0, new Ev("a", 100, 1))));
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+    }
+
+    @Test
+    void primingThatCannotReachDynamoDbIsLoggedNotThrown(@TempDir Path dir) {
+        properties.set(EddySettings.STATE_TABLE, "no-such-table");
+        properties.set(EddySettings.SINKS, "file:" + dir);
+        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
+        properties.set("AWS_REGION", "us-east-1");
+        properties.set("aws.accessKeyId", "dummy");
+        properties.set("aws.secretAccessKey", "dummy");
+
+        new TestHandler().prime();
+    }
 }
