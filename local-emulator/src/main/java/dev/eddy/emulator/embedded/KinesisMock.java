@@ -193,7 +193,7 @@ public final class KinesisMock implements KinesisEmulator {
             ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return new KinesisMock(process, port);
         } catch (ExecutionException | TimeoutException e) {
-            stop(process);
+            ChildProcesses.stop(process);
             try {
                 reader.join(2_000);
             } catch (InterruptedException interrupted) {
@@ -207,7 +207,7 @@ public final class KinesisMock implements KinesisEmulator {
                     + (e instanceof TimeoutException ? " within " + START_TIMEOUT.toSeconds() + " s" : "")
                     + "; its output:\n" + seen, e);
         } catch (InterruptedException e) {
-            stop(process);
+            ChildProcesses.stop(process);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while kinesis-mock was starting", e);
         }
@@ -222,25 +222,7 @@ public final class KinesisMock implements KinesisEmulator {
     /** Stops the emulator: closes its stdin, then terminates it, then kills it if it is still there after 5 s. */
     @Override
     public void close() {
-        stop(process);
-    }
-
-    private static void stop(Process process) {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process);
     }
 
     private static String lines(Deque<String> kept) {

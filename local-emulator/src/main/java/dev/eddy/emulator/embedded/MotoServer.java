@@ -133,12 +133,12 @@ public final class MotoServer implements AutoCloseable {
             } catch (IOException notYet) {
                 sleepQuietly(process, 50); // not listening yet
             } catch (InterruptedException e) {
-                stop(process);
+                ChildProcesses.stop(process);
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while moto server was starting", e);
             }
         }
-        stop(process);
+        ChildProcesses.stop(process);
         waitForOutput(reader);
         throw new IllegalStateException("moto server did not answer on port " + port + " within "
                 + START_TIMEOUT.toSeconds() + " s; its output:\n" + lines(output));
@@ -222,25 +222,7 @@ public final class MotoServer implements AutoCloseable {
     /** Stops the server: closes its stdin, then terminates it, then kills it if it is still there after 5 s. */
     @Override
     public void close() {
-        stop(process);
-    }
-
-    private static void stop(Process process) {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process);
     }
 
     private static String configuredVenv() {
@@ -290,7 +272,7 @@ public final class MotoServer implements AutoCloseable {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
-            stop(process);
+            ChildProcesses.stop(process);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while moto server was starting", e);
         }

@@ -20,10 +20,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -34,7 +32,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * {@code ./eddy status} after real processing: flights put into kinesalite with {@code ./eddy put}, one shard
@@ -64,22 +61,6 @@ class StatusCommandTest {
         return max;
     }
 
-    /** @return every record of the stream, by shard in shard-id order */
-    private static Map<String, List<Record>> records(KinesisClient kinesis, String stream) {
-        Map<String, List<Record>> byShard = new TreeMap<>();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-            List<Record> records = byShard.computeIfAbsent(shard.shardId(), k -> new ArrayList<>());
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                var response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
-                records.addAll(response.records());
-                iterator = response.records().isEmpty() ? null : response.nextShardIterator();
-            }
-        }
-        return byShard;
-    }
 
     private static void process(BatchProcessor processor, String shard, List<Record> records) {
         for (int from = 0; from < records.size(); from += 250) {
@@ -113,7 +94,7 @@ class StatusCommandTest {
             assertThat(noTable.exit()).isEqualTo(EddyCli.EXIT_USAGE);
             assertThat(noTable.err()).startsWith("eddy: error: state table 'eddy-flight-delays-state' does not exist");
 
-            Map<String, List<Record>> stream = records(kinesis, "flights");
+            Map<String, List<Record>> stream = dev.eddy.emulator.sinks.Fixtures.records(kinesis, "flights");
             assertThat(stream).hasSize(2);
             List<String> shards = List.copyOf(stream.keySet());
             List<Record> done = stream.get(shards.get(0));

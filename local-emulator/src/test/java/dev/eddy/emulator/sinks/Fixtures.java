@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** What the sink tests share: a pipeline's processor on a fresh state table, and a stream read back. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
@@ -31,8 +31,12 @@ final class Fixtures {
         return new BatchProcessor(pipeline.plan(), new DynamoDbStateBackend(dynamo, table), sinks);
     }
 
-    /** @return every record of a stream, per shard in shard-id order, each in sequence order */
-    static Map<String, List<Record>> records(KinesisClient kinesis, String stream) {
+    /**
+     * @param kinesis a Kinesis client
+     * @param stream the stream
+     * @return every record of a stream, per shard in shard-id order, each in sequence order
+     */
+    public static Map<String, List<Record>> records(KinesisClient kinesis, String stream) {
         Map<String, List<Record>> byShard = new TreeMap<>();
         for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
             List<Record> records = byShard.computeIfAbsent(shard.shardId(), k -> new ArrayList<>());
