@@ -62,13 +62,14 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
     }
 
     /**
-     * @return the jar found by convention, {@value #DEFAULT_MEMORY_MB} MB, 60 s, and a state table that is
-     *     retained ({@link RemovalPolicy#RETAIN}) when the stack is deleted: it holds the pipeline's windows and
-     *     checkpoints, which a redeploy needs to continue exactly once
+     * @return the jar found by convention, {@value #DEFAULT_MEMORY_MB} MB, 60 s, SnapStart on, a new provisioned
+     *     stream with the AWS-managed key, and a state table that is retained ({@link RemovalPolicy#RETAIN}) when the
+     *     stack is deleted: it holds the pipeline's windows and checkpoints, which a redeploy needs to continue
+     *     exactly once
      */
     public static EddyPipelineProps defaults() {
         return new EddyPipelineProps(null, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, RemovalPolicy.RETAIN, null, false,
-                null, false);
+                null, true);
     }
 
     /**
@@ -138,7 +139,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
     }
 
     /**
-     * Turns SnapStart on: Lambda snapshots an initialised execution environment of each published version and
+     * Turns SnapStart on (the default): Lambda snapshots an initialised execution environment of each published version and
      * restores it instead of a cold start (the handler primes its clients before the snapshot; see
      * {@code EddyHandler}). The event source mapping then invokes the alias {@code live}, moved to each new
      * version on deploy.
@@ -148,5 +149,17 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
     public EddyPipelineProps withSnapStart() {
         return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
                 streamKeyArn, true);
+    }
+
+    /**
+     * Turns SnapStart off: each new execution environment starts the JVM and the handler from scratch (a cold start
+     * of a few seconds), and the event source mapping invokes {@code $LATEST}. Deploys are faster: no version is
+     * published and no snapshot taken.
+     *
+     * @return a copy with SnapStart off
+     */
+    public EddyPipelineProps withoutSnapStart() {
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
+                streamKeyArn, false);
     }
 }

@@ -138,9 +138,9 @@ class EddyPipelineTest {
     }
 
     @Test
-    void snapStartPublishesVersionsAndTheMappingInvokesTheLiveAlias() {
+    void byDefaultSnapStartPublishesVersionsAndTheMappingInvokesTheLiveAlias() {
         Template template = Template.fromStack(new EddyPipelineStack(new App(), "Snap", StackProps.builder().build(),
-                new SensorCounts(), SensorCountsHandler.class, PROPS.withSnapStart()));
+                new SensorCounts(), SensorCountsHandler.class, PROPS));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("SnapStart",
                 Map.of("ApplyOn", "PublishedVersions")));
         template.resourceCountIs("AWS::Lambda::Version", 1);
@@ -175,5 +175,15 @@ class EddyPipelineTest {
         keyed.hasResourceProperties("AWS::Kinesis::Stream", Map.of("Name", "sensor-readings",
                 "StreamEncryption", Map.of("EncryptionType", "KMS", "KeyId", key)));
         assertThatThrownBy(() -> PROPS.withExistingStream("readings")).hasMessageContaining("not a Kinesis stream ARN");
+    }
+
+    @Test
+    void withoutSnapStartTheMappingInvokesTheFunctionItself() {
+        Template template = Template.fromStack(new EddyPipelineStack(new App(), "Plain", StackProps.builder().build(),
+                new SensorCounts(), SensorCountsHandler.class, PROPS.withoutSnapStart()));
+        template.resourceCountIs("AWS::Lambda::Version", 0);
+        template.resourceCountIs("AWS::Lambda::Alias", 0);
+        assertThat(template.findResources("AWS::Lambda::Function").values().iterator().next().toString())
+                .doesNotContain("SnapStart");
     }
 }

@@ -82,7 +82,9 @@ class FlightDelaysStackTest {
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "EventSourceArn", Map.of("Fn::GetAtt",
                         List.of(logicalId(stack.getPipeline().getStream()), "Arn")),
-                "FunctionName", Map.of("Ref", logicalId(stack.getPipeline().getFunction())),
+                // the live alias of the function's latest version (SnapStart): <function name>:live
+                "FunctionName", Match.objectLike(Map.of("Fn::Join", List.of("", List.of(
+                        Match.anyValue(), ":live")))),
                 "BatchSize", 500,
                 "StartingPosition", "TRIM_HORIZON",
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
