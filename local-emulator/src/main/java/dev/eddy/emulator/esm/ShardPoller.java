@@ -125,6 +125,10 @@ final class ShardPoller {
                 closed = true;
                 return;
             }
+            // asked before reading: every record was put before the input was complete, so a read that starts after
+            // seeing it complete sees them all (asked after the read, a read that raced the producer could end the
+            // shard early)
+            boolean complete = inputComplete.getAsBoolean();
             GetRecordsResponse response;
             try {
                 String current = iterator;
@@ -153,7 +157,7 @@ final class ShardPoller {
                     closed = true;
                     return;
                 }
-                if (inputComplete.getAsBoolean() && caughtUp) {
+                if (complete && caughtUp) {
                     drain();
                     return;
                 }
@@ -162,7 +166,7 @@ final class ShardPoller {
             }
             boolean full = pending.size() >= limit || payloadEstimate(pending) >= MappingSettings.MAX_PAYLOAD_BYTES;
             boolean windowOver = System.currentTimeMillis() - gatheringSince >= settings.batchingWindowMs();
-            if (!full && !windowOver && !ended && !(inputComplete.getAsBoolean() && caughtUp)) {
+            if (!full && !windowOver && !ended && !(complete && caughtUp)) {
                 if (caughtUp) {
                     Thread.sleep(Math.min(settings.idlePollMs(), settings.batchingWindowMs()));
                 }

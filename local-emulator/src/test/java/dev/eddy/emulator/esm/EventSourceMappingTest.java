@@ -391,6 +391,25 @@ abstract class EventSourceMappingTest {
     }
 
     @Test
+    void theLastRecordsPutWhileAShardIsReadEmptyAreStillRead() throws Exception {
+        // the producer completes between the poller's empty read and its look at whether the input is complete:
+        // here, at the first look, which puts the records and says complete
+        AtomicInteger looks = new AtomicInteger();
+        java.util.function.BooleanSupplier complete = () -> {
+            if (looks.getAndIncrement() == 0) {
+                put(0, 5);
+            }
+            return true;
+        };
+        try (EventSourceMapping mapping = mapping(settings(10), complete)) {
+            mapping.start();
+            mapping.awaitDrained();
+            assertThat(mapping.recordsDelivered()).isEqualTo(5);
+        }
+        assertThat(counted()).isEqualTo(5);
+    }
+
+    @Test
     void anExpiredShardIteratorIsRenewedAndNoRecordIsLostOrRepeated() throws Exception {
         put(0, 3);
         EntryFaults.reset();
