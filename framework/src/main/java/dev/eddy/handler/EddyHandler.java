@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.internal.DeadlineBudget;
+import dev.eddy.internal.InvocationMetrics;
 import dev.eddy.internal.KinesisShardLineage;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineDefinition;
@@ -32,6 +33,11 @@ import java.util.function.LongSupplier;
  * {@link EddySettings}. The state backend is found with {@link ServiceLoader}; clients and sinks are created at
  * the first invocation and reused while the execution environment lives.
  *
+ * <p>On Lambda each invocation also prints one CloudWatch Embedded Metric Format document (namespace {@code Eddy},
+ * dimension {@code Pipeline}: records, replays, failed and late records, windows fired, results, sink retries,
+ * deadline stops, state write and read units, batch duration, watermark lag; shard, sequence range and request id
+ * as properties), which CloudWatch turns into metrics without an API call ({@code EDDY_METRICS}).
+ *
  * <p>An instance handles one batch at a time, as Lambda calls it.
  */
 public abstract class EddyHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
@@ -40,6 +46,8 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
 
     private final Pipeline pipeline;
     private volatile BatchProcessor processor;
+    /** Per-invocation EMF metrics, or {@code null} when off; set with the processor. */
+    private volatile InvocationMetrics invocationMetrics;
     /** The invoked function's ARN, from the latest invocation's context; {@code null} before the first. */
     private volatile String functionArn;
     /** Kept here: CRaC's global context may hold its resources weakly. */
@@ -110,7 +118,25 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         if (arn != null) {
             functionArn = arn;
         }
-        return processor().process(event, remainingMillis);
+        BatchProcessor p = processor();
+        InvocationMetrics published = invocationMetrics;
+        if (published == null || event == null || event.getRecords() == null || event.getRecords().isEmpty()) {
+            return p.process(event, remainingMillis);
+        }
+        HandlerMetrics before = p.metrics();
+        long retriesBefore = p.sinkRetries();
+        long started = System.nanoTime();
+        StreamsEventResponse response = p.process(event, remainingMillis);
+        var records = event.getRecords();
+        String eventId = records.get(0).getEventID();
+        String retryFrom = response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()
+                ? null : response.getBatchItemFailures().get(0).getItemIdentifier();
+        published.publish(new InvocationMetrics.Invocation(p.metrics().minus(before), p.sinkRetries() - retriesBefore,
+                (System.nanoTime() - started) / 1_000_000, p.watermarkLagMs(System.currentTimeMillis()),
+                eventId == null ? null : eventId.substring(0, Math.max(0, eventId.indexOf(':'))),
+                records.get(0).getKinesis().getSequenceNumber(),
+                records.get(records.size() - 1).getKinesis().getSequenceNumber(), requestId(context), retryFrom));
+        return response;
     }
 
     /**
@@ -130,6 +156,15 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         return p == null ? HandlerMetrics.ZERO : p.metrics();
     }
 
+    /** @return the invocation's request id, or {@code null} if the context has none */
+    private static String requestId(Context context) {
+        try {
+            return context == null ? null : context.getAwsRequestId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** @return the invoked function's ARN, or {@code null} if the context has none (a test's context) */
     private static String functionArn(Context context) {
         try {
@@ -146,6 +181,10 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
                 p = processor;
                 if (p == null) {
                     EddySettings settings = EddySettings.fromEnvironment();
+                    if (settings.emfMetrics()) {
+                        invocationMetrics = new InvocationMetrics(pipeline.name(),
+                                new software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment());
+                    }
                     p = new BatchProcessor(pipeline.plan(), stateBackend(settings), settings.sinksFor(() -> functionArn),
                             Clock.systemUTC(), new DeadlineBudget(settings.deadlineReserveMs()))
                             .withShardLineage(new KinesisShardLineage(settings));

@@ -28,6 +28,8 @@ import java.util.function.UnaryOperator;
  *     {@code AWS_ENDPOINT_URL}</td><td>endpoint overrides of the sinks (LocalStack, moto)</td><td>AWS</td></tr>
  * <tr><td>{@code EDDY_ACCOUNT_ID}</td><td>account of the SNS topics (their ARNs)</td><td>from the function's
  *     ARN on Lambda</td></tr>
+ * <tr><td>{@code EDDY_METRICS}</td><td>{@code emf}: one CloudWatch Embedded Metric Format document per invocation on
+ *     standard output; {@code off}</td><td>{@code emf} on Lambda, else {@code off}</td></tr>
  * <tr><td>{@code EDDY_SINK_MAX_ATTEMPTS}</td><td>attempts of a sink entry that keeps failing inside successful
  *     batch calls, the first included</td><td>6</td></tr>
  * <tr><td>{@code AWS_REGION}</td><td>region</td><td>set by Lambda</td></tr>
@@ -44,6 +46,8 @@ public final class EddySettings {
     public static final String STATE_TABLE = "EDDY_STATE_TABLE";
     /** Setting that selects the sinks. */
     public static final String SINKS = "EDDY_SINKS";
+    /** Setting that turns per-invocation EMF metrics on ({@code emf}) or off ({@code off}). */
+    public static final String METRICS = "EDDY_METRICS";
     /** Setting of the reserve, ms, kept before Lambda's deadline. */
     public static final String DEADLINE_RESERVE_MS = "EDDY_DEADLINE_RESERVE_MS";
 
@@ -125,6 +129,23 @@ public final class EddySettings {
                     + "' is not understood: use a whole number of milliseconds, zero or more (default "
                     + DeadlineBudget.DEFAULT_RESERVE_MS + ")");
         }).orElse(DeadlineBudget.DEFAULT_RESERVE_MS);
+    }
+
+    /**
+     * Whether the handler publishes per-invocation metrics in CloudWatch Embedded Metric Format on standard output
+     * ({@code dev.eddy.internal.InvocationMetrics}).
+     *
+     * @return {@code EDDY_METRICS}: {@code emf} or {@code off}; by default {@code emf} on Lambda
+     *     ({@code AWS_LAMBDA_FUNCTION_NAME} set) and {@code off} elsewhere (local runs print their own summary)
+     * @throws IllegalStateException if set to anything else
+     */
+    public boolean emfMetrics() {
+        String value = get(METRICS).orElse(get("AWS_LAMBDA_FUNCTION_NAME").isPresent() ? "emf" : "off");
+        return switch (value) {
+            case "emf" -> true;
+            case "off" -> false;
+            default -> throw new IllegalStateException(METRICS + "='" + value + "' is not understood: use emf or off");
+        };
     }
 
     /**

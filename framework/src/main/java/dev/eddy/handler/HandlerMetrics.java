@@ -33,4 +33,16 @@ public record HandlerMetrics(long invocations, long records, long replaysSkipped
                 windowsFired + o.windowsFired, resultsEmitted + o.resultsEmitted, deadlineStops + o.deadlineStops,
                 writeUnits + o.writeUnits, readUnits + o.readUnits);
     }
+
+    /**
+     * @param earlier figures taken before
+     * @return what happened since: these figures less the earlier ones
+     */
+    public HandlerMetrics minus(HandlerMetrics earlier) {
+        return new HandlerMetrics(invocations - earlier.invocations, records - earlier.records,
+                replaysSkipped - earlier.replaysSkipped, failedRecords - earlier.failedRecords,
+                lateRecords - earlier.lateRecords, windowsFired - earlier.windowsFired,
+                resultsEmitted - earlier.resultsEmitted, deadlineStops - earlier.deadlineStops,
+                writeUnits - earlier.writeUnits, readUnits - earlier.readUnits);
+    }
 }

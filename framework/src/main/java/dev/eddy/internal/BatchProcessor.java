@@ -68,6 +68,8 @@ public final class BatchProcessor {
     /** Where a new shard's parents are found; {@code null}: shards start fresh. */
     private volatile ShardLineage lineage;
     private HandlerMetrics metrics = HandlerMetrics.ZERO;
+    /** The watermark of the last committed batch, ms; {@link Long#MIN_VALUE} before the first. */
+    private volatile long lastWatermarkMs = Long.MIN_VALUE;
 
     /**
      * @param plan the pipeline
@@ -295,6 +297,7 @@ public final class BatchProcessor {
             long emitted = emit(firings, logic, batch.late, batch.failed);
             state.clearTimers(shardId, due.timers());
             state.commitCheckpoint(checkpoint, checkpoint.advance(batch.last, batch.watermark, batch.maxEventTime));
+            lastWatermarkMs = batch.watermark;
             count(new HandlerMetrics(0, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
                     firings.size(), emitted, 0, 0, 0));
             return new Outcome(retryFrom, false);
@@ -316,6 +319,31 @@ public final class BatchProcessor {
             failed.add(new StreamsEventResponse.BatchItemFailure(retryFrom));
         }
         return new StreamsEventResponse(failed);
+    }
+
+    /**
+     * @param nowMs the wall clock, ms
+     * @return {@code nowMs} minus the watermark of the last committed batch, ms; {@code null} before a watermark
+     *     exists or after end of input
+     */
+    public Long watermarkLagMs(long nowMs) {
+        long watermark = lastWatermarkMs;
+        return watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? null : nowMs - watermark;
+    }
+
+    /** @return sink entries sent again after partial failures, since this processor was created */
+    public long sinkRetries() {
+        java.util.Set<SinkWriter> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        all.addAll(writers.values());
+        all.add(failures);
+        all.add(late);
+        long retries = 0;
+        for (SinkWriter writer : all) {
+            if (writer instanceof dev.eddy.sink.internal.BatchingWriter batching) {
+                retries += batching.retriedEntries();
+            }
+        }
+        return retries;
     }
 
     /**

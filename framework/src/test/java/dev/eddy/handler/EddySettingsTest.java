@@ -35,4 +35,15 @@ class EddySettingsTest {
         assertThat(settings.endpoint("SNS")).contains("http://127.0.0.1:5000");
         assertThat(settings.endpoint("FIREHOSE")).contains("http://localhost:4566");
     }
+
+    @Test
+    void emfMetricsAreOnOnLambdaAndOffElsewhereUnlessSet() {
+        assertThat(EddySettings.of(Map.of("AWS_LAMBDA_FUNCTION_NAME", "eddy-f")::get).emfMetrics()).isTrue();
+        assertThat(EddySettings.of(Map.<String, String>of()::get).emfMetrics()).isFalse();
+        assertThat(EddySettings.of(Map.of(EddySettings.METRICS, "emf")::get).emfMetrics()).isTrue();
+        assertThat(EddySettings.of(Map.of("AWS_LAMBDA_FUNCTION_NAME", "eddy-f", EddySettings.METRICS, "off")::get)
+                .emfMetrics()).isFalse();
+        assertThatThrownBy(() -> EddySettings.of(Map.of(EddySettings.METRICS, "prometheus")::get).emfMetrics())
+                .hasMessageContaining("use emf or off");
+    }
 }

@@ -112,4 +112,51 @@ class EddyHandlerWithDynamoDbTest {
 
         new TestHandler().prime();
     }
+
+    @Test
+    void onLambdaEachInvocationPrintsItsFiguresInEmbeddedMetricFormat(@TempDir Path dir) throws IOException {
+        String table = DynamoDbLocal.newTable("emf");
+        properties.set(EddySettings.STATE_TABLE, table);
+        properties.set(EddySettings.SINKS, "file:" + dir);
+        properties.set(EddySettings.METRICS, "emf");
+        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
+        properties.set("AWS_REGION", "us-east-1");
+        properties.set("aws.accessKeyId", "dummy");
+        properties.set("aws.secretAccessKey", "dummy");
+        TestHandler handler = new TestHandler();
+        KinesisEvent event = BatchProcessorEndToEndTest.event(List.of(In.of(0, new Ev("a", 100, 1)),
+                In.of(1, new Ev("a", 110, 2)), In.of(2, new Ev("b", 130, 4))));
+
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+            assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        } finally {
+            System.setOut(stdout);
+        }
+
+        ObjectMapper json = new ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> documents = new java.util.ArrayList<>();
+        for (String line : printed.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains("\"_aws\"")) {
+                documents.add(json.readTree(line));
+            }
+        }
+        assertThat(documents).hasSize(2);
+        // the first invocation applied the three records and fired [100, 120); the duplicate skipped them
+        assertThat(documents.get(0).get("Records").asDouble()).isEqualTo(3);
+        assertThat(documents.get(0).get("WindowsFired").asDouble()).isEqualTo(1);
+        assertThat(documents.get(0).get("StateWriteUnits").asDouble()).isPositive();
+        assertThat(documents.get(0).get("ShardId").asText()).isEqualTo(BatchProcessorEndToEndTest.SHARD);
+        assertThat(documents.get(1).get("Records").asDouble()).isZero();
+        assertThat(documents.get(1).get("ReplaysSkipped").asDouble()).isEqualTo(3);
+        assertThat(documents).allSatisfy(d -> {
+            assertThat(d.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText()).isEqualTo("Eddy");
+            assertThat(d.get("Pipeline").asText()).isEqualTo(handler.pipeline().name());
+            assertThat(d.has("BatchDuration")).isTrue();
+            assertThat(d.has("WatermarkLag")).isTrue();
+        });
+    }
 }
