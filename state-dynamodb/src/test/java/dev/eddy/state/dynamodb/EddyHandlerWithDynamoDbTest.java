@@ -37,15 +37,20 @@ class EddyHandlerWithDynamoDbTest {
     @RegisterExtension
     final SystemProperties properties = new SystemProperties();
 
-    @Test
-    void handlerFindsTheDynamoDbBackendAndRunsThePipeline(@TempDir Path dir) throws IOException {
-        String table = DynamoDbLocal.newTable("handler");
+    /** The settings a function gets, as system properties: the table, file sinks, DynamoDB Local, dummy keys. */
+    private void functionSettings(String table, Path dir) {
         properties.set(EddySettings.STATE_TABLE, table);
         properties.set(EddySettings.SINKS, "file:" + dir);
         properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
         properties.set("AWS_REGION", "us-east-1");
         properties.set("aws.accessKeyId", "dummy");
         properties.set("aws.secretAccessKey", "dummy");
+    }
+
+    @Test
+    void handlerFindsTheDynamoDbBackendAndRunsThePipeline(@TempDir Path dir) throws IOException {
+        String table = DynamoDbLocal.newTable("handler");
+        functionSettings(table, dir);
 
         TestHandler handler = new TestHandler();
         List<In> input = List.of(In.of(0, new Ev("a", 100, 1)), In.of(1, new Ev("a", 110, 2)),
@@ -80,12 +85,7 @@ class EddyHandlerWithDynamoDbTest {
     @Test
     void primingForASnapStartSnapshotWarmsTheClientsAndWritesNothing(@TempDir Path dir) {
         String table = DynamoDbLocal.newTable("priming");
-        properties.set(EddySettings.STATE_TABLE, table);
-        properties.set(EddySettings.SINKS, "file:" + dir);
-        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
-        properties.set("AWS_REGION", "us-east-1");
-        properties.set("aws.accessKeyId", "dummy");
-        properties.set("aws.secretAccessKey", "dummy");
+        functionSettings(table, dir);
 
         TestHandler handler = new TestHandler();
         handler.prime();
@@ -103,12 +103,7 @@ class EddyHandlerWithDynamoDbTest {
 
     @Test
     void primingThatCannotReachDynamoDbIsLoggedNotThrown(@TempDir Path dir) {
-        properties.set(EddySettings.STATE_TABLE, "no-such-table");
-        properties.set(EddySettings.SINKS, "file:" + dir);
-        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
-        properties.set("AWS_REGION", "us-east-1");
-        properties.set("aws.accessKeyId", "dummy");
-        properties.set("aws.secretAccessKey", "dummy");
+        functionSettings("no-such-table", dir);
 
         new TestHandler().prime();
     }
@@ -116,13 +111,8 @@ class EddyHandlerWithDynamoDbTest {
     @Test
     void onLambdaEachInvocationPrintsItsFiguresInEmbeddedMetricFormat(@TempDir Path dir) throws IOException {
         String table = DynamoDbLocal.newTable("emf");
-        properties.set(EddySettings.STATE_TABLE, table);
-        properties.set(EddySettings.SINKS, "file:" + dir);
+        functionSettings(table, dir);
         properties.set(EddySettings.METRICS, "emf");
-        properties.set("AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.endpoint().toString());
-        properties.set("AWS_REGION", "us-east-1");
-        properties.set("aws.accessKeyId", "dummy");
-        properties.set("aws.secretAccessKey", "dummy");
         TestHandler handler = new TestHandler();
         KinesisEvent event = BatchProcessorEndToEndTest.event(List.of(In.of(0, new Ev("a", 100, 1)),
                 In.of(1, new Ev("a", 110, 2)), In.of(2, new Ev("b", 130, 4))));
