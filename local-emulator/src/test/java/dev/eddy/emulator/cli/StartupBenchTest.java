@@ -1,0 +1,33 @@
+package dev.eddy.emulator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./eddy bench startup} starts the shaded Lambda jar itself in fresh JVMs: the jar as deployed loads, creates
+ * its handler, primes it, and handles real batches against DynamoDB Local. Figures are printed, never asserted.
+ */
+class StartupBenchTest {
+
+    @Test
+    void theShadedJarStartsAndHandlesItsFirstBatchesColdAndPrimed() throws Exception {
+        Cli.Result result = Cli.run("bench", "startup", "--runs", "1", "--json");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : result.out().split("\n")) {
+            if (line.startsWith("{\"benchmark\"")) {
+                rows.add(new ObjectMapper().readTree(line));
+            }
+        }
+        assertThat(rows).extracting(r -> r.get("system").asText() + " " + r.get("metric").asText())
+                .containsExactlyInAnyOrder("eddy-cold initMs", "eddy-cold firstInvocationMs", "eddy-prime initMs",
+                        "eddy-prime firstInvocationMs", "eddy-eddy jarSize");
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("value").asDouble()).isPositive());
+    }
+}
