@@ -110,7 +110,7 @@ abstract class EventSourceMappingTest {
         runs++;
         stream = "probe-" + runs;
         kinesis.createStream(b -> b.streamName(stream).shardCount(1));
-        kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+        awaitActive(stream);
         StateTable.create(dynamo, "probe-state-" + runs);
         set(EddySettings.STATE_TABLE, "probe-state-" + runs);
         set(EddySettings.SINKS, "file:" + dir);
@@ -120,6 +120,24 @@ abstract class EventSourceMappingTest {
         set(EddySettings.DEADLINE_RESERVE_MS, "0");
         FAILURES.clear();
         SLEEPS.clear();
+    }
+
+    /** Waits for a stream to be ACTIVE, polling every 20 ms (the SDK's waiter sleeps 10 s between looks). */
+    private void awaitActive(String name) {
+        for (int i = 0; i < 500; i++) {
+            var status = kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary()
+                    .streamStatus();
+            if (status == software.amazon.awssdk.services.kinesis.model.StreamStatus.ACTIVE) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("stream " + name + " did not become ACTIVE in 10 s");
     }
 
     @AfterEach
@@ -608,7 +626,7 @@ abstract class EventSourceMappingTest {
             String parent = kinesis.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
             kinesis.splitShard(b -> b.streamName(stream).shardToSplit(parent)
                     .newStartingHashKey(new java.math.BigInteger("2").pow(127).toString()));
-            kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+            awaitActive(stream);
             putKeyed(40, 80);
             phase.set(1);
             mapping.awaitDrained();
