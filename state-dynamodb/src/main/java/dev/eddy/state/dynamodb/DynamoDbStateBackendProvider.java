@@ -1,20 +1,17 @@
 package dev.eddy.state.dynamodb;
 
 import dev.eddy.handler.EddySettings;
+import dev.eddy.internal.AwsClients;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.StateBackendProvider;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * Creates a {@link DynamoDbStateBackend} from a function's settings, with a DynamoDB client configured explicitly:
@@ -24,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * <li>region {@code AWS_REGION} (or {@code aws.region}; Lambda always sets {@code AWS_REGION}), else the SDK's
  *     region chain;
  * <li>endpoint {@code AWS_ENDPOINT_URL_DYNAMODB} or {@code AWS_ENDPOINT_URL} when set (DynamoDB Local);
- * <li>credentials as {@link dev.eddy.internal.AwsClients#credentials} chooses them: on Lambda the execution role's
+ * <li>credentials as {@link AwsClients#credentials} chooses them: on Lambda the execution role's
  *     keys from the environment (no file or network look-up on a cold start), or the container credentials endpoint
  *     under SnapStart, which sets no keys; elsewhere the SDK's default chain (system properties first, which is how
  *     the local emulator passes its dummy keys).
@@ -101,16 +98,13 @@ public final class DynamoDbStateBackendProvider implements StateBackendProvider 
      */
     static DynamoDbClient client(EddySettings settings, List<ExecutionInterceptor> interceptors) {
         int maxAttempts = maxAttempts(settings);
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(dev.eddy.internal.AwsClients.credentials(settings))
+        // region, endpoint, credentials and HTTP client as every Eddy client; retries as the class comment says
+        return AwsClients.configure(DynamoDbClient.builder(), settings, "DYNAMODB")
                 .overrideConfiguration(o -> {
                     o.retryStrategy(retryStrategy(maxAttempts));
                     interceptors.forEach(o::addExecutionInterceptor);
-                });
-        settings.get("AWS_REGION").or(() -> settings.get("aws.region")).map(Region::of).ifPresent(builder::region);
-        settings.endpoint("DYNAMODB").map(URI::create).ifPresent(builder::endpointOverride);
-        return builder.build();
+                })
+                .build();
     }
 
     /**
