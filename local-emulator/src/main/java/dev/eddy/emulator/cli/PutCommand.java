@@ -2,6 +2,7 @@ package dev.eddy.emulator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.Producer;
 import dev.eddy.emulator.input.InputException;
 import dev.eddy.emulator.input.InputFile;
@@ -210,24 +211,9 @@ final class PutCommand implements Callable<Integer> {
             progress.say("stream %s exists with %d open shards; putting into it as it is", stream,
                     summary.openShardCount());
         }
-        return awaitActive(kinesis).openShardCount();
-    }
-
-    /** Waits until the stream takes records (ACTIVE, or UPDATING during a reshard), polling every 0.2-1 s. */
-    private StreamDescriptionSummary awaitActive(KinesisClient kinesis) throws InterruptedException {
-        long deadline = System.nanoTime() + STREAM_WAIT.toNanos();
-        for (long pause = 200; ; pause = Math.min(1_000, pause * 2)) {
-            StreamDescriptionSummary summary = describe(kinesis);
-            if (summary != null && (summary.streamStatus() == StreamStatus.ACTIVE
-                    || summary.streamStatus() == StreamStatus.UPDATING)) {
-                return summary;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("stream " + stream + " is not active after " + STREAM_WAIT.toSeconds()
-                        + " s (status " + (summary == null ? "missing" : summary.streamStatusAsString()) + ")");
-            }
-            Thread.sleep(pause);
-        }
+        // a stream being resharded (UPDATING) still takes records
+        return KinesisStreams.awaitStatus(kinesis, stream, STREAM_WAIT, StreamStatus.ACTIVE, StreamStatus.UPDATING)
+                .openShardCount();
     }
 
     private StreamDescriptionSummary describe(KinesisClient kinesis) {

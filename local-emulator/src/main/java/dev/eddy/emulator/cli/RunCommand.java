@@ -3,6 +3,7 @@ package dev.eddy.emulator.cli;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
+import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
@@ -39,6 +40,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /** {@code ./eddy run}: puts a file's records into a Kinesis stream and runs the pipeline's handler over it. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -301,13 +303,13 @@ final class RunCommand implements Callable<Integer> {
         return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
     }
 
-    private static void createStream(KinesisClient kinesis, String stream, int shards) {
+    private static void createStream(KinesisClient kinesis, String stream, int shards) throws InterruptedException {
         try {
             kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
         } catch (ResourceInUseException exists) {
             // a persistent endpoint: the stream is reused, and the state table's checkpoints with it
         }
-        kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+        KinesisStreams.awaitStatus(kinesis, stream, Duration.ofMinutes(2), StreamStatus.ACTIVE);
     }
 
     private static void setIfAbsent(String property, String value) {

@@ -7,6 +7,7 @@ import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.KinesisEmulator;
 import dev.eddy.emulator.esm.EventSourceMapping;
 import dev.eddy.emulator.esm.Invocation;
+import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
@@ -136,7 +137,8 @@ public final class LocalAws implements AutoCloseable {
             set(saved, "AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint().toString());
             StateTable.create(dynamoDb, table);
             kinesis.createStream(b -> b.streamName(stream).shardCount(pipeline.source().shards()));
-            kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+            KinesisStreams.awaitStatus(kinesis, stream, java.time.Duration.ofMinutes(1),
+                    software.amazon.awssdk.services.kinesis.model.StreamStatus.ACTIVE);
             List<byte[]> records = new ArrayList<>(values.size());
             for (Object value : values) {
                 records.add(bytes(value));

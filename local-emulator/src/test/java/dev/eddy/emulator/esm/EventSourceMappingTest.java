@@ -106,7 +106,7 @@ abstract class EventSourceMappingTest {
     }
 
     @BeforeEach
-    void fresh() {
+    void fresh() throws InterruptedException {
         runs++;
         stream = "probe-" + runs;
         kinesis.createStream(b -> b.streamName(stream).shardCount(1));
@@ -122,22 +122,9 @@ abstract class EventSourceMappingTest {
         SLEEPS.clear();
     }
 
-    /** Waits for a stream to be ACTIVE, polling every 20 ms (the SDK's waiter sleeps 10 s between looks). */
-    private void awaitActive(String name) {
-        for (int i = 0; i < 500; i++) {
-            var status = kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary()
-                    .streamStatus();
-            if (status == software.amazon.awssdk.services.kinesis.model.StreamStatus.ACTIVE) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("stream " + name + " did not become ACTIVE in 10 s");
+    private void awaitActive(String name) throws InterruptedException {
+        KinesisStreams.awaitStatus(kinesis, name, Duration.ofSeconds(10),
+                software.amazon.awssdk.services.kinesis.model.StreamStatus.ACTIVE);
     }
 
     @AfterEach

@@ -216,14 +216,8 @@ class ReshardingEndToEndTest {
     }
 
     private static void waitActive(String stream) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            if (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
-                    == StreamStatus.ACTIVE) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("stream " + stream + " did not become active");
+        dev.eddy.emulator.esm.KinesisStreams.awaitStatus(kinesis, stream, java.time.Duration.ofSeconds(10),
+                StreamStatus.ACTIVE);
     }
 
 }
