@@ -7,6 +7,7 @@ import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
+import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.emulator.input.InputException;
 import dev.eddy.emulator.input.InputFile;
 import dev.eddy.handler.EddyHandler;
@@ -219,11 +220,11 @@ final class RunCommand implements Callable<Integer> {
                 kinesalite = Kinesalite.start();
                 kinesisEndpoint = kinesalite.endpoint();
                 dynamoEndpoint = dynamoDbLocal.endpoint();
-                setIfAbsent("aws.accessKeyId", "eddylocal");
-                setIfAbsent("aws.secretAccessKey", "eddylocal");
+                FunctionSettings.setIfAbsent("aws.accessKeyId", "eddylocal");
+                FunctionSettings.setIfAbsent("aws.secretAccessKey", "eddylocal");
             }
             if (!aws || System.getenv("AWS_REGION") == null) {
-                setIfAbsent("aws.region", "us-east-1");
+                FunctionSettings.setIfAbsent("aws.region", "us-east-1");
             }
             System.setProperty(EddySettings.STATE_TABLE, table);
             if (!aws) {
@@ -312,11 +313,6 @@ final class RunCommand implements Callable<Integer> {
         KinesisStreams.awaitStatus(kinesis, stream, Duration.ofMinutes(2), StreamStatus.ACTIVE);
     }
 
-    private static void setIfAbsent(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
-    }
 
     /** Deletes the pipeline's outputs of an earlier run, so the files hold this run's alone. */
     private static List<Path> clearOutputs(Pipeline pipeline, Path outDir) throws IOException {

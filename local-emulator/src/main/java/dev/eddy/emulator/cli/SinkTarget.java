@@ -1,6 +1,7 @@
 package dev.eddy.emulator.cli;
 
 import dev.eddy.emulator.embedded.MotoServer;
+import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.emulator.sinks.LocalSinks;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.pipeline.Pipeline;
@@ -9,9 +10,7 @@ import dev.eddy.sink.Kinesis;
 import dev.eddy.sink.SinkRef;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 
@@ -24,7 +23,7 @@ final class SinkTarget implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final Path outDir;
-    private final Map<String, String> saved = new HashMap<>();
+    private final FunctionSettings settings = new FunctionSettings();
     private MotoServer moto;
     private LocalSinks local;
 
@@ -45,22 +44,22 @@ final class SinkTarget implements AutoCloseable {
         SinkTarget target = new SinkTarget(pipeline, outDir);
         try {
             switch (kind) {
-                case "file" -> target.set(EddySettings.SINKS, "file:" + outDir);
+                case "file" -> target.settings.set(EddySettings.SINKS, "file:" + outDir);
                 case "aws" -> {
-                    target.set(EddySettings.SINKS, "aws");
+                    target.settings.set(EddySettings.SINKS, "aws");
                     if (System.getenv(AwsSinkFactory.ACCOUNT_SETTING) == null) {
-                        target.set(AwsSinkFactory.ACCOUNT_SETTING, "000000000000");
+                        target.settings.set(AwsSinkFactory.ACCOUNT_SETTING, "000000000000");
                     }
                 }
                 case "moto" -> {
                     progress.accept("starting moto (Firehose to S3, SNS, SQS) for the sinks");
                     target.moto = MotoServer.start();
                     String endpoint = target.moto.endpoint().toString();
-                    target.set(EddySettings.SINKS, "aws");
-                    target.set("AWS_ENDPOINT_URL_FIREHOSE", endpoint);
-                    target.set("AWS_ENDPOINT_URL_SNS", endpoint);
-                    target.set("AWS_ENDPOINT_URL_SQS", endpoint);
-                    target.set(AwsSinkFactory.ACCOUNT_SETTING, target.moto.accountId());
+                    target.settings.set(EddySettings.SINKS, "aws");
+                    target.settings.set("AWS_ENDPOINT_URL_FIREHOSE", endpoint);
+                    target.settings.set("AWS_ENDPOINT_URL_SNS", endpoint);
+                    target.settings.set("AWS_ENDPOINT_URL_SQS", endpoint);
+                    target.settings.set(AwsSinkFactory.ACCOUNT_SETTING, target.moto.accountId());
                     target.local = new LocalSinks(target.moto.endpoint(), Region.of(target.moto.region()),
                             target.moto.accountId());
                     target.local.provision(pipeline);
@@ -103,20 +102,10 @@ final class SinkTarget implements AutoCloseable {
         }
     }
 
-    private void set(String property, String value) {
-        saved.putIfAbsent(property, System.getProperty(property));
-        System.setProperty(property, value);
-    }
 
     @Override
     public void close() {
-        saved.forEach((property, value) -> {
-            if (value == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, value);
-            }
-        });
+        settings.close();
         if (local != null) {
             local.close();
         }

@@ -11,6 +11,7 @@ import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
+import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.handler.EddyHandler;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.handler.HandlerMetrics;
@@ -22,9 +23,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
@@ -70,9 +69,9 @@ public final class LocalAws implements AutoCloseable {
      */
     public static LocalAws start(String kinesisEmulator) {
         Kinesalite.disableCbor();
-        setIfAbsent("aws.region", "us-east-1");
-        setIfAbsent("aws.accessKeyId", "eddylocal");
-        setIfAbsent("aws.secretAccessKey", "eddylocal");
+        FunctionSettings.setIfAbsent("aws.region", "us-east-1");
+        FunctionSettings.setIfAbsent("aws.accessKeyId", "eddylocal");
+        FunctionSettings.setIfAbsent("aws.secretAccessKey", "eddylocal");
         KinesisEmulator kinesis = KinesisEmulator.start(kinesisEmulator);
         try {
             return new LocalAws(kinesis, DynamoDbLocal.start());
@@ -128,13 +127,12 @@ public final class LocalAws implements AutoCloseable {
         int n = RUNS.incrementAndGet();
         String stream = pipeline.source().streamName() + "-" + n;
         String table = EddySettings.defaultStateTable(pipeline.name()) + "-" + n;
-        Map<String, String> saved = new HashMap<>();
-        try {
+        try (FunctionSettings settingsScope = new FunctionSettings()) {
             Path out = Files.createTempDirectory("eddy-run-");
-            set(saved, EddySettings.STATE_TABLE, table);
-            set(saved, EddySettings.SINKS, "file:" + out);
-            set(saved, "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString());
-            set(saved, "AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint().toString());
+            settingsScope.set(EddySettings.STATE_TABLE, table)
+                    .set(EddySettings.SINKS, "file:" + out)
+                    .set("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString())
+                    .set("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint().toString());
             StateTable.create(dynamoDb, table);
             kinesis.createStream(b -> b.streamName(stream).shardCount(pipeline.source().shards()));
             KinesisStreams.awaitStatus(kinesis, stream, java.time.Duration.ofMinutes(1),
@@ -157,14 +155,6 @@ public final class LocalAws implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } finally {
-            saved.forEach((k, v) -> {
-                if (v == null) {
-                    System.clearProperty(k);
-                } else {
-                    System.setProperty(k, v);
-                }
-            });
         }
     }
 
@@ -175,17 +165,6 @@ public final class LocalAws implements AutoCloseable {
                     : JSON.findAndRegisterModules().writeValueAsBytes(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void set(Map<String, String> saved, String property, String value) {
-        saved.putIfAbsent(property, System.getProperty(property));
-        System.setProperty(property, value);
-    }
-
-    private static void setIfAbsent(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
         }
     }
 
