@@ -57,6 +57,8 @@ public final class BatchProcessor {
     private final SinkWriter failures;
     private final SinkWriter late;
     private final SinkFlush flush;
+    /** The writers that count retried entries, each once (late data may share the failure destination's). */
+    private final List<dev.eddy.sink.internal.BatchingWriter> batchingWriters;
     private final Map<SinkRef, SinkWriter> writers = new LinkedHashMap<>();
     private final ObjectMapper json = Jsons.strictMapper();
     private final java.time.Clock clock;
@@ -113,6 +115,12 @@ public final class BatchProcessor {
         this.late = plan.lateDataSink() == null ? sinks.lateData(plan.name(), plan.failureDestination())
                 : writers.computeIfAbsent(plan.lateDataSink(), sinks::open);
         this.flush = new SinkFlush(plan, failures, json);
+        java.util.Set<SinkWriter> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        all.addAll(writers.values());
+        all.add(failures);
+        all.add(late);
+        this.batchingWriters = all.stream().filter(dev.eddy.sink.internal.BatchingWriter.class::isInstance)
+                .map(dev.eddy.sink.internal.BatchingWriter.class::cast).toList();
     }
 
     /**
@@ -333,15 +341,9 @@ public final class BatchProcessor {
 
     /** @return sink entries sent again after partial failures, since this processor was created */
     public long sinkRetries() {
-        java.util.Set<SinkWriter> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        all.addAll(writers.values());
-        all.add(failures);
-        all.add(late);
         long retries = 0;
-        for (SinkWriter writer : all) {
-            if (writer instanceof dev.eddy.sink.internal.BatchingWriter batching) {
-                retries += batching.retriedEntries();
-            }
+        for (dev.eddy.sink.internal.BatchingWriter writer : batchingWriters) {
+            retries += writer.retriedEntries();
         }
         return retries;
     }

@@ -5,9 +5,12 @@ import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -98,6 +101,8 @@ public abstract class BatchingWriter implements SinkWriter {
     public final List<Rejected> write(List<SinkRecord> records) {
         List<Rejected> rejected = new ArrayList<>();
         List<SinkRecord> pending = new ArrayList<>(records.size());
+        // each record's size once per write, not once per attempt (sizes may parse the record's JSON)
+        Map<SinkRecord, Long> sizes = new IdentityHashMap<>();
         for (SinkRecord record : records) {
             String refusal = refusal(record);
             if (refusal != null) {
@@ -105,6 +110,7 @@ public abstract class BatchingWriter implements SinkWriter {
                 continue;
             }
             long size = size(record);
+            sizes.put(record, size);
             if (size > limits.maxRecordBytes()) {
                 rejected.add(new Rejected(record, String.format(Locale.ROOT, "%,d bytes exceed %s's limit of %,d"
                         + " bytes a record (%s)", size, ref.describe(), limits.maxRecordBytes(), limits.rule())));
@@ -124,7 +130,7 @@ public abstract class BatchingWriter implements SinkWriter {
                 retry.pause(attempt - 1);
             }
             List<SinkRecord> again = new ArrayList<>();
-            for (List<SinkRecord> call : calls(pending)) {
+            for (List<SinkRecord> call : calls(pending, sizes::get)) {
                 List<EntryFailure> failures;
                 try {
                     calls.incrementAndGet();
@@ -153,11 +159,15 @@ public abstract class BatchingWriter implements SinkWriter {
      * @return consecutive runs of them, each within the per-call limits, in order
      */
     final List<List<SinkRecord>> calls(List<SinkRecord> records) {
+        return calls(records, this::size);
+    }
+
+    private List<List<SinkRecord>> calls(List<SinkRecord> records, ToLongFunction<SinkRecord> sizes) {
         List<List<SinkRecord>> calls = new ArrayList<>();
         List<SinkRecord> call = new ArrayList<>();
         long bytes = 0;
         for (SinkRecord record : records) {
-            long size = size(record);
+            long size = sizes.applyAsLong(record);
             if (!call.isEmpty() && (call.size() == limits.maxEntries() || bytes + size > limits.maxCallBytes())) {
                 calls.add(call);
                 call = new ArrayList<>();
