@@ -10,9 +10,16 @@ package dev.eddy.emulator.esm;
  * @param outcome how it ended
  * @param retryFrom with {@link Outcome#PARTIAL_FAILURE}: the lowest failed sequence number, where the mapping
  *     resumes; else {@code null}
+ * @param startedAtMs when the mapping invoked the function, ms since the epoch (wall clock)
+ * @param durationMs how long the invocation took until the mapping had the response (or gave up), ms
  */
 public record Invocation(String shardId, String firstSequenceNumber, String lastSequenceNumber, int records,
-        Outcome outcome, String retryFrom) {
+        Outcome outcome, String retryFrom, long startedAtMs, long durationMs) {
+
+    /** @return when the mapping had the response, ms since the epoch */
+    public long endedAtMs() {
+        return startedAtMs + durationMs;
+    }
 
     /** How an invocation ended, as the event source mapping judges it. */
     public enum Outcome {

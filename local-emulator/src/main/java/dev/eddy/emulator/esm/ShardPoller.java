@@ -52,6 +52,9 @@ final class ShardPoller {
     private LocalFunction handler;
     private ExecutorService environment;
     private int servedSinceColdStart;
+    /** When the current invocation began: wall clock (ms) and monotonic (ns), for its log entry. */
+    private long invokedAtMs;
+    private long invokedAtNanos;
     /** The wall clock, for record ages; tests move it. */
     volatile java.time.Clock clock = java.time.Clock.systemUTC();
     /** Figures of execution environments replaced after a timeout. */
@@ -286,6 +289,8 @@ final class ShardPoller {
         String functionName = handler.name();
         KinesisEvent event = LambdaEvents.toEvent(json);
         invocations.incrementAndGet();
+        invokedAtMs = System.currentTimeMillis();
+        invokedAtNanos = System.nanoTime();
         LocalFunction current = handler;
         Future<StreamsEventResponse> call = environment.submit(() -> current.handleRequest(event,
                 new LocalContext(functionName, settings.memoryMb(), settings.functionTimeoutMs())));
@@ -331,7 +336,8 @@ final class ShardPoller {
     }
 
     private Invocation outcome(List<Record> batch, Invocation.Outcome outcome, String retryFrom) {
-        return new Invocation(shardId, batch.get(0).sequenceNumber(), last(batch), batch.size(), outcome, retryFrom);
+        return new Invocation(shardId, batch.get(0).sequenceNumber(), last(batch), batch.size(), outcome, retryFrom,
+                invokedAtMs, (System.nanoTime() - invokedAtNanos) / 1_000_000);
     }
 
     private void drain() throws InterruptedException {
