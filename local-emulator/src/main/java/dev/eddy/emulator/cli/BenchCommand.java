@@ -1,13 +1,22 @@
 package dev.eddy.emulator.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ./eddy bench}: the measurements; alone, it runs each with its defaults. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {StateBench.class, StartupBench.class},
-        description = {"Measurements, not tests. Without a subcommand, runs them all with their defaults.",
+/** {@code ./eddy bench}: the measurements; alone, it runs each with its defaults and prints one table. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {CpuBench.class, EndToEndBench.class, StateBench.class, StartupBench.class},
+        description = {"Measurements, not tests. Without a subcommand, runs them all with their defaults (about 8"
+            + " minutes on 2 cores) and prints one table; docs/benchmarks.md explains each figure.",
+            "  cpu       handler CPU per core (JMH) and the same job in Apache Flink",
+            "  e2e       records/s and put-to-emit latency through the local event source mapping, per shard count",
             "  state     DynamoDB write and read units per 1,000 records: Eddy against per-record idempotency",
             "  startup   a function's start-up on its shaded jar, cold and primed (SnapStart)"})
 final class BenchCommand implements Callable<Integer> {
@@ -15,10 +24,43 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--json", description = "print each row as one JSON object a line (benchmark, system, metric,"
+            + " value, unit) instead of the table")
+    private boolean json;
+
     @Override
-    public Integer call() {
-        int state = spec.subcommands().get("state").execute();
-        int startup = spec.subcommands().get("startup").execute();
-        return Math.max(state, startup);
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        List<BenchRow> rows = new ArrayList<>();
+        rows.addAll(((CpuBench) sub("cpu")).measure());
+        rows.addAll(((EndToEndBench) sub("e2e")).measure());
+        rows.addAll(((StateBench) sub("state")).measure());
+        rows.addAll(((StartupBench) sub("startup")).measure());
+        System.err.printf(java.util.Locale.ROOT, "[bench] all measured in %.1f min%n",
+                (System.nanoTime() - started) / 60e9);
+        BenchRow.print(rows, json, System.out);
+        return 0;
+    }
+
+    /** @return a subcommand's object, its options at their defaults */
+    private Object sub(String name) {
+        var command = spec.subcommands().get(name);
+        command.parseArgs();
+        return command.getCommand();
+    }
+
+    /**
+     * @param relative a path inside Eddy's checkout, e.g. {@code functions/target/lambda/flight-delays.jar}
+     * @return it, found from the working directory or a parent
+     * @throws EddyCli.UsageError if there is none: the build makes it
+     */
+    static Path inCheckout(Path relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve(relative))) {
+                return dir.resolve(relative);
+            }
+        }
+        throw new EddyCli.UsageError("no " + relative + " here or above: run ./eddy bench from Eddy's checkout, which"
+                + " builds it (or mvn -q package -DskipTests)");
     }
 }

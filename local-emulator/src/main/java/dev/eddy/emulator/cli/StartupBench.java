@@ -49,12 +49,32 @@ final class StartupBench implements Callable<Integer> {
             description = "JVMs per mode (default: ${DEFAULT-VALUE})")
     private int runs;
 
-    @Option(names = "--json", description = "also print each figure as a JSON line (benchmark, system, metric, value,"
-            + " unit)")
+    @Option(names = "--json", description = "print each figure as one JSON object a line (benchmark, system, metric,"
+            + " value, unit) instead of the tables")
     private boolean json;
 
     @Override
     public Integer call() throws Exception {
+        List<BenchRow> figures = measure();
+        if (json) {
+            BenchRow.print(figures, true, System.out);
+        } else {
+            printRuns();
+            BenchRow.print(figures, false, System.out);
+        }
+        return 0;
+    }
+
+    /** Each JVM's timings, from the last {@link #measure()}. */
+    private final List<JsonNode> results = new ArrayList<>();
+
+    /**
+     * Runs the measurement.
+     *
+     * @return mean init and first-invocation ms per mode (cold, primed) and the jar's size in MB
+     * @throws Exception if a JVM or DynamoDB Local fails
+     */
+    List<BenchRow> measure() throws Exception {
         if (runs < 1) {
             throw new EddyCli.UsageError("--runs must be 1 or more, was " + runs);
         }
@@ -66,7 +86,7 @@ final class StartupBench implements Callable<Integer> {
         Files.write(batches, batches());
         System.err.printf(Locale.ROOT, "[bench] %s: %s (%.1f MB), %d JVM(s) per mode%n", pipeline, jar,
                 Files.size(jar) / 1e6, runs);
-        List<JsonNode> results = new ArrayList<>();
+        results.clear();
         try (DynamoDbLocal dynamo = DynamoDbLocal.start();
              DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                      .endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
@@ -84,8 +104,21 @@ final class StartupBench implements Callable<Integer> {
                 }
             }
         }
-        print(results, Files.size(jar));
-        return 0;
+        List<BenchRow> figures = new ArrayList<>();
+        for (String mode : List.of("cold", "prime")) {
+            String system = mode.equals("cold") ? "eddy, cold" : "eddy, primed (SnapStart)";
+            figures.add(new BenchRow("startup", system, "init: handler created" + (mode.equals("cold") ? ""
+                    : " and primed") + ", mean of " + runs, mean(mode, "constructMs") + mean(mode, "primeMs"), "ms"));
+            figures.add(new BenchRow("startup", system, "first invocation (500 records), mean of " + runs,
+                    mean(mode, "firstBatchMs"), "ms"));
+        }
+        figures.add(new BenchRow("startup", "eddy", "shaded jar " + jar.getFileName(), Files.size(jar) / 1e6, "MB"));
+        return figures;
+    }
+
+    private double mean(String mode, String field) {
+        return results.stream().filter(r -> r.get("mode").asText().equals(mode))
+                .mapToDouble(r -> r.get(field).asDouble()).average().orElse(0);
     }
 
     private JsonNode probe(Path jar, Path probeClasses, String handler, Path batches, String mode,
@@ -118,7 +151,7 @@ final class StartupBench implements Callable<Integer> {
         return result;
     }
 
-    private void print(List<JsonNode> results, long jarBytes) {
+    private void printRuns() {
         System.out.printf(Locale.ROOT, "%-6s %5s %12s %12s %10s %14s %15s%n", "mode", "run", "jvm→main ms",
                 "handler ms", "prime ms", "1st batch ms", "2nd batch ms");
         int run = 0;
@@ -130,28 +163,7 @@ final class StartupBench implements Callable<Integer> {
                     r.get("jvmToMainMs").asLong(), r.get("constructMs").asDouble(), r.get("primeMs").asDouble(),
                     r.get("firstBatchMs").asDouble(), r.get("secondBatchMs").asDouble());
         }
-        for (String mode : List.of("cold", "prime")) {
-            double first = results.stream().filter(r -> r.get("mode").asText().equals(mode))
-                    .mapToDouble(r -> r.get("firstBatchMs").asDouble()).average().orElse(0);
-            double init = results.stream().filter(r -> r.get("mode").asText().equals(mode))
-                    .mapToDouble(r -> r.get("constructMs").asDouble() + r.get("primeMs").asDouble()).average()
-                    .orElse(0);
-            System.out.printf(Locale.ROOT, "%s: init %.0f ms, first batch %.0f ms (mean of %d)%n", mode, init, first,
-                    runs);
-            if (json) {
-                row("initMs", mode, init, "ms");
-                row("firstInvocationMs", mode, first, "ms");
-            }
-        }
-        System.out.printf(Locale.ROOT, "jar: %.1f MB%n", jarBytes / 1e6);
-        if (json) {
-            row("jarSize", "eddy", jarBytes / 1e6, "MB");
-        }
-    }
-
-    private void row(String metric, String system, double value, String unit) {
-        System.out.printf(Locale.ROOT, "{\"benchmark\":\"startup\",\"system\":\"%s\",\"metric\":\"%s\",\"value\":%.1f,"
-                + "\"unit\":\"%s\"}%n", "eddy-" + system, metric, value, unit);
+        System.out.println();
     }
 
     /** @return two batches of 500 flights of flights-2k, one shard, in the probe's format */
@@ -173,15 +185,8 @@ final class StartupBench implements Callable<Integer> {
         return JSON.writeValueAsBytes(all);
     }
 
-    /** @return {@code functions/target/lambda/<pipeline>.jar}, in the working directory or a parent */
+    /** @return {@code functions/target/lambda/<pipeline>.jar} of the checkout */
     private static Path jar(String pipeline) {
-        Path relative = Path.of("functions", "target", "lambda", pipeline + ".jar");
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve(relative))) {
-                return dir.resolve(relative);
-            }
-        }
-        throw new EddyCli.UsageError("no " + relative + " here or above: build it with mvn -q package -DskipTests"
-                + " (./eddy does)");
+        return BenchCommand.inCheckout(Path.of("functions", "target", "lambda", pipeline + ".jar"));
     }
 }

@@ -77,6 +77,37 @@ final class StateBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<BenchRow> figures = measure();
+        if (json) {
+            BenchRow.print(figures, true, System.out);
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "%-24s %6s %10s %17s %16s %10s%n", "system", "shards", "batch size",
+                "write units / 1k", "read units / 1k", "records/s");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "%-24s %6d %10d %17.1f %16.1f %,10.0f%n", r.system(), r.shards(),
+                    r.batchSize(), r.writeUnitsPer1k(), r.readUnitsPer1k(), r.recordsPerSecond());
+        }
+        for (int i = 0; i < rows.size(); i += 2) {
+            Row e = rows.get(i);
+            Row b = rows.get(i + 1);
+            System.out.printf(Locale.ROOT, "%d shard(s), batch size %d: Eddy uses %.1fx fewer write units than"
+                    + " per-record idempotency%n", e.shards(), e.batchSize(), b.writeUnitsPer1k() / e.writeUnitsPer1k());
+        }
+        return 0;
+    }
+
+    /** The rows of the last {@link #measure()}: Eddy's, each followed by the baseline's. */
+    private final List<Row> rows = new ArrayList<>();
+
+    /**
+     * Runs the measurement.
+     *
+     * @return per shard count and batch size: Eddy's write and read units per 1,000 records, the baseline's write
+     *     units, and how many times fewer Eddy's are
+     * @throws Exception if an emulator or a request fails
+     */
+    List<BenchRow> measure() throws Exception {
         Path file = input != null ? input : NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
         List<byte[]> records = InputFile.read(file);
         for (int size : batchSizes) {
@@ -89,7 +120,7 @@ final class StateBench implements Callable<Integer> {
                 throw new EddyCli.UsageError("shard counts must be 1-64, was " + shards);
             }
         }
-        List<Row> rows = new ArrayList<>();
+        rows.clear();
         Path out = Files.createTempDirectory("eddy-bench");
         try (DynamoDbLocal local = DynamoDbLocal.start();
              DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
@@ -109,25 +140,21 @@ final class StateBench implements Callable<Integer> {
                 }
             }
         }
-        if (json) {
-            for (Row r : rows) {
-                System.out.println(Jsons.strictMapper().writeValueAsString(r));
-            }
-            return 0;
-        }
-        System.out.printf(Locale.ROOT, "%-24s %6s %10s %17s %16s %10s%n", "system", "shards", "batch size",
-                "write units / 1k", "read units / 1k", "records/s");
-        for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-24s %6d %10d %17.1f %16.1f %,10.0f%n", r.system(), r.shards(),
-                    r.batchSize(), r.writeUnitsPer1k(), r.readUnitsPer1k(), r.recordsPerSecond());
-        }
+        List<BenchRow> figures = new ArrayList<>();
+        Row base = rows.get(1);
+        figures.add(new BenchRow("state", base.system(), "write units per 1,000 records", base.writeUnitsPer1k(),
+                "WCU"));
         for (int i = 0; i < rows.size(); i += 2) {
             Row e = rows.get(i);
-            Row b = rows.get(i + 1);
-            System.out.printf(Locale.ROOT, "%d shard(s), batch size %d: Eddy uses %.1fx fewer write units than"
-                    + " per-record idempotency%n", e.shards(), e.batchSize(), b.writeUnitsPer1k() / e.writeUnitsPer1k());
+            String at = e.shards() + " shard(s), batch size " + e.batchSize();
+            figures.add(new BenchRow("state", "eddy", "write units per 1,000 records, " + at, e.writeUnitsPer1k(),
+                    "WCU"));
+            figures.add(new BenchRow("state", "eddy", "read units per 1,000 records, " + at, e.readUnitsPer1k(),
+                    "RCU"));
+            figures.add(new BenchRow("state", "per-record/eddy", "write units, " + at,
+                    base.writeUnitsPer1k() / e.writeUnitsPer1k(), "ratio"));
         }
-        return 0;
+        return figures;
     }
 
     private static void progress(String what) {

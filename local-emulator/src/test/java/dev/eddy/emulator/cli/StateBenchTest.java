@@ -45,18 +45,26 @@ class StateBenchTest {
         for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
             rows.add(Jsons.strictMapper().readTree(line));
         }
-        assertThat(rows).extracting(r -> r.get("system").asText() + "@" + r.get("shards").asInt() + "x"
-                + r.get("batchSize").asInt()).containsExactly(
-                        "eddy@1x50", "per-record idempotency@1x50", "eddy@1x300", "per-record idempotency@1x300",
-                        "eddy@2x50", "per-record idempotency@2x50", "eddy@2x300", "per-record idempotency@2x300");
-        assertThat(rows).allSatisfy(r -> {
-            assertThat(r.get("writeUnitsPer1k").asDouble()).isPositive();
-            assertThat(r.get("recordsPerSecond").asDouble()).isPositive();
-        });
-        // Eddy writes per touched key and batch: fewer write units with larger batches
-        assertThat(rows.get(2).get("writeUnitsPer1k").asDouble()).isLessThan(rows.get(0).get("writeUnitsPer1k").asDouble());
+        assertThat(rows).extracting(r -> r.get("system").asText() + ": " + r.get("metric").asText())
+                .containsExactly("per-record idempotency: write units per 1,000 records",
+                        "eddy: write units per 1,000 records, 1 shard(s), batch size 50",
+                        "eddy: read units per 1,000 records, 1 shard(s), batch size 50",
+                        "per-record/eddy: write units, 1 shard(s), batch size 50",
+                        "eddy: write units per 1,000 records, 1 shard(s), batch size 300",
+                        "eddy: read units per 1,000 records, 1 shard(s), batch size 300",
+                        "per-record/eddy: write units, 1 shard(s), batch size 300",
+                        "eddy: write units per 1,000 records, 2 shard(s), batch size 50",
+                        "eddy: read units per 1,000 records, 2 shard(s), batch size 50",
+                        "per-record/eddy: write units, 2 shard(s), batch size 50",
+                        "eddy: write units per 1,000 records, 2 shard(s), batch size 300",
+                        "eddy: read units per 1,000 records, 2 shard(s), batch size 300",
+                        "per-record/eddy: write units, 2 shard(s), batch size 300");
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("value").asDouble()).isPositive());
         // the baseline writes twice per record, one unit each for these small items
-        assertThat(rows.get(1).get("writeUnitsPer1k").asDouble()).isEqualTo(2000.0);
+        assertThat(rows.get(0).get("value").asDouble()).isEqualTo(2000.0);
+        // Eddy writes per touched key and batch: fewer write units with larger batches, and fewer than the baseline
+        assertThat(rows.get(4).get("value").asDouble()).isLessThan(rows.get(1).get("value").asDouble());
+        assertThat(rows.get(3).get("value").asDouble()).isGreaterThan(1.0);
     }
 
     @Test

@@ -1,0 +1,110 @@
+package dev.eddy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.functions.flightdelays.DelayStats;
+import dev.eddy.functions.flightdelays.FlightDelays;
+import dev.eddy.functions.flightdelays.FlightDelays.Flight;
+import dev.eddy.internal.BatchProcessor;
+import dev.eddy.sink.SinkFactory;
+import dev.eddy.sink.SinkRecord;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.sink.SinkWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark's state in memory does the real work: the windows it fires hold exactly the flights of their airport
+ * and day, computed directly from the input, and the replicated input keeps the file's flights with shifted dates.
+ */
+class HeapStateBackendTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void firedWindowsEqualTheDirectlyComputedDailyStats() throws Exception {
+        List<byte[]> records = Flights.replicated(flights("flights-2k.json"), 6_000);
+        List<SinkRecord> stats = new ArrayList<>();
+        BatchProcessor processor = new BatchProcessor(new FlightDelays().define().plan(), new HeapStateBackend(true),
+                collecting(stats));
+        for (KinesisEvent batch : Batches.of(records, 1_000, 0)) {
+            assertThat(processor.process(batch).getBatchItemFailures()).isEmpty();
+        }
+
+        Map<String, DelayStats> expected = new HashMap<>();
+        for (byte[] record : records) {
+            Flight flight = JSON.readValue(record, Flight.class);
+            expected.merge(flight.origin() + "@" + flight.date().substring(0, 10), DelayStats.EMPTY.add(flight),
+                    DelayStats::merge);
+        }
+        assertThat(stats).hasSizeGreaterThan(expected.size() * 9 / 10); // keys that never come back stay unfired
+        for (SinkRecord result : stats) {
+            JsonNode stat = JSON.readTree(result.payload());
+            String day = stat.get("windowStart").asText().substring(0, 10).replace('-', '/');
+            DelayStats want = expected.get(stat.get("origin").asText() + "@" + day);
+            assertThat(want).as(stat.toString()).isNotNull();
+            assertThat(stat.get("flights").asLong()).as(stat.toString()).isEqualTo(want.flights());
+            assertThat(stat.get("maxDelayMinutes").asInt()).as(stat.toString()).isEqualTo(want.maxDelayMinutes());
+        }
+    }
+
+    @Test
+    void copiesFollowOneAnotherInEventTime() throws Exception {
+        Path file = flights("flights-2k.json");
+        List<byte[]> records = Flights.replicated(file, 4_100);
+        JsonNode original = JSON.readTree(file.toFile());
+        JsonNode first = JSON.readTree(records.get(0));
+        JsonNode copy = JSON.readTree(records.get(2_000));
+        assertThat(first).isEqualTo(original.get(0));
+        assertThat(copy.get("origin")).isEqualTo(original.get(0).get("origin"));
+        assertThat(copy.get("delay")).isEqualTo(original.get(0).get("delay"));
+        assertThat(Flights.epochMs(copy.get("date").asText()))
+                .isGreaterThan(Flights.epochMs(JSON.readTree(records.get(1_999)).get("date").asText()) - 86_400_000L);
+        assertThat(records).hasSize(4_100);
+    }
+
+    private static SinkFactory collecting(List<SinkRecord> stats) {
+        return new SinkFactory() {
+            @Override
+            public SinkWriter open(SinkRef ref) {
+                return records -> {
+                    if (ref.name().equals("flight-delay-stats")) {
+                        stats.addAll(records);
+                    }
+                    return List.of();
+                };
+            }
+
+            @Override
+            public SinkWriter failures(String pipeline, SinkRef destination) {
+                return records -> {
+                    throw new AssertionError("no record of the flights may fail: " + records);
+                };
+            }
+
+            @Override
+            public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
+                return records -> List.of();
+            }
+        };
+    }
+
+    /** @return a vega-datasets file from the checkout's node_modules */
+    static Path flights(String name) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve("node_modules/vega-datasets/data").resolve(name);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        throw new IllegalStateException("no node_modules/vega-datasets here or above: run npm ci");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.eddy.emulator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.emulator.embedded.NodeModules;
+import dev.eddy.internal.Jsons;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./eddy bench cpu} and {@code ./eddy bench e2e} run on small inputs and report rows of the documented shape;
+ * the figures themselves are not asserted (benchmarks are commands, not tests).
+ */
+class BenchCommandTest {
+
+    private static final String FLIGHTS_2K =
+            NodeModules.find("vega-datasets").resolve("data/flights-2k.json").toString();
+
+    @Test
+    void cpuRunsEddysPathsAndTheFlinkJobInJvmsOfTheirOwn() throws Exception {
+        Cli.Result result = Cli.run("bench", "cpu", "--input", FLIGHTS_2K, "--records", "20000", "--quick",
+                "--json");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        List<JsonNode> rows = rows(result.out());
+        assertThat(rows).extracting(r -> r.get("system").asText()).containsExactly("eddy", "eddy", "eddy", "eddy",
+                "flink 1.20.1", "eddy/flink");
+        assertThat(rows).extracting(r -> r.get("unit").asText()).containsExactly("records/s", "B/record",
+                "records/s", "B/record", "records/s", "ratio");
+        assertThat(rows.get(0).get("metric").asText()).startsWith("decode, key, window, pre-aggregate");
+        assertThat(rows.get(2).get("metric").asText()).startsWith("decode to emitted results");
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("value").asDouble()).isPositive());
+    }
+
+    @Test
+    void endToEndMeasuresThroughputAndLatencyPerShardCount() throws Exception {
+        Cli.Result result = Cli.run("bench", "e2e", "--input", FLIGHTS_2K, "--shards", "1,2",
+                "--latency-seconds", "1", "--json");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        List<JsonNode> rows = rows(result.out());
+        assertThat(rows).extracting(r -> r.get("metric").asText()).containsExactly(
+                "records/s, 1 shard(s), backlog of 2,000", "put-to-emit p50, 1 shard(s) at 500 records/s",
+                "put-to-emit p99, 1 shard(s) at 500 records/s", "records/s, 2 shard(s), backlog of 2,000",
+                "put-to-emit p50, 2 shard(s) at 1,000 records/s", "put-to-emit p99, 2 shard(s) at 1,000 records/s");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.get("benchmark").asText()).isEqualTo("end-to-end");
+            assertThat(r.get("value").asDouble()).isPositive();
+        });
+        assertThat(rows.get(1).get("value").asDouble()).isLessThanOrEqualTo(rows.get(2).get("value").asDouble());
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        List<Long> sorted = new ArrayList<>();
+        for (long i = 1; i <= 200; i++) {
+            sorted.add(i);
+        }
+        assertThat(EndToEndBench.percentile(sorted, 0.50)).isEqualTo(100.0);
+        assertThat(EndToEndBench.percentile(sorted, 0.99)).isEqualTo(198.0);
+        assertThat(EndToEndBench.percentile(List.of(7L), 0.99)).isEqualTo(7.0);
+    }
+
+    private static List<JsonNode> rows(String out) throws Exception {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("{")) {
+                JsonNode row = Jsons.strictMapper().readTree(line);
+                assertThat(row.properties()).extracting(java.util.Map.Entry::getKey)
+                        .containsExactly("benchmark", "system", "metric", "value", "unit");
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
