@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * kinesalite and DynamoDB Local, per shard count.
  *
  * <p>Throughput: every record is put first, then the mapping starts from the trim horizon; records/s is the input
- * over the time until every shard is read to its end and drained. Latency: the mapping runs while records are put at
+ * over the time until every shard is read to its end and drained. The invocations' own time per 1,000 records
+ * (summed over shards) splits the path: the rest is the mapping's reads and event building. Latency: the mapping runs while records are put at
  * a steady rate, half of a Kinesis shard's write limit of 1,000 records/s per shard; a record's put-to-emit latency
  * is the time from its {@code PutRecords} call to the end of the invocation that processed it, when its state is
  * committed and every result it made due is in the sink (the handler flushes sinks before it returns).
@@ -84,7 +85,8 @@ final class EndToEndBench implements Callable<Integer> {
     }
 
     /**
-     * @return per shard count: records/s over the backlog, put-to-emit p50 and p99 in ms at the steady rate
+     * @return per shard count: records/s over the backlog and the function's time per 1,000 records in it,
+     *     put-to-emit p50 and p99 in ms at the steady rate
      * @throws Exception if an emulator or the mapping fails
      */
     List<BenchRow> measure() throws Exception {
@@ -113,9 +115,12 @@ final class EndToEndBench implements Callable<Integer> {
             Emulators emulators = new Emulators(dynamo, kinesis, dynamoDbLocal.endpoint(), kinesalite.endpoint(), out);
             for (int shards : shardCounts) {
                 progress("%d shard(s): throughput over a backlog of %,d records", shards, records.size());
-                double rate = throughput(emulators, records, shards);
+                double[] throughput = throughput(emulators, records, shards);
                 rows.add(new BenchRow("end-to-end", "eddy", String.format(java.util.Locale.ROOT,
-                        "records/s, %d shard(s), backlog of %,d", shards, records.size()), rate, "records/s"));
+                        "records/s, %d shard(s), backlog of %,d", shards, records.size()), throughput[0],
+                        "records/s"));
+                rows.add(new BenchRow("end-to-end", "eddy", String.format(java.util.Locale.ROOT,
+                        "of which in the function, per 1,000 records, %d shard(s)", shards), throughput[1], "ms"));
                 int count = Math.min(records.size(), RECORDS_PER_SECOND_PER_SHARD * shards * latencySeconds);
                 progress("%d shard(s): latency at %,d records/s for %d s", shards,
                         RECORDS_PER_SECOND_PER_SHARD * shards, count / (RECORDS_PER_SECOND_PER_SHARD * shards));
@@ -134,11 +139,16 @@ final class EndToEndBench implements Callable<Integer> {
             Path out) {
     }
 
-    private static double throughput(Emulators emulators, List<byte[]> records, int shards) throws Exception {
+    /**
+     * @return records/s over the backlog, and the invocations' time (the function's share of the path: state,
+     *     CPU, sinks) per 1,000 records, ms, summed over shards
+     */
+    private static double[] throughput(Emulators emulators, List<byte[]> records, int shards) throws Exception {
         String name = "bench-e2e-throughput-" + shards;
         try (FunctionSettings settings = prepare(emulators, name, shards)) {
             new Producer(emulators.kinesis(), name).putAll(records, i -> origin(records.get(i)));
             long started = System.nanoTime();
+            long inFunction = 0;
             try (EventSourceMapping mapping = mapping(emulators, name, () -> true)) {
                 mapping.start();
                 mapping.awaitDrained();
@@ -146,8 +156,12 @@ final class EndToEndBench implements Callable<Integer> {
                     throw new IllegalStateException("the mapping delivered " + mapping.recordsDelivered() + " of "
                             + records.size() + " records");
                 }
+                for (Invocation invocation : mapping.invocationLog()) {
+                    inFunction += invocation.durationMs();
+                }
             }
-            return records.size() / ((System.nanoTime() - started) / 1e9);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new double[] {records.size() / seconds, inFunction * 1000.0 / records.size()};
         }
     }
 
