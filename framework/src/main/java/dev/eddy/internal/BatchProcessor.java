@@ -12,6 +12,7 @@ import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
 import dev.eddy.state.BatchRange;
+import dev.eddy.state.CapacityUsage;
 import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
 import dev.eddy.state.ShardCheckpoint;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * judge each element late or not against the watermark of the records before it, then advance the watermark;
  * pre-aggregate per (key, window); apply to state with fenced conditional writes; fire due windows; emit;
  * clear timers; commit the checkpoint. Any failure after decoding fails the batch from its first uncommitted
- * record, so the event source mapping retries it and fencing makes the retry exact.
+ * record, so the event source mapping retries it and fencing makes the retry exact. The checkpoint carries the
+ * shard's running totals ({@link ShardCheckpoint.Totals}): a commit adds its batch's figures, so they count once.
  *
  * <p>Under a deadline ({@link #process(KinesisEvent, LongSupplier)}) a batch runs as consecutive chunks, each one
  * such complete cycle with its own checkpoint commit; a {@link DeadlineBudget} sizes them and says when to stop.
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
+    private static final HandlerMetrics INVOCATION = new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private static final HandlerMetrics DEADLINE_STOP = new HandlerMetrics(0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0);
 
     private final Plan plan;
     private final StateBackend state;
@@ -70,6 +74,14 @@ public final class BatchProcessor {
     /** Where a new shard's parents are found; {@code null}: shards start fresh. */
     private volatile ShardLineage lineage;
     private HandlerMetrics metrics = HandlerMetrics.ZERO;
+    /**
+     * Per shard, figures counted here that no committed checkpoint holds yet: replays of cycles with nothing new to
+     * commit, deadline stops, and capacity used since the shard's last commit (that commit's own write, failed
+     * attempts). The shard's next commit adds them to its {@link ShardCheckpoint#totals()}.
+     */
+    private final Map<String, HandlerMetrics> uncommitted = new java.util.HashMap<>();
+    /** The backend's capacity use when it was last attributed to a shard. */
+    private CapacityUsage attributed = CapacityUsage.NONE;
     /** The watermark of the last committed batch, ms; {@link Long#MIN_VALUE} before the first. */
     private volatile long lastWatermarkMs = Long.MIN_VALUE;
 
@@ -135,12 +147,12 @@ public final class BatchProcessor {
         return this;
     }
 
-    /** @return figures of committed batches so far, with the backend's capacity use */
+    /** @return figures of committed batches so far, with the sink retries and the backend's capacity use */
     public synchronized HandlerMetrics metrics() {
         var usage = state.usage();
         return new HandlerMetrics(metrics.invocations(), metrics.records(), metrics.replaysSkipped(),
                 metrics.failedRecords(), metrics.lateRecords(), metrics.windowsFired(), metrics.resultsEmitted(),
-                metrics.deadlineStops(), usage.writeUnits(), usage.readUnits());
+                sinkRetries(), metrics.deadlineStops(), usage.writeUnits(), usage.readUnits());
     }
 
     /**
@@ -179,7 +191,7 @@ public final class BatchProcessor {
         Objects.requireNonNull(remainingMillis, "remainingMillis");
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         if (records.isEmpty()) {
-            count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            count(INVOCATION);
             return new StreamsEventResponse(new ArrayList<>());
         }
         String shardId = shardOf(records.get(0));
@@ -189,6 +201,17 @@ public final class BatchProcessor {
                         + shardOf(record) + "; the event source mapping sends one shard per batch");
             }
         }
+        capacityUsed(); // used outside any batch (priming): no shard's
+        try {
+            return processShard(shardId, records, remainingMillis);
+        } finally {
+            countUncommitted(shardId, capacityUsed());
+        }
+    }
+
+    /** {@link #process(KinesisEvent, LongSupplier)} of a batch known to be of one shard. */
+    private StreamsEventResponse processShard(String shardId, List<KinesisEvent.KinesisEventRecord> records,
+            LongSupplier remainingMillis) {
         long remaining = remaining(remainingMillis);
         String retryFrom = null;
         for (int from = 0; from < records.size() && retryFrom == null; ) {
@@ -201,7 +224,8 @@ public final class BatchProcessor {
                         budget.reserveMs(), budget.msPerRecord() < 0 ? "unknown"
                                 : String.format(java.util.Locale.ROOT, "%.3f", budget.msPerRecord()),
                         records.size() - from, records.size(), stopAt);
-                count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 1, 0, 0));
+                count(INVOCATION);
+                countUncommitted(shardId, DEADLINE_STOP);
                 return response(stopAt);
             }
             Outcome outcome = cycle(shardId, records.subList(from, from + size), from > 0);
@@ -218,7 +242,7 @@ public final class BatchProcessor {
             retryFrom = outcome.retryFrom();
             from += size;
         }
-        count(new HandlerMetrics(1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        count(INVOCATION);
         return response(retryFrom);
     }
 
@@ -288,7 +312,7 @@ public final class BatchProcessor {
                 }
             }
             if (batch.last == null) {
-                count(new HandlerMetrics(0, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0, 0));
+                countUncommitted(shardId, new HandlerMetrics(0, 0, batch.replaysSkipped, 0, 0, 0, 0, 0, 0, 0, 0));
                 return new Outcome(retryFrom, false);
             }
             BatchRange range = new BatchRange(new BigInteger(firstUncommitted), batch.last, batch.watermarkSteps);
@@ -304,10 +328,9 @@ public final class BatchProcessor {
             List<Firing> firings = distinct(applied.firings(), due.firings());
             long emitted = emit(firings, logic, batch.late, batch.failed);
             state.clearTimers(shardId, due.timers());
-            state.commitCheckpoint(checkpoint, checkpoint.advance(batch.last, batch.watermark, batch.maxEventTime));
+            commit(checkpoint, batch.last, batch.watermark, batch.maxEventTime, new HandlerMetrics(0, batch.records,
+                    batch.replaysSkipped, batch.failed.size(), batch.late.size(), firings.size(), emitted, 0, 0, 0, 0));
             lastWatermarkMs = batch.watermark;
-            count(new HandlerMetrics(0, batch.records, batch.replaysSkipped, batch.failed.size(), batch.late.size(),
-                    firings.size(), emitted, 0, 0, 0));
             return new Outcome(retryFrom, false);
         } catch (RuntimeException e) {
             if (firstUncommitted == null) {
@@ -366,15 +389,55 @@ public final class BatchProcessor {
      * @return the number of windows fired
      */
     public synchronized int drain(String shardId) {
-        ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
-        BatchLogic logic = logic(Long.MAX_VALUE);
-        StateBackend.Due due = state.fireDue(shardId, BatchRange.drain(checkpoint), Long.MAX_VALUE, logic);
-        List<Firing> firings = distinct(due.firings(), List.of());
-        long emitted = emit(firings, logic, List.of(), List.of());
-        state.clearTimers(shardId, due.timers());
-        state.commitCheckpoint(checkpoint, checkpoint.advance(null, Long.MAX_VALUE, checkpoint.maxEventTimeMs()));
-        count(new HandlerMetrics(0, 0, 0, 0, 0, firings.size(), emitted, 0, 0, 0));
-        return firings.size();
+        capacityUsed();
+        try {
+            ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
+            BatchLogic logic = logic(Long.MAX_VALUE);
+            StateBackend.Due due = state.fireDue(shardId, BatchRange.drain(checkpoint), Long.MAX_VALUE, logic);
+            List<Firing> firings = distinct(due.firings(), List.of());
+            long emitted = emit(firings, logic, List.of(), List.of());
+            state.clearTimers(shardId, due.timers());
+            commit(checkpoint, null, Long.MAX_VALUE, checkpoint.maxEventTimeMs(),
+                    new HandlerMetrics(0, 0, 0, 0, 0, firings.size(), emitted, 0, 0, 0, 0));
+            return firings.size();
+        } finally {
+            countUncommitted(shardId, capacityUsed());
+        }
+    }
+
+    /**
+     * Commits a shard's checkpoint, with its totals grown by the cycle's figures, the shard's uncommitted ones and
+     * the capacity used since they were taken, all in the one conditional write that moves the checkpoint; then
+     * counts the cycle.
+     *
+     * @param cycle the cycle's figures, to count once committed
+     * @throws dev.eddy.state.StateConflictException if another invocation moved the checkpoint: nothing counted
+     */
+    private void commit(ShardCheckpoint checkpoint, BigInteger last, long watermark, long maxEventTime,
+            HandlerMetrics cycle) {
+        String shardId = checkpoint.shardId();
+        countUncommitted(shardId, capacityUsed());
+        HandlerMetrics m = uncommitted.get(shardId).plus(cycle);
+        state.commitCheckpoint(checkpoint, checkpoint.advance(last, watermark, maxEventTime,
+                new ShardCheckpoint.Totals(m.records(), m.replaysSkipped(), m.failedRecords(), m.lateRecords(),
+                        m.windowsFired(), m.resultsEmitted(), m.deadlineStops(), m.writeUnits(), m.readUnits())));
+        uncommitted.remove(shardId);
+        count(cycle);
+    }
+
+    /** Counts figures no commit holds; the shard's next commit adds them to its totals. */
+    private void countUncommitted(String shardId, HandlerMetrics figures) {
+        count(figures);
+        uncommitted.merge(shardId, figures, HandlerMetrics::plus);
+    }
+
+    /** @return the capacity the backend used since the last call, as figures of nothing else */
+    private HandlerMetrics capacityUsed() {
+        CapacityUsage now = state.usage();
+        HandlerMetrics used = new HandlerMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0,
+                now.writeUnits() - attributed.writeUnits(), now.readUnits() - attributed.readUnits());
+        attributed = now;
+        return used;
     }
 
     private static List<Object> concat(List<Object> a, List<Object> b) {
@@ -394,6 +457,7 @@ public final class BatchProcessor {
         return List.copyOf(unique.values());
     }
 
+    /** Counts figures; {@link #metrics()} takes capacity units from the backend and sink retries from the writers. */
     private void count(HandlerMetrics batch) {
         metrics = metrics.plus(batch);
     }

@@ -88,7 +88,8 @@ public interface StateBackend extends AutoCloseable {
     void clearTimers(String shardId, List<Object> timers);
 
     /**
-     * Moves a shard's checkpoint forward by compare-and-set on {@code previous.version()}.
+     * Moves a shard's checkpoint forward by compare-and-set on {@code previous.version()}: sequence number,
+     * watermark and {@link ShardCheckpoint#totals() totals} in one conditional write.
      *
      * @param previous the checkpoint this invocation read
      * @param next the new checkpoint; its version must be {@code previous.version() + 1}

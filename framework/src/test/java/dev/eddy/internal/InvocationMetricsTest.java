@@ -68,7 +68,7 @@ class InvocationMetricsTest {
     void oneDocumentPerInvocationWithTheFiguresInNamespaceEddyByPipeline() throws Exception {
         Captured captured = new Captured();
         new InvocationMetrics("flight-delays", captured).publish(new InvocationMetrics.Invocation(
-                new HandlerMetrics(1, 500, 3, 2, 1, 40, 41, 0, 55.0, 12.5), 4, 230, 601_000L,
+                new HandlerMetrics(1, 500, 3, 2, 1, 40, 41, 4, 0, 55.0, 12.5), 4, 230, 601_000L,
                 "shardId-000000000001", "49590", "49599", "req-1", "49597"));
 
         assertThat(captured.documents).hasSize(1);

@@ -3,6 +3,7 @@ package dev.eddy.emulator.cli;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
+import dev.eddy.emulator.esm.Invocation;
 import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
@@ -14,9 +15,12 @@ import dev.eddy.handler.EddyHandler;
 import dev.eddy.handler.EddySettings;
 import dev.eddy.handler.HandlerMetrics;
 import dev.eddy.internal.Plan;
+import dev.eddy.internal.Watermarks;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;
+import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.state.dynamodb.DynamoDbStateBackend;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,9 +28,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -260,8 +267,10 @@ final class RunCommand implements Callable<Integer> {
                     }
                     double seconds = (System.nanoTime() - started) / 1e9;
                     target.readBack();
+                    Map<String, ShardCheckpoint> checkpoints = checkpoints(dynamoEndpoint, table, mapping.shardIds());
                     printResults(stdout, pipeline, outDir, printLimit);
-                    printSummary(stdout, pipeline, records.size(), mapping, outDir, outputs, onFailure, seconds);
+                    printSummary(stdout, pipeline, records.size(), mapping, checkpoints, outDir, outputs, onFailure,
+                            seconds);
                     return mapping.discardedBatches() == 0 ? 0 : EddyCli.EXIT_RUN_FAILED;
                 }
             }
@@ -373,40 +382,103 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** @return each shard's checkpoint, read from the state table */
+    private static Map<String, ShardCheckpoint> checkpoints(URI endpoint, String table, List<String> shardIds) {
+        Map<String, ShardCheckpoint> checkpoints = new LinkedHashMap<>();
+        try (DynamoDbStateBackend state = new DynamoDbStateBackend(dynamoClient(endpoint), table)) {
+            shardIds.forEach(shardId -> checkpoints.put(shardId, state.readCheckpoint(shardId)));
+        }
+        return checkpoints;
+    }
+
+    /**
+     * The run's figures, each row naming the CloudWatch metric (namespace Eddy) that shows the same figure on AWS:
+     * the sums of every handler instance's figures, batch durations from the mapping's invocation log, and each
+     * shard's watermark from its checkpoint.
+     */
     private static void printSummary(PrintStream stdout, Pipeline pipeline, int recordsIn,
-            EventSourceMapping mapping, Path outDir, List<Path> outputs, OnFailureDestination onFailure,
-            double seconds) throws IOException {
+            EventSourceMapping mapping, Map<String, ShardCheckpoint> checkpoints, Path outDir, List<Path> outputs,
+            OnFailureDestination onFailure, double seconds) throws IOException {
         HandlerMetrics m = mapping.metrics();
         stdout.printf(Locale.ROOT, "%n== summary: %s ==%n", pipeline.name());
-        row(stdout, "records in", "%,d put into %d shards; %,d processed in %,d invocations (%,d retried)",
-                recordsIn, mapping.shards(), m.records(), mapping.invocations(), mapping.retries());
-        row(stdout, pipeline.windows() == null ? "outputs" : "windows fired", "%,d", m.windowsFired());
-        for (SinkRef sink : pipeline.sinks()) {
-            Path file = outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
-            row(stdout, sink.kind() + " " + sink.name(), "%,d results -> %s", lines(file), file);
-        }
-        row(stdout, "late records", "%,d -> %s", m.lateRecords(), outputs.get(outputs.size() - 2));
-        row(stdout, "failed records", "%,d -> %s", m.failedRecords(), outputs.get(outputs.size() - 3));
+        row(stdout, "", "CloudWatch metric", "");
+        row(stdout, "records in", "", "%,d put into %d shards; %,d invocations (%,d retried)", recordsIn,
+                mapping.shards(), mapping.invocations(), mapping.retries());
+        row(stdout, "records processed", "Records", "%,d", m.records());
+        row(stdout, "replays skipped (duplicates dropped)", "ReplaysSkipped", "%,d", m.replaysSkipped());
+        Path failed = outputs.get(outputs.size() - 3);
+        row(stdout, "failed records", "FailedRecords", "%,d -> %s", m.failedRecords(), failed);
         if (m.failedRecords() > 0) {
-            Path failed = outputs.get(outputs.size() - 3);
             List<String> examples = Files.readAllLines(failed).stream().limit(3).toList();
             for (String example : examples) {
-                row(stdout, "", "e.g. %s", example.length() > 300 ? example.substring(0, 300) + "…" : example);
+                row(stdout, "", "", "e.g. %s", example.length() > 300 ? example.substring(0, 300) + "…" : example);
             }
         }
+        row(stdout, "late records", "LateRecords", "%,d -> %s", m.lateRecords(), outputs.get(outputs.size() - 2));
+        row(stdout, pipeline.windows() == null ? "outputs" : "windows fired", "WindowsFired", "%,d",
+                m.windowsFired());
+        row(stdout, "results emitted", "ResultsEmitted", "%,d", m.resultsEmitted());
+        for (SinkRef sink : pipeline.sinks()) {
+            Path file = outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
+            row(stdout, "  " + sink.kind() + " " + sink.name(), "", "%,d -> %s", lines(file), file);
+        }
+        row(stdout, "sink retries", "SinkRetries", "%,d", m.sinkRetries());
+        row(stdout, "deadline stops", "DeadlineStops", "%,d", m.deadlineStops());
+        row(stdout, "state write units", "StateWriteUnits", "%s (%.3f per record)",
+                StatusCommand.units(m.writeUnits()), m.records() == 0 ? 0.0 : m.writeUnits() / m.records());
+        row(stdout, "state read units", "StateReadUnits", "%s", StatusCommand.units(m.readUnits()));
+        long[] durations = mapping.invocationLog().stream().mapToLong(Invocation::durationMs).sorted().toArray();
+        row(stdout, "batch duration", "BatchDuration", "%s", durations.length == 0 ? "no invocations"
+                : String.format(Locale.ROOT, "p50 %,d ms · p99 %,d ms · max %,d ms (%,d invocations)",
+                        percentile(durations, 0.50), percentile(durations, 0.99), durations[durations.length - 1],
+                        durations.length));
+        boolean first = true;
+        for (Map.Entry<String, ShardCheckpoint> shard : checkpoints.entrySet()) {
+            String lag = watermarkLag(pipeline.plan(), shard.getValue(), lastBatchEndMs(mapping, shard.getKey()));
+            row(stdout, first ? "watermark lag at the last batch" : "", first ? "WatermarkLag" : "", "%s  %s",
+                    shard.getKey(), lag);
+            first = false;
+        }
         if (mapping.keyOwnership().violationCount() > 0) {
-            row(stdout, "key ownership", "%,d keys arrived on more than one shard, e.g. %s: the records of a key"
+            row(stdout, "key ownership", "", "%,d keys arrived on more than one shard, e.g. %s: the records of a key"
                     + " must share a partition key", mapping.keyOwnership().violationCount(),
                     mapping.keyOwnership().example());
         }
         if (mapping.discardedBatches() > 0) {
-            row(stdout, "discarded batches", "%,d (retries exhausted) -> %s", mapping.discardedBatches(),
+            row(stdout, "discarded batches", "", "%,d (retries exhausted) -> %s", mapping.discardedBatches(),
                     onFailure.file());
         }
-        row(stdout, "DynamoDB", "%,.0f write units, %,.0f read units (%.3f WCU per record)", m.writeUnits(),
-                m.readUnits(), m.records() == 0 ? 0.0 : m.writeUnits() / m.records());
-        row(stdout, "wall time", "%s (%,.0f records/s)", Duration.ofMillis((long) (seconds * 1000)).toString()
+        row(stdout, "wall time", "", "%s (%,.0f records/s)", Duration.ofMillis((long) (seconds * 1000)).toString()
                 .substring(2).toLowerCase(Locale.ROOT), recordsIn / seconds);
+    }
+
+    /** @return the value at or below which a share {@code p} of the sorted values lie (nearest rank) */
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** @return when the shard's last invocation ended, ms since the epoch; now if it had none */
+    private static long lastBatchEndMs(EventSourceMapping mapping, String shardId) {
+        return mapping.invocationLog().stream().filter(i -> i.shardId().equals(shardId))
+                .mapToLong(Invocation::endedAtMs).max().orElse(System.currentTimeMillis());
+    }
+
+    /**
+     * A shard's watermark lag as the {@code WatermarkLag} metric showed it after its last batch (wall clock minus
+     * watermark: for a replay of old data, the data's age), with the watermark itself. The end-of-input drain moves
+     * the watermark to +∞, after which the metric has no value; the watermark before it is the bounded
+     * out-of-orderness watermark of the largest event time, which the checkpoint keeps.
+     */
+    private static String watermarkLag(Plan plan, ShardCheckpoint checkpoint, long lastBatchEndMs) {
+        boolean drained = checkpoint.watermarkMs() == Long.MAX_VALUE;
+        long watermark = drained ? Watermarks.bounded(checkpoint.maxEventTimeMs(), plan.outOfOrdernessMs())
+                : checkpoint.watermarkMs();
+        if (watermark == Long.MIN_VALUE) {
+            return "none: no watermark" + (drained ? ", then end of input" : "");
+        }
+        return String.format(Locale.ROOT, "%s (watermark %s)%s",
+                StatusCommand.duration(lastBatchEndMs - watermark), Instant.ofEpochMilli(watermark),
+                drained ? ", then end of input" : "");
     }
 
     private static long lines(Path file) throws IOException {
@@ -418,7 +490,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void row(PrintStream stdout, String label, String format, Object... args) {
-        stdout.printf(Locale.ROOT, "  %-38s %s%n", label, String.format(Locale.ROOT, format, args));
+    /** One row of the summary: what, the CloudWatch metric of the same figure (or nothing), the value. */
+    private static void row(PrintStream stdout, String label, String metric, String format, Object... args) {
+        stdout.println(String.format(Locale.ROOT, "  %-36s %-17s %s", label, metric,
+                String.format(Locale.ROOT, format, args)).stripTrailing());
     }
 }

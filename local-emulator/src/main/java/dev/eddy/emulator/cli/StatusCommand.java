@@ -36,13 +36,18 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 /** {@code ./eddy status}: where a pipeline stands, per shard of its stream. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Shows a pipeline's checkpoints, watermarks and backlog per shard of its stream.",
+            "Shows a pipeline's checkpoints, watermarks, running totals and backlog per shard of its stream.",
             "",
             "For each shard of the stream, open and closed, it shows the shard's parents, the"
                 + " last sequence number the pipeline committed (its checkpoint, item C#<shardId> of the state table,"
-                + " read consistently), the shard's watermark and largest event time, how many records wait after the"
-                + " checkpoint (counted up to --count-max) and the iterator age: how long ago the oldest of them"
-                + " arrived, what Lambda's IteratorAge metric would show once it reads them. It only reads.",
+                + " read consistently), the shard's watermark, its lag behind the wall clock (CloudWatch's"
+                + " WatermarkLag) and largest event time, the shard's running totals committed with the checkpoint"
+                + " (each named after the CloudWatch metric it sums: Records, ReplaysSkipped, FailedRecords,"
+                + " LateRecords, WindowsFired, ResultsEmitted, DeadlineStops, StateWriteUnits, StateReadUnits), how"
+                + " many records wait after the checkpoint (counted up to --count-max) and the iterator age: how long"
+                + " ago the oldest of them arrived, what Lambda's IteratorAge metric would show once it reads them."
+                + " Sink retries and batch durations are not kept in the table: see the CloudWatch metrics SinkRetries"
+                + " and BatchDuration. It only reads.",
             "",
             "Works against a persistent endpoint (LocalStack, for instance) or AWS. The run command without --endpoint"
                 + " stops its emulators when it ends, so there is nothing left to ask."},
@@ -52,6 +57,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 final class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Eddy's metrics that the checkpoint does not keep: only CloudWatch has them. */
+    private static final List<String> CLOUDWATCH_ONLY = List.of("SinkRetries", "BatchDuration");
     private static final int MAX_GET_RECORDS = 10_000;
     /** Empty responses in a row, while the shard is reported behind, before counting gives up (AWS only). */
     private static final int MAX_EMPTY_READS = 5;
@@ -253,7 +260,24 @@ final class StatusCommand implements Callable<Integer> {
                     : c.sequenceNumber() + " (" + commits(c) + ")");
             PutCommand.row(out, "watermark", "%s", c.watermarkMs() == Long.MAX_VALUE
                     ? "end of input (drained: every window fired)" : time(c.watermarkMs()));
+            Long lag = watermarkLagMs(now, c);
+            metric(out, "watermark lag", lag != null ? duration(lag)
+                    : c.watermarkMs() == Long.MAX_VALUE ? "none: end of input" : "none yet", "WatermarkLag",
+                    lag == null ? "" : " (wall clock − watermark)");
             PutCommand.row(out, "max event time", "%s", time(c.maxEventTimeMs()));
+            ShardCheckpoint.Totals t = c.totals();
+            PutCommand.row(out, "totals", "%s", c.version() == 0 ? "none: no batch committed yet"
+                    : "committed with the checkpoint, each batch once");
+            count(out, "records processed", t.records(), "Records");
+            count(out, "replays skipped", t.replaysSkipped(), "ReplaysSkipped");
+            count(out, "failed records", t.failedRecords(), "FailedRecords");
+            count(out, "late records", t.lateRecords(), "LateRecords");
+            count(out, "windows fired", t.windowsFired(), "WindowsFired");
+            count(out, "results emitted", t.resultsEmitted(), "ResultsEmitted");
+            count(out, "deadline stops", t.deadlineStops(), "DeadlineStops");
+            metric(out, "state write units", units(t.writeUnits()), "StateWriteUnits",
+                    " (as known before the last commit)");
+            metric(out, "state read units", units(t.readUnits()), "StateReadUnits", "");
             if (s.note() != null) {
                 PutCommand.row(out, "behind", "%s", s.note());
                 continue;
@@ -269,8 +293,11 @@ final class StatusCommand implements Callable<Integer> {
                 PutCommand.row(out, "last record", "%s", s.latestSequenceNumber());
             }
         }
+        out.println();
+        PutCommand.row(out, "not in the table", "sink retries and batch durations: CloudWatch metrics %s"
+                + " (namespace %s, dimension Pipeline)", String.join(" and ", CLOUDWATCH_ONLY),
+                dev.eddy.internal.InvocationMetrics.NAMESPACE);
         if (itemCounts != null) {
-            out.println();
             PutCommand.row(out, "items", "%,d key states · %,d event-time timer buckets · %,d processing-time timer"
                     + " buckets · %,d checkpoints · %,d done markers · %,d other", itemCounts.get("keyState"),
                     itemCounts.get("eventTimeTimerBuckets"), itemCounts.get("processingTimeTimerBuckets"),
@@ -289,6 +316,8 @@ final class StatusCommand implements Callable<Integer> {
         root.put("stream", streamName);
         root.put("table", tableName);
         root.put("asOf", now.toString());
+        ArrayNode cloudWatchOnly = root.putArray("cloudWatchOnly");
+        CLOUDWATCH_ONLY.forEach(cloudWatchOnly::add);
         ArrayNode shards = root.putArray("shards");
         for (ShardStatus s : statuses) {
             ShardCheckpoint c = s.checkpoint();
@@ -307,12 +336,29 @@ final class StatusCommand implements Callable<Integer> {
                 shard.put("watermarkMs", c.watermarkMs());
             }
             shard.put("drained", drained);
+            Long lag = watermarkLagMs(now, c);
+            if (lag == null) {
+                shard.putNull("watermarkLagMs");
+            } else {
+                shard.put("watermarkLagMs", lag);
+            }
             shard.put("maxEventTime", c.maxEventTimeMs() == Long.MIN_VALUE ? null : time(c.maxEventTimeMs()));
             if (c.maxEventTimeMs() == Long.MIN_VALUE) {
                 shard.putNull("maxEventTimeMs");
             } else {
                 shard.put("maxEventTimeMs", c.maxEventTimeMs());
             }
+            ShardCheckpoint.Totals t = c.totals();
+            shard.putObject("totals")
+                    .put("Records", t.records())
+                    .put("ReplaysSkipped", t.replaysSkipped())
+                    .put("FailedRecords", t.failedRecords())
+                    .put("LateRecords", t.lateRecords())
+                    .put("WindowsFired", t.windowsFired())
+                    .put("ResultsEmitted", t.resultsEmitted())
+                    .put("DeadlineStops", t.deadlineStops())
+                    .put("StateWriteUnits", t.writeUnits())
+                    .put("StateReadUnits", t.readUnits());
             if (s.note() != null) {
                 shard.put("error", s.note());
                 continue;
@@ -350,13 +396,47 @@ final class StatusCommand implements Callable<Integer> {
         return ms == Long.MIN_VALUE ? "none yet" : Instant.ofEpochMilli(ms).toString();
     }
 
+    /** A row of a figure and the CloudWatch metric it sums: label, value, metric, then a note. */
+    private static void metric(PrintStream out, String label, String value, String metric, String note) {
+        PutCommand.row(out, label, "%-20s %s%s", value, metric, note);
+    }
+
+    private static void count(PrintStream out, String label, long count, String metric) {
+        metric(out, label, String.format(Locale.ROOT, "%,d", count), metric, "");
+    }
+
+    /**
+     * @return wall clock minus the checkpoint's watermark, ms, as the {@code WatermarkLag} metric; {@code null}
+     *     before the first watermark and after end of input
+     */
+    private static Long watermarkLagMs(Instant now, ShardCheckpoint checkpoint) {
+        long watermark = checkpoint.watermarkMs();
+        return watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? null : now.toEpochMilli() - watermark;
+    }
+
+    /** @return capacity units, whole or with one decimal */
+    static String units(double units) {
+        return String.format(Locale.ROOT, units == Math.rint(units) ? "%,.0f" : "%,.1f", units);
+    }
+
     private static String age(Instant now, Instant then) {
-        long ms = Math.max(0, now.toEpochMilli() - then.toEpochMilli());
+        return duration(Math.max(0, now.toEpochMilli() - then.toEpochMilli()));
+    }
+
+    /**
+     * @param ms a duration, ms
+     * @return it for people: seconds with one decimal under a minute, else days, hours and minutes; negative with a
+     *     minus sign
+     */
+    static String duration(long ms) {
+        if (ms < 0) {
+            return "-" + duration(ms == Long.MIN_VALUE ? Long.MAX_VALUE : -ms);
+        }
         if (ms < 60_000) {
             return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
         }
         java.time.Duration d = java.time.Duration.ofMillis(ms);
-        return d.toDaysPart() > 0 ? String.format(Locale.ROOT, "%dd %dh %dmin", d.toDaysPart(), d.toHoursPart(),
+        return d.toDaysPart() > 0 ? String.format(Locale.ROOT, "%,dd %dh %dmin", d.toDaysPart(), d.toHoursPart(),
                 d.toMinutesPart()) : String.format(Locale.ROOT, "%dh %dmin %ds", d.toHours(), d.toMinutesPart(),
                 d.toSecondsPart());
     }

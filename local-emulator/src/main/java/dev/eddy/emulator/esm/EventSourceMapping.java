@@ -185,7 +185,10 @@ public final class EventSourceMapping implements AutoCloseable {
         return pollers.keySet().stream().filter(id -> !running.containsKey(id)).toList();
     }
 
-    /** @return the sum of every handler instance's figures */
+    /**
+     * @return the sum of every handler instance's figures, including those of execution environments replaced after
+     *     a timeout
+     */
     public HandlerMetrics metrics() {
         HandlerMetrics total = HandlerMetrics.ZERO;
         for (ShardPoller poller : pollers.values()) {
@@ -237,6 +240,11 @@ public final class EventSourceMapping implements AutoCloseable {
     /** @return the shard count */
     public int shards() {
         return pollers.size();
+    }
+
+    /** @return the id of every shard the mapping knows, in shard id order (parents of a reshard too) */
+    public List<String> shardIds() {
+        return List.copyOf(pollers.keySet());
     }
 
     @Override

@@ -176,6 +176,69 @@ class FlightDelaysRunTest {
                 .containsExactlyInAnyOrder("2001-01-01=1", "2001-01-02=2");
     }
 
+    /**
+     * The summary's rows, each beside the CloudWatch metric of the same figure: 100 flights in date order, a poison
+     * record and a late flight through one shard, results to Firehose and SNS on moto, where the run's first
+     * Firehose call loses an entry that is sent again (a sink retry).
+     */
+    @Test
+    void theSummaryShowsEachFigureBesideTheCloudWatchMetricOfTheSameFigure() throws Exception {
+        List<JsonNode> flights = new ArrayList<>();
+        for (JsonNode flight : JSON.readTree(NodeModules.find("vega-datasets").resolve("data/flights-2k.json")
+                .toFile())) {
+            if (flights.size() < 100) {
+                flights.add(flight);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (JsonNode flight : flights) {
+            lines.add(JSON.writeValueAsString(flight));
+        }
+        lines.add("this is not json");
+        lines.add("{\"date\":\"2000/12/31 10:00\",\"delay\":5,\"distance\":1,\"origin\":\"LAX\",\"destination\":\"SFO\"}");
+        Path input = dir.resolve("flights.jsonl");
+        Files.write(input, lines);
+        Map<String, List<Integer>> windows = delaysByOriginAndDay(flights);
+        long alerts = windows.values().stream()
+                .filter(d -> d.size() >= 10 && d.stream().mapToInt(Integer::intValue).average().orElseThrow() >= 30)
+                .count();
+        long maxEventTime = java.time.LocalDateTime.parse(flights.get(flights.size() - 1).get("date").asText(),
+                java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm"))
+                .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        String watermark = java.time.Instant.ofEpochMilli(maxEventTime - 10 * 60_000 - 1).toString();
+
+        dev.eddy.emulator.sinks.EntryFaults.failFirstEntry("PutRecordBatch", 1);
+        Cli.Result result;
+        try {
+            result = Cli.run("run", "flight-delays", "--input", input.toString(), "--out", dir.toString(),
+                    "--shards", "1", "--sinks", "moto", "--print", "0", "--quiet");
+        } finally {
+            dev.eddy.emulator.sinks.EntryFaults.reset();
+        }
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        String summary = result.out().substring(result.out().indexOf("== summary: flight-delays =="));
+        assertThat(summary)
+                .containsPattern(" +CloudWatch metric\n")
+                .containsPattern("records in +102 put into 1 shards; [\\d,]+ invocations \\(0 retried\\)\n")
+                .containsPattern("records processed +Records +102\n")
+                .containsPattern("replays skipped \\(duplicates dropped\\) +ReplaysSkipped +0\n")
+                .containsPattern("failed records +FailedRecords +1 -> ")
+                .containsPattern("late records +LateRecords +1 -> ")
+                .containsPattern("windows fired +WindowsFired +" + windows.size() + "\n")
+                .containsPattern("results emitted +ResultsEmitted +" + (windows.size() + alerts) + "\n")
+                .containsPattern("sink retries +SinkRetries +1\n")
+                .containsPattern("deadline stops +DeadlineStops +0\n")
+                .containsPattern("state write units +StateWriteUnits +[\\d,]+ \\(0\\.\\d{3} per record\\)\n")
+                .containsPattern("state read units +StateReadUnits +[\\d,]+\n")
+                .containsPattern("batch duration +BatchDuration +p50 [\\d,]+ ms · p99 [\\d,]+ ms · max [\\d,]+ ms"
+                        + " \\([\\d,]+ invocations\\)\n")
+                .containsPattern("watermark lag at the last batch +WatermarkLag +shardId-000000000000  [\\d,]+d \\d+h"
+                        + " \\d+min \\(watermark " + java.util.regex.Pattern.quote(watermark)
+                        + "\\), then end of input\n")
+                .contains("wall time");
+    }
+
     @Test
     void aBatchThatKeepsFailingIsRetriedThenSentToTheOnFailureDestination() throws Exception {
         Path sample = NodeModules.find("vega-datasets").resolve("data/flights-20k.json");

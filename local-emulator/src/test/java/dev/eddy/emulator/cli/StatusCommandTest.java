@@ -9,6 +9,7 @@ import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.lambda.LambdaEvents;
 import dev.eddy.handler.EddySettings;
+import dev.eddy.handler.HandlerMetrics;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.FileSinkFactory;
@@ -20,8 +21,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -36,14 +39,16 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /**
  * {@code ./eddy status} after real processing: flights put into kinesalite with {@code ./eddy put}, one shard
  * processed to its end and the other part way by the flight-delays pipeline's batch processor on DynamoDB Local;
- * status then reads the checkpoints the processor committed and counts what waits after them. Expectations come
- * from the records read back from the stream and their dates, not from the state table.
+ * status then reads the checkpoints the processor committed, with their running totals, and counts what waits
+ * after them. Expectations come from the records read back from the stream and their dates, and from the
+ * processor's own figures, not from the state table.
  */
 class StatusCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm");
     private static final long OUT_OF_ORDERNESS_MS = Duration.ofMinutes(10).toMillis();
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
     @TempDir
     Path dir;
@@ -61,6 +66,25 @@ class StatusCommandTest {
         return max;
     }
 
+    /** @return the (origin, UTC day) windows of these flights that a watermark has passed: those fired */
+    private static long windowsFired(List<Record> records, long watermarkMs) throws Exception {
+        Set<String> fired = new HashSet<>();
+        for (Record record : records) {
+            long day = Math.floorDiv(eventTime(record), DAY_MS) * DAY_MS;
+            if (day + DAY_MS - 1 <= watermarkMs) {
+                fired.add(JSON.readTree(record.data().asByteArray()).get("origin").asText() + day);
+            }
+        }
+        return fired.size();
+    }
+
+    private static double sum(JsonNode shards, String metric) {
+        double sum = 0;
+        for (JsonNode shard : shards) {
+            sum += shard.get("totals").get(metric).asDouble();
+        }
+        return sum;
+    }
 
     private static void process(BatchProcessor processor, String shard, List<Record> records) {
         for (int from = 0; from < records.size(); from += 250) {
@@ -112,6 +136,7 @@ class StatusCommandTest {
                             .build(), table), new FileSinkFactory(dir));
             process(processor, shards.get(0), done);
             process(processor, shards.get(1), partly.subList(0, processed));
+            HandlerMetrics figures = processor.metrics();
             Instant checked = Instant.now();
 
             Cli.Result status = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,
@@ -136,6 +161,28 @@ class StatusCommandTest {
             assertThat(first.get("watermark").asText())
                     .isEqualTo(Instant.ofEpochMilli(max - OUT_OF_ORDERNESS_MS - 1).toString());
             assertThat(first.get("drained").asBoolean()).isFalse();
+            assertThat(first.get("watermarkLagMs").asLong()).isBetween(
+                    checked.toEpochMilli() - (max - OUT_OF_ORDERNESS_MS - 1),
+                    Instant.now().toEpochMilli() - (max - OUT_OF_ORDERNESS_MS - 1));
+            JsonNode totals = first.get("totals");
+            assertThat(totals.get("Records").asLong()).isEqualTo(done.size());
+            assertThat(totals.get("ReplaysSkipped").asLong()).isZero();
+            assertThat(totals.get("FailedRecords").asLong()).isZero();
+            assertThat(totals.get("LateRecords").asLong()).isZero(); // the file is in date order
+            assertThat(totals.get("WindowsFired").asLong())
+                    .isEqualTo(windowsFired(done, max - OUT_OF_ORDERNESS_MS - 1)).isPositive();
+            assertThat(totals.get("ResultsEmitted").asLong()).isGreaterThanOrEqualTo(totals.get("WindowsFired").asLong());
+            assertThat(totals.get("DeadlineStops").asLong()).isZero();
+            assertThat(second.get("totals").get("Records").asLong()).isEqualTo(processed);
+            // the shards' totals are the processor's figures; capacity as known before each shard's last commit
+            JsonNode all = root.get("shards");
+            assertThat(sum(all, "Records")).isEqualTo(figures.records());
+            assertThat(sum(all, "WindowsFired")).isEqualTo(figures.windowsFired());
+            assertThat(sum(all, "ResultsEmitted")).isEqualTo(figures.resultsEmitted());
+            assertThat(sum(all, "StateReadUnits")).isEqualTo(figures.readUnits());
+            assertThat(sum(all, "StateWriteUnits")).isEqualTo(figures.writeUnits() - 2);
+            assertThat(root.get("cloudWatchOnly")).extracting(JsonNode::asText)
+                    .containsExactly("SinkRetries", "BatchDuration");
 
             assertThat(second.get("checkpointSequenceNumber").asText())
                     .isEqualTo(partly.get(processed - 1).sequenceNumber());
@@ -176,7 +223,16 @@ class StatusCommandTest {
                     .contains(Instant.ofEpochMilli(maxEventTime(partly.subList(0, processed)) - OUT_OF_ORDERNESS_MS - 1)
                             .toString())
                     .contains(String.format(java.util.Locale.ROOT, "%,d records", partly.size() - processed))
-                    .contains("the oldest waiting record arrived " + partly.get(processed).approximateArrivalTimestamp());
+                    .contains("the oldest waiting record arrived " + partly.get(processed).approximateArrivalTimestamp())
+                    .containsPattern("records processed +" + String.format(java.util.Locale.ROOT, "%,d", done.size())
+                            + " +Records\\n")
+                    .containsPattern("windows fired +" + String.format(java.util.Locale.ROOT, "%,d",
+                            windowsFired(done, Long.MAX_VALUE)) + " +WindowsFired\\n")
+                    .containsPattern("late records +0 +LateRecords\\n")
+                    .containsPattern("watermark lag +none: end of input +WatermarkLag\\n")
+                    .containsPattern("watermark lag +[\\d,]+d \\d+h \\d+min +WatermarkLag \\(wall clock − watermark\\)")
+                    .containsPattern("state write units +[\\d,.]+ +StateWriteUnits")
+                    .contains("sink retries and batch durations: CloudWatch metrics SinkRetries and BatchDuration");
 
             // a reshard: the processed shard splits; its children are new shards with it as parent
             Shard parent = kinesis.listShards(b -> b.streamName("flights")).shards().get(0);
@@ -190,12 +246,14 @@ class StatusCommandTest {
             assertThat(split).hasSize(4);
             assertThat(split.get(0).get("open").asBoolean()).isFalse();
             assertThat(split.get(0).get("recordsBehind").asLong()).isZero();
+            assertThat(split.get(0).get("totals").get("Records").asLong()).isEqualTo(done.size());
             for (JsonNode child : List.of(split.get(2), split.get(3))) {
                 assertThat(child.get("parentShardIds").get(0).asText()).isEqualTo(parent.shardId());
                 assertThat(child.get("checkpointSequenceNumber").isNull()).isTrue();
                 assertThat(child.get("commits").asLong()).isZero();
                 assertThat(child.get("watermark").isNull()).isTrue();
                 assertThat(child.get("recordsBehind").asLong()).isZero();
+                assertThat(child.get("totals").get("Records").asLong()).isZero();
             }
             assertThat(Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d).out())
                     .contains(parent.shardId() + " · closed, read to its end")

@@ -143,7 +143,36 @@ public final class DynamoDbStateBackend implements StateBackend {
         AttributeValue seq = item.get("seq");
         return new ShardCheckpoint(shardId, seq == null ? null : SequenceNumbers.parse(seq.s()),
                 Long.parseLong(item.get("wm").n()), Long.parseLong(item.get("maxTs").n()),
-                Long.parseLong(item.get("ver").n()));
+                Long.parseLong(item.get("ver").n()), totals(item.get("totals")));
+    }
+
+    /** @return the checkpoint item's {@code totals} map; zeros for an item written without it, or a figure missing */
+    private static ShardCheckpoint.Totals totals(AttributeValue stored) {
+        Map<String, AttributeValue> m = stored == null || !stored.hasM() ? Map.of() : stored.m();
+        java.util.function.ToLongFunction<String> count = name -> m.containsKey(name)
+                ? Long.parseLong(m.get(name).n()) : 0;
+        java.util.function.ToDoubleFunction<String> units = name -> m.containsKey(name)
+                ? Double.parseDouble(m.get(name).n()) : 0;
+        return new ShardCheckpoint.Totals(count.applyAsLong("records"), count.applyAsLong("replaysSkipped"),
+                count.applyAsLong("failedRecords"), count.applyAsLong("lateRecords"),
+                count.applyAsLong("windowsFired"), count.applyAsLong("resultsEmitted"),
+                count.applyAsLong("deadlineStops"), units.applyAsDouble("writeUnits"),
+                units.applyAsDouble("readUnits"));
+    }
+
+    /** @return the checkpoint's totals as the item's {@code totals} map */
+    private static AttributeValue totals(ShardCheckpoint.Totals t) {
+        Map<String, AttributeValue> m = new java.util.LinkedHashMap<>();
+        m.put("records", n(t.records()));
+        m.put("replaysSkipped", n(t.replaysSkipped()));
+        m.put("failedRecords", n(t.failedRecords()));
+        m.put("lateRecords", n(t.lateRecords()));
+        m.put("windowsFired", n(t.windowsFired()));
+        m.put("resultsEmitted", n(t.resultsEmitted()));
+        m.put("deadlineStops", n(t.deadlineStops()));
+        m.put("writeUnits", AttributeValue.fromN(java.math.BigDecimal.valueOf(t.writeUnits()).toPlainString()));
+        m.put("readUnits", AttributeValue.fromN(java.math.BigDecimal.valueOf(t.readUnits()).toPlainString()));
+        return AttributeValue.fromM(m);
     }
 
     @Override
@@ -161,8 +190,9 @@ public final class DynamoDbStateBackend implements StateBackend {
             adoptTimers(StateTable.timerPk(parent), StateTable.timerPk(shardId), parent, owns);
             adoptTimers(StateTable.processingTimerPk(parent), StateTable.processingTimerPk(shardId), parent, owns);
         }
+        // the child counts its own batches from zero: its parents keep their totals
         return watermark == null ? ShardCheckpoint.initial(shardId)
-                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0);
+                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0, ShardCheckpoint.Totals.ZERO);
     }
 
     /**
@@ -666,6 +696,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         item.put("wm", n(next.watermarkMs()));
         item.put("maxTs", n(next.maxEventTimeMs()));
         item.put("ver", n(next.version()));
+        item.put("totals", totals(next.totals()));
         try {
             var response = client.putItem(b -> {
                 b.tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);

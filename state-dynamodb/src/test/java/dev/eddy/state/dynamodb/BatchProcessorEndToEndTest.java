@@ -268,6 +268,13 @@ class BatchProcessorEndToEndTest {
             return lines("failed/t.jsonl");
         }
 
+        /** @return the shard's totals as committed with its checkpoint, read with a backend of their own */
+        ShardCheckpoint.Totals totals() {
+            try (DynamoDbStateBackend reader = new DynamoDbStateBackend(DynamoDbLocal.client(), table)) {
+                return reader.readCheckpoint(SHARD).totals();
+            }
+        }
+
         @Override
         public void close() {
             backend.close();
@@ -276,6 +283,12 @@ class BatchProcessorEndToEndTest {
 
     static List<String> sequenceNumbers(List<JsonNode> nodes) {
         return nodes.stream().map(n -> n.get("sequenceNumber").asText()).toList();
+    }
+
+    /** The totals of what the input's records did, whatever the faults: replays and capacity units aside. */
+    static List<Long> counts(ShardCheckpoint.Totals t) {
+        return List.of(t.records(), t.failedRecords(), t.lateRecords(), t.windowsFired(), t.resultsEmitted(),
+                t.deadlineStops());
     }
 
     static void assertMatchesReference(Run run, Expected expected) {
@@ -334,6 +347,40 @@ class BatchProcessorEndToEndTest {
             run.processor.drain(SHARD);
             assertMatchesReference(run, reference(input));
             assertThat(run.processor.metrics().replaysSkipped()).isEqualTo(input.size());
+            // the duplicates count as replays, once each, and their records once
+            ShardCheckpoint.Totals totals = run.totals();
+            assertThat(totals.records()).isEqualTo(input.size());
+            assertThat(totals.replaysSkipped()).isEqualTo(input.size());
+            assertThat(totals.resultsEmitted()).isEqualTo(reference(input).results().size());
+        }
+    }
+
+    @Test
+    void theCheckpointsTotalsAreTheHandlersFigures(@TempDir Path dir) {
+        List<In> input = generatedInput();
+        Expected expected = reference(input);
+        try (Run run = new Run(dir)) {
+            // batches of 7, one delivered twice, one retried with other boundaries
+            List<List<In>> batches = chunks(input, 7);
+            run.processAll(batches.subList(0, 4));
+            run.processAll(List.of(batches.get(3), input.subList(25, 40), input.subList(30, 50)));
+            run.processAll(chunks(input.subList(50, 80), 7));
+            run.processor.drain(SHARD);
+            var m = run.processor.metrics();
+            ShardCheckpoint.Totals totals = run.totals();
+
+            assertThat(totals.records()).isEqualTo(m.records()).isEqualTo(input.size());
+            assertThat(totals.replaysSkipped()).isEqualTo(m.replaysSkipped()).isEqualTo(7 + 3 + 10);
+            assertThat(totals.failedRecords()).isEqualTo(m.failedRecords())
+                    .isEqualTo(expected.failedSequenceNumbers().size());
+            assertThat(totals.lateRecords()).isEqualTo(m.lateRecords())
+                    .isEqualTo(expected.lateSequenceNumbers().size());
+            assertThat(totals.windowsFired()).isEqualTo(m.windowsFired()).isEqualTo(expected.results().size());
+            assertThat(totals.resultsEmitted()).isEqualTo(m.resultsEmitted()).isEqualTo(expected.results().size());
+            assertThat(totals.deadlineStops()).isEqualTo(m.deadlineStops()).isZero();
+            // capacity as known before each commit: all of it but the last commit's own write (one unit)
+            assertThat(totals.readUnits()).isEqualTo(m.readUnits()).isPositive();
+            assertThat(totals.writeUnits()).isEqualTo(m.writeUnits() - 1.0).isPositive();
         }
     }
 
@@ -563,6 +610,7 @@ class BatchProcessorEndToEndTest {
         Map<String, String> cleanResults;
         Map<String, String> cleanLate;
         Map<String, String> cleanFailed;
+        ShardCheckpoint.Totals cleanTotals;
         try (Run clean = new Run(dir.resolve("clean"))) {
             clean.processAll(batches);
             clean.processor.drain(SHARD);
@@ -570,6 +618,7 @@ class BatchProcessorEndToEndTest {
             cleanResults = byId(clean.lines("firehose/out.jsonl"));
             cleanLate = byId(clean.late());
             cleanFailed = byId(clean.failed());
+            cleanTotals = clean.totals();
         }
 
         try (Run faulty = new Run(dir.resolve("faulty"), CrashingBackend::new)) {
@@ -612,6 +661,9 @@ class BatchProcessorEndToEndTest {
             } else {
                 assertThat(duplicates(results)).isZero();
             }
+            // the crashed batch counts once in the checkpoint's totals, as in a run without faults
+            assertThat(counts(faulty.totals())).isEqualTo(counts(cleanTotals));
+            assertThat(cleanTotals.records()).isEqualTo(input.size());
         }
     }
 
@@ -716,6 +768,12 @@ class BatchProcessorEndToEndTest {
             assertThat(results).containsExactlyInAnyOrderElementsOf(reference(input).results());
             // the race was real: a compare-and-set lost at least once (checkpoint or item)
             assertThat(lost).isPositive();
+            // two instances on every batch, yet the checkpoint counted each record and firing once
+            ShardCheckpoint.Totals totals = live.totals();
+            assertThat(totals.records()).isEqualTo(input.size());
+            assertThat(totals.failedRecords()).isEqualTo(reference(input).failedSequenceNumbers().size());
+            assertThat(totals.lateRecords()).isEqualTo(reference(input).lateSequenceNumbers().size());
+            assertThat(totals.windowsFired()).isEqualTo(reference(input).results().size());
         }
     }
 

@@ -166,6 +166,9 @@ class DeadlineEndToEndTest {
             assertThat(run.processor.metrics().records()).isEqualTo(RECORDS);
             assertThat(run.processor.metrics().replaysSkipped()).isZero();
             assertThat(run.processor.metrics().deadlineStops()).isEqualTo(1);
+            // the stop is counted in the checkpoint's totals by the shard's next commit
+            assertThat(checkpoint(run).totals().deadlineStops()).isEqualTo(1);
+            assertThat(checkpoint(run).totals().records()).isEqualTo(RECORDS);
         }
     }
 
@@ -201,6 +204,9 @@ class DeadlineEndToEndTest {
             assertThat(backend.commits).isEqualTo(1);
             assertThat(checkpoint(run).sequenceNumber()).isEqualTo(input.get(99).seq());
             assertThat(run.processor.metrics().deadlineStops()).isEqualTo(3);
+            // the two stops before the commit are in its totals; the third waits for the shard's next commit
+            assertThat(checkpoint(run).totals().deadlineStops()).isEqualTo(2);
+            assertThat(checkpoint(run).totals().records()).isEqualTo(100);
         }
     }
 

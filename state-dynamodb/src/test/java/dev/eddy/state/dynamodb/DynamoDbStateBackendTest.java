@@ -890,7 +890,7 @@ class DynamoDbStateBackendTest {
             backend.commitCheckpoint(first, second);
             ShardCheckpoint read = backend.readCheckpoint(SHARD_A);
             assertThat(read).isEqualTo(new ShardCheckpoint(SHARD_A, LONGEST_SEQUENCE, 1_700_000_000_000L,
-                    1_700_000_001_000L, 2));
+                    1_700_000_001_000L, 2, ShardCheckpoint.Totals.ZERO));
             assertThat(backend.readCheckpoint(SHARD_B)).isEqualTo(ShardCheckpoint.initial(SHARD_B));
         }
 
@@ -921,9 +921,54 @@ class DynamoDbStateBackendTest {
         }
 
         @Test
+        void theTotalsGrowWithEachCommitInTheSameWriteOfOneUnit() {
+            ShardCheckpoint.Totals batch = new ShardCheckpoint.Totals(500, 3, 2, 1, 40, 41, 1, 55.5, 12.5);
+            ShardCheckpoint initial = backend.readCheckpoint(SHARD_A);
+            ShardCheckpoint first = initial.advance(LONGEST_SEQUENCE.subtract(BigInteger.TEN), 10, 20, batch);
+            backend.commitCheckpoint(initial, first);
+            // figures of a long-lived shard: the item stays far below 1 KB, so a commit costs one write unit
+            ShardCheckpoint.Totals large = new ShardCheckpoint.Totals(Long.MAX_VALUE / 4, 1L << 40, 1L << 40,
+                    1L << 40, 1L << 40, 1L << 40, 1L << 40, 1e12 + 0.5, 1e12 + 0.5);
+            ShardCheckpoint second = first.advance(LONGEST_SEQUENCE, 30, 40, large);
+            double before = backend.usage().writeUnits();
+            backend.commitCheckpoint(first, second);
+
+            assertThat(backend.usage().writeUnits() - before).isEqualTo(1.0);
+            ShardCheckpoint read = backend.readCheckpoint(SHARD_A);
+            assertThat(read).isEqualTo(second);
+            assertThat(read.totals()).isEqualTo(batch.plus(large));
+            assertThat(read.totals().records()).isEqualTo(500 + Long.MAX_VALUE / 4);
+            // a losing compare-and-set changes neither the checkpoint nor its totals
+            assertThatThrownBy(() -> backend.commitCheckpoint(first, first.advance(BigInteger.ONE, 1, 1, batch)))
+                    .isInstanceOf(StateConflictException.class);
+            assertThat(backend.readCheckpoint(SHARD_A).totals()).isEqualTo(batch.plus(large));
+        }
+
+        @Test
+        void aCheckpointItemWrittenWithoutTotalsReadsAsZerosAndCountsOnFromThere() {
+            // an item as Eddy wrote it before checkpoints carried totals
+            raw.putItem(b -> b.tableName(table).item(Map.of(
+                    StateTable.PK, AttributeValue.fromS(StateTable.checkpointPk(SHARD_A)),
+                    StateTable.SK, AttributeValue.fromS("checkpoint"),
+                    "seq", AttributeValue.fromS(SequenceNumbers.encode(BigInteger.valueOf(77))),
+                    "wm", AttributeValue.fromN("100"),
+                    "maxTs", AttributeValue.fromN("111"),
+                    "ver", AttributeValue.fromN("4"))));
+
+            ShardCheckpoint old = backend.readCheckpoint(SHARD_A);
+            assertThat(old).isEqualTo(new ShardCheckpoint(SHARD_A, BigInteger.valueOf(77), 100, 111, 4,
+                    ShardCheckpoint.Totals.ZERO));
+            ShardCheckpoint.Totals batch = new ShardCheckpoint.Totals(10, 0, 1, 0, 2, 2, 0, 4, 3);
+            backend.commitCheckpoint(old, old.advance(BigInteger.valueOf(90), 120, 131, batch));
+            assertThat(backend.readCheckpoint(SHARD_A).totals()).isEqualTo(batch);
+            assertThat(backend.readCheckpoint(SHARD_A).version()).isEqualTo(5);
+        }
+
+        @Test
         void aNextCheckpointMustBeOneVersionAhead() {
             ShardCheckpoint initial = backend.readCheckpoint(SHARD_A);
-            ShardCheckpoint skipping = new ShardCheckpoint(SHARD_A, BigInteger.ONE, 0, 0, 2);
+            ShardCheckpoint skipping = new ShardCheckpoint(SHARD_A, BigInteger.ONE, 0, 0, 2,
+                    ShardCheckpoint.Totals.ZERO);
             assertThatThrownBy(() -> backend.commitCheckpoint(initial, skipping))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(backend.readCheckpoint(SHARD_A)).isEqualTo(initial);
@@ -1076,9 +1121,11 @@ class DynamoDbStateBackendTest {
             return new WindowUpdate(update.key(), update.window(), update.values(), partitionKey);
         }
 
+        /** Commits a checkpoint whose batch counted {@code last} records. */
         void commit(String shard, long last, long watermark, long maxEventTime) {
             ShardCheckpoint c = backend.readCheckpoint(shard);
-            backend.commitCheckpoint(c, c.advance(big(last), watermark, maxEventTime));
+            backend.commitCheckpoint(c, c.advance(big(last), watermark, maxEventTime,
+                    new ShardCheckpoint.Totals(last, 0, 0, 0, 0, 0, 0, 1, 1)));
         }
 
         @Test
@@ -1088,7 +1135,7 @@ class DynamoDbStateBackendTest {
             commit(SHARD_A, 2, 5, 16);
 
             ShardCheckpoint child = backend.inherit(CHILD, List.of(SHARD_A), "pk-k"::equals);
-            assertThat(child).isEqualTo(new ShardCheckpoint(CHILD, null, 5, 16, 0));
+            assertThat(child).isEqualTo(new ShardCheckpoint(CHILD, null, 5, 16, 0, ShardCheckpoint.Totals.ZERO));
             // a retried first batch inherits again: nothing is taken twice
             assertThat(backend.inherit(CHILD, List.of(SHARD_A), "pk-k"::equals)).isEqualTo(child);
 
@@ -1107,8 +1154,11 @@ class DynamoDbStateBackendTest {
         void afterAMergeTheChildStartsFromTheLowerWatermarkOfItsParents() {
             commit(SHARD_A, 7, 50, 61);
             commit(SHARD_B, 9, 30, 41);
+            // the child counts its own batches from zero; its parents keep their totals
             assertThat(backend.inherit(CHILD, List.of(SHARD_A, SHARD_B), pk -> true))
-                    .isEqualTo(new ShardCheckpoint(CHILD, null, 30, 41, 0));
+                    .isEqualTo(new ShardCheckpoint(CHILD, null, 30, 41, 0, ShardCheckpoint.Totals.ZERO));
+            assertThat(backend.readCheckpoint(SHARD_A).totals().records()).isEqualTo(7);
+            assertThat(backend.readCheckpoint(SHARD_B).totals().records()).isEqualTo(9);
         }
 
         @Test

@@ -397,7 +397,7 @@ public final class EddyTestDriver implements AutoCloseable {
 
     /**
      * @return the processor's figures so far: invocations, records, replays skipped, failed and late records,
-     *     windows fired, results emitted, DynamoDB write and read units
+     *     windows fired, results emitted, sink retries, deadline stops, DynamoDB write and read units
      */
     public HandlerMetrics metrics() {
         return processor.metrics();

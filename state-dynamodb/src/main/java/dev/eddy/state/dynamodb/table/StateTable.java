@@ -29,7 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  * <tr><td>processing-time timer bucket</td><td>{@code P#<shardId>}</td><td>as an event-time bucket</td>
  *     <td>as an event-time bucket, {@code at} in wall-clock ms</td></tr>
  * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>
- *     <td>{@code seq} (stored sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver}</td></tr>
+ *     <td>{@code seq} (stored sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver},
+ *     {@code totals} (map: the shard's running totals, {@link dev.eddy.state.ShardCheckpoint.Totals}; absent in
+ *     items written before it, which read as zeros)</td></tr>
  * </table>
  *
  * Times in keys are {@link SortableLongs}, so a range query on a shard's timers returns them in window-end order.
