@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.function.LongSupplier;
+import org.slf4j.MDC;
 
 /**
  * The Lambda handler of a pipeline: a Kinesis event in, a {@link StreamsEventResponse} out. Subclass it with
@@ -36,13 +37,19 @@ import java.util.function.LongSupplier;
  * <p>On Lambda each invocation also prints one CloudWatch Embedded Metric Format document (namespace {@code Eddy},
  * dimension {@code Pipeline}: records, replays, failed and late records, windows fired, results, sink retries,
  * deadline stops, state write and read units, batch duration, watermark lag; shard, sequence range and request id
- * as properties), which CloudWatch turns into metrics without an API call ({@code EDDY_METRICS}).
+ * as properties), which CloudWatch turns into metrics without an API call ({@code EDDY_METRICS}). Log lines written
+ * while it handles a batch carry the same shard, sequence range and request id as SLF4J MDC entries (see {@link
+ * #handleRequest}).
  *
  * <p>An instance handles one batch at a time, as Lambda calls it.
  */
 public abstract class EddyHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EddyHandler.class);
+
+    /** The MDC keys {@link #handleRequest} sets, and removes when it returns. */
+    private static final List<String> MDC_KEYS = List.of("pipeline", "shardId", "firstSequenceNumber",
+            "lastSequenceNumber", "records", "requestId");
 
     private final Pipeline pipeline;
     private volatile BatchProcessor processor;
@@ -106,12 +113,28 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
      * logs one warning and counts {@link HandlerMetrics#deadlineStops()}; the event source mapping retries from
      * there, and fencing keeps the retry exact. Without a context there is no deadline.
      *
+     * <p>While it runs, the SLF4J {@link MDC} of the calling thread holds the invocation's {@code pipeline} (name),
+     * {@code shardId}, {@code firstSequenceNumber}, {@code lastSequenceNumber}, {@code records} (the batch's size)
+     * and {@code requestId} (Lambda's request id; absent if the context has none), so that every line logged
+     * meanwhile carries them: the function jars' JSON log lines have a field for each (docs/deploy.md, "Logs").
+     * Those keys are removed when it returns; other MDC entries are left as they are.
+     *
      * @param event Lambda's Kinesis event
      * @param context Lambda's context, or {@code null} for no deadline
      * @return batch item failures: none on success, or the first uncommitted record's sequence number
      */
     @Override
     public final StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+        String requestId = requestId(context);
+        try {
+            putLogContext(event, requestId);
+            return handle(event, context, requestId);
+        } finally {
+            MDC_KEYS.forEach(MDC::remove);
+        }
+    }
+
+    private StreamsEventResponse handle(KinesisEvent event, Context context, String requestId) {
         LongSupplier remainingMillis = context == null ? () -> DeadlineBudget.UNLIMITED
                 : context::getRemainingTimeInMillis;
         String arn = functionArn(context);
@@ -128,15 +151,43 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         long started = System.nanoTime();
         StreamsEventResponse response = p.process(event, remainingMillis);
         var records = event.getRecords();
-        String eventId = records.get(0).getEventID();
         String retryFrom = response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()
                 ? null : response.getBatchItemFailures().get(0).getItemIdentifier();
         published.publish(new InvocationMetrics.Invocation(p.metrics().minus(before), p.sinkRetries() - retriesBefore,
                 (System.nanoTime() - started) / 1_000_000, p.watermarkLagMs(System.currentTimeMillis()),
-                eventId == null ? null : eventId.substring(0, Math.max(0, eventId.indexOf(':'))),
-                records.get(0).getKinesis().getSequenceNumber(),
-                records.get(records.size() - 1).getKinesis().getSequenceNumber(), requestId(context), retryFrom));
+                shardId(records.get(0)), records.get(0).getKinesis().getSequenceNumber(),
+                records.get(records.size() - 1).getKinesis().getSequenceNumber(), requestId, retryFrom));
         return response;
+    }
+
+    /** Puts the invocation's MDC entries; a missing value (no records, no request id) is left out. */
+    private void putLogContext(KinesisEvent event, String requestId) {
+        MDC.put("pipeline", pipeline.name());
+        List<KinesisEvent.KinesisEventRecord> records = event == null || event.getRecords() == null ? List.of()
+                : event.getRecords();
+        MDC.put("records", Integer.toString(records.size()));
+        if (!records.isEmpty()) {
+            putIfPresent("shardId", shardId(records.get(0)));
+            putIfPresent("firstSequenceNumber", sequenceNumber(records.get(0)));
+            putIfPresent("lastSequenceNumber", sequenceNumber(records.get(records.size() - 1)));
+        }
+        putIfPresent("requestId", requestId);
+    }
+
+    private static void putIfPresent(String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            MDC.put(key, value);
+        }
+    }
+
+    /** @return the shard of a record's {@code shardId:sequenceNumber} event id; {@code null} without an event id */
+    private static String shardId(KinesisEvent.KinesisEventRecord record) {
+        String eventId = record == null ? null : record.getEventID();
+        return eventId == null ? null : eventId.substring(0, Math.max(0, eventId.indexOf(':')));
+    }
+
+    private static String sequenceNumber(KinesisEvent.KinesisEventRecord record) {
+        return record == null || record.getKinesis() == null ? null : record.getKinesis().getSequenceNumber();
     }
 
     /**

@@ -298,7 +298,7 @@ public final class BatchProcessor {
             }
             Batch batch = new Batch(shardId, checkpoint);
             for (KinesisEvent.KinesisEventRecord record : records) {
-                BigInteger sequence = new BigInteger(record.getKinesis().getSequenceNumber());
+                BigInteger sequence = Decimals.parse(record.getKinesis().getSequenceNumber());
                 if (checkpoint.covers(sequence)) {
                     batch.replaysSkipped++;
                     continue;
@@ -490,6 +490,8 @@ public final class BatchProcessor {
         OnceEffects once = new OnceEffects(plan);
         RecordContext ctx = new RecordContext();
         boolean timeWindows = plan.windows() != null && !(plan.windows() instanceof GlobalWindows);
+        // the windows' bounds as text, once per window: many keys' firings share a window
+        Map<Window, String[]> bounds = new java.util.HashMap<>();
         for (Firing window : ordered) {
             String id = ResultIds.ofFiring(plan.name(), window.key(), window.window(), window.firing());
             Object windowed = logic.emitted(window, id);
@@ -499,8 +501,10 @@ public final class BatchProcessor {
             attributes.put("pipeline", plan.name());
             attributes.put("key", window.key());
             if (timeWindows) {
-                attributes.put("windowStart", window.window().start().toString());
-                attributes.put("windowEnd", window.window().end().toString());
+                String[] text = bounds.computeIfAbsent(window.window(),
+                        w -> new String[] {w.start().toString(), w.end().toString()});
+                attributes.put("windowStart", text[0]);
+                attributes.put("windowEnd", text[1]);
                 attributes.put("firing", window.firing());
             }
             for (Plan.Binding binding : plan.bindings()) {

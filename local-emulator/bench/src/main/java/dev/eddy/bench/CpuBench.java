@@ -96,9 +96,7 @@ public final class CpuBench {
             eddy.warmupIterations(5).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2));
         }
-        List<String> flinkArgs = new ArrayList<>(FLINK_OPENS);
-        flinkArgs.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"); // the mini-cluster's INFO lines
-        ChainedOptionsBuilder flink = common(quick, oneCore, flinkArgs)
+        ChainedOptionsBuilder flink = common(quick, oneCore, FLINK_OPENS)
                 .include(FlinkJobBenchmark.class.getName() + ".job")
                 .param("flights", flights).param("records", String.valueOf(records));
         if (!quick) {
