@@ -54,8 +54,9 @@ final class CpuBench implements Callable<Integer> {
      * @throws Exception if it cannot start or fails
      */
     List<BenchRow> measure() throws Exception {
-        if (records < 1 || batchSize < 1 || batchSize > 10_000) {
-            throw new EddyCli.UsageError("--records must be 1 or more and --batch-size 1-10000");
+        if (batchSize < 1 || batchSize > 10_000 || records < Math.max(10_000, batchSize)) {
+            throw new EddyCli.UsageError("--batch-size must be 1-10000 and --records at least 10000 and the batch"
+                    + " size (Flink's fixed cost is measured on a job of 1,000 records)");
         }
         Path file = input != null ? input : NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
         Path module = BenchCommand.inCheckout(Path.of("local-emulator", "bench", "target", "classpath.txt"))

@@ -113,9 +113,12 @@ final class EndToEndBench implements Callable<Integer> {
              KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
                      .region(Region.US_EAST_1).endpointOverride(kinesalite.endpoint()).build()) {
             Emulators emulators = new Emulators(dynamo, kinesis, dynamoDbLocal.endpoint(), kinesalite.endpoint(), out);
+            // JIT compilation of the handler, the SDK and DynamoDB Local, outside every measurement
+            progress("warming up on %,d records", Math.min(records.size(), 5_000));
+            throughput(emulators, "bench-e2e-warm-up", records.subList(0, Math.min(records.size(), 5_000)), 1);
             for (int shards : shardCounts) {
                 progress("%d shard(s): throughput over a backlog of %,d records", shards, records.size());
-                double[] throughput = throughput(emulators, records, shards);
+                double[] throughput = throughput(emulators, "bench-e2e-throughput-" + shards, records, shards);
                 rows.add(new BenchRow("end-to-end", "eddy", String.format(java.util.Locale.ROOT,
                         "records/s, %d shard(s), backlog of %,d", shards, records.size()), throughput[0],
                         "records/s"));
@@ -143,8 +146,8 @@ final class EndToEndBench implements Callable<Integer> {
      * @return records/s over the backlog, and the invocations' time (the function's share of the path: state,
      *     CPU, sinks) per 1,000 records, ms, summed over shards
      */
-    private static double[] throughput(Emulators emulators, List<byte[]> records, int shards) throws Exception {
-        String name = "bench-e2e-throughput-" + shards;
+    private static double[] throughput(Emulators emulators, String name, List<byte[]> records, int shards)
+            throws Exception {
         try (FunctionSettings settings = prepare(emulators, name, shards)) {
             new Producer(emulators.kinesis(), name).putAll(records, i -> origin(records.get(i)));
             long started = System.nanoTime();

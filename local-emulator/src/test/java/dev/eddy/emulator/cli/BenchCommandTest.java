@@ -26,9 +26,9 @@ class BenchCommandTest {
         assertThat(result.exit()).as(result.err()).isZero();
         List<JsonNode> rows = rows(result.out());
         assertThat(rows).extracting(r -> r.get("system").asText()).containsExactly("eddy", "eddy", "eddy", "eddy",
-                "flink 1.20.1", "eddy/flink");
+                "flink 1.20.1", "flink 1.20.1", "flink 1.20.1", "eddy/flink", "eddy/flink");
         assertThat(rows).extracting(r -> r.get("unit").asText()).containsExactly("records/s", "B/record",
-                "records/s", "B/record", "records/s", "ratio");
+                "records/s", "B/record", "records/s", "records/s", "ms", "ratio", "ratio");
         assertThat(rows.get(0).get("metric").asText()).startsWith("decode, key, window, pre-aggregate");
         assertThat(rows.get(2).get("metric").asText()).startsWith("decode to emitted results");
         assertThat(rows).allSatisfy(r -> assertThat(r.get("value").asDouble()).isPositive());
