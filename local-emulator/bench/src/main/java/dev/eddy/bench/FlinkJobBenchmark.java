@@ -1,7 +1,15 @@
 package dev.eddy.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.eddy.functions.flightdelays.DelayStats;
+import dev.eddy.functions.flightdelays.FlightDelayStats;
+import dev.eddy.pipeline.Windowed;
+import dev.eddy.window.Window;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
 import dev.eddy.time.Times;
 import java.io.IOException;
@@ -31,8 +39,9 @@ import org.openjdk.jmh.annotations.State;
  * The flight-delays job in Apache Flink, for the ratio Eddy/Flink: a bounded source of the same JSON records,
  * decoded with Jackson into the same {@link Flight} record, event time from the same date parser with
  * {@code WatermarkStrategy.forBoundedOutOfOrderness} of 10 minutes, {@code keyBy} origin, {@code
- * TumblingEventTimeWindows} of one day, {@code aggregate} with the same {@link DelayStats} accumulator, results to
- * a {@code DiscardingSink}. Local environment, parallelism 1 (the source and decoding run in one task, the window
+ * TumblingEventTimeWindows} of one day, {@code aggregate} with the same {@link DelayStats} accumulator and a window
+ * function that makes the same {@link FlightDelayStats} result, written as JSON bytes (what Eddy hands its sinks) to
+ * a {@code DiscardingSink}. Results carry no id: Flink's exactly-once rests on its checkpoints, not on result ids. Local environment, parallelism 1 (the source and decoding run in one task, the window
  * operator in another, after keyBy's exchange). One operation is one whole job over {@code records} records; the
  * time includes starting the job on the local mini-cluster.
  */
@@ -70,7 +79,7 @@ public class FlinkJobBenchmark {
                         .withTimestampAssigner((flight, previous) -> eventTime(flight)))
                 .keyBy(new ByOrigin())
                 .window(TumblingEventTimeWindows.of(Duration.ofDays(1)))
-                .aggregate(new Stats())
+                .aggregate(new Stats(), new AsJson())
                 .sinkTo(new DiscardingSink<>());
         env.execute("flight-delays");
     }
@@ -120,6 +129,20 @@ public class FlinkJobBenchmark {
         @Override
         public DelayStats merge(DelayStats a, DelayStats b) {
             return a.merge(b);
+        }
+    }
+
+    /** One airport's day as the flight-delays pipeline emits it, in JSON. */
+    static final class AsJson extends ProcessWindowFunction<DelayStats, byte[], String, TimeWindow> {
+        private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+        @Override
+        public void process(String origin, Context context, Iterable<DelayStats> stats, Collector<byte[]> out)
+                throws IOException {
+            Window window = new Window(context.window().getStart(), context.window().getEnd());
+            out.collect(JSON.writeValueAsBytes(FlightDelayStats.of(new Windowed<>(origin, window,
+                    stats.iterator().next(), 0, null))));
         }
     }
 
