@@ -24,8 +24,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--json", description = "print each row as one JSON object a line (benchmark, system, metric,"
-            + " value, unit) instead of the table")
+    @Option(names = "--json", description = "also print each row as one JSON object a line (benchmark, system,"
+            + " metric, value, unit) on standard output; the table then goes to standard error")
     private boolean json;
 
     @Override

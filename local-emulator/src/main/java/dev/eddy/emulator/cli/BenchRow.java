@@ -18,14 +18,16 @@ import java.util.Locale;
 record BenchRow(String benchmark, String system, String metric, double value, String unit) {
 
     /**
-     * Prints rows as a table, or as JSON lines.
+     * Prints rows as a table; with {@code json}, also as JSON lines, which then take {@code out} while the table goes
+     * to standard error (so that the JSON can be piped).
      *
      * @param rows the rows, in order
-     * @param json one JSON object a line instead of the table
+     * @param json one JSON object a line on {@code out} as well
      * @param out where to print
      */
     static void print(List<BenchRow> rows, boolean json, PrintStream out) {
         if (json) {
+            table(rows, System.err);
             for (BenchRow row : rows) {
                 try {
                     out.println(Jsons.strictMapper().writeValueAsString(row));
@@ -35,6 +37,10 @@ record BenchRow(String benchmark, String system, String metric, double value, St
             }
             return;
         }
+        table(rows, out);
+    }
+
+    private static void table(List<BenchRow> rows, PrintStream out) {
         int system = "system".length();
         int metric = "metric".length();
         for (BenchRow row : rows) {

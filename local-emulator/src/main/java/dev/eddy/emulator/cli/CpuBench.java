@@ -1,6 +1,5 @@
 package dev.eddy.emulator.cli;
 
-import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.internal.Jsons;
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,9 +25,8 @@ import picocli.CommandLine.Option;
             + " benchmark JVM is pinned to one core with taskset where there is one. A measurement, not a test."})
 final class CpuBench implements Callable<Integer> {
 
-    @Option(names = "--input", paramLabel = "FILE",
-            description = "flights file, replicated with shifted dates (default: vega-datasets' flights-20k.json)")
-    private Path input;
+    @Mixin
+    private BenchOptions options;
 
     @Option(names = "--records", paramLabel = "N", defaultValue = "1000000",
             description = "records in all (default: ${DEFAULT-VALUE})")
@@ -40,12 +39,9 @@ final class CpuBench implements Callable<Integer> {
     @Option(names = "--quick", description = "one short iteration each: shows that it runs, measures nothing")
     private boolean quick;
 
-    @Option(names = "--json", description = "print each row as one JSON object a line instead of the table")
-    private boolean json;
-
     @Override
     public Integer call() throws Exception {
-        BenchRow.print(measure(), json, System.out);
+        BenchRow.print(measure(), options.json, System.out);
         return 0;
     }
 
@@ -58,7 +54,7 @@ final class CpuBench implements Callable<Integer> {
             throw new EddyCli.UsageError("--batch-size must be 1-10000 and --records at least 10000 and the batch"
                     + " size (Flink's fixed cost is measured on a job of 1,000 records)");
         }
-        Path file = input != null ? input : NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
+        Path file = options.flights();
         Path module = BenchCommand.inCheckout(Path.of("local-emulator", "bench", "target", "classpath.txt"))
                 .getParent();
         String classpath = module.resolve("classes") + File.pathSeparator

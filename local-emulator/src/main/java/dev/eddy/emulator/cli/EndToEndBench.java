@@ -2,7 +2,6 @@ package dev.eddy.emulator.cli;
 
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
-import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.esm.EventSourceMapping;
 import dev.eddy.emulator.esm.Invocation;
 import dev.eddy.emulator.esm.KinesisStreams;
@@ -31,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -63,9 +63,8 @@ final class EndToEndBench implements Callable<Integer> {
     /** Half of a shard's write limit (1,000 records/s, Kinesis Data Streams quotas). */
     static final int RECORDS_PER_SECOND_PER_SHARD = 500;
 
-    @Option(names = "--input", paramLabel = "FILE",
-            description = "flights file (default: vega-datasets' flights-20k.json)")
-    private Path input;
+    @Mixin
+    private BenchOptions options;
 
     @Option(names = "--shards", paramLabel = "N,N,...", split = ",", defaultValue = "1,2,4",
             description = "shard counts to measure (default: ${DEFAULT-VALUE})")
@@ -75,12 +74,9 @@ final class EndToEndBench implements Callable<Integer> {
             description = "how long records are put at the steady rate for the latency (default: ${DEFAULT-VALUE})")
     private int latencySeconds;
 
-    @Option(names = "--json", description = "print each row as one JSON object a line instead of the table")
-    private boolean json;
-
     @Override
     public Integer call() throws Exception {
-        BenchRow.print(measure(), json, System.out);
+        BenchRow.print(measure(), options.json, System.out);
         return 0;
     }
 
@@ -90,7 +86,7 @@ final class EndToEndBench implements Callable<Integer> {
      * @throws Exception if an emulator or the mapping fails
      */
     List<BenchRow> measure() throws Exception {
-        Path file = input != null ? input : NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
+        Path file = options.flights();
         List<byte[]> records = InputFile.read(file);
         for (int shards : shardCounts) {
             if (shards < 1 || shards > 16) {

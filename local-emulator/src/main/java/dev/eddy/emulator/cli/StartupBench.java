@@ -49,19 +49,15 @@ final class StartupBench implements Callable<Integer> {
             description = "JVMs per mode (default: ${DEFAULT-VALUE})")
     private int runs;
 
-    @Option(names = "--json", description = "print each figure as one JSON object a line (benchmark, system, metric,"
-            + " value, unit) instead of the tables")
+    @Option(names = "--json", description = "also print each figure as one JSON object a line (benchmark, system,"
+            + " metric, value, unit) on standard output; the tables then go to standard error")
     private boolean json;
 
     @Override
     public Integer call() throws Exception {
         List<BenchRow> figures = measure();
-        if (json) {
-            BenchRow.print(figures, true, System.out);
-        } else {
-            printRuns();
-            BenchRow.print(figures, false, System.out);
-        }
+        printRuns(json ? System.err : System.out);
+        BenchRow.print(figures, json, System.out);
         return 0;
     }
 
@@ -80,7 +76,6 @@ final class StartupBench implements Callable<Integer> {
         }
         String handler = Pipelines.find(pipeline).getName();
         Path jar = jar(pipeline);
-        Path probeClasses = Path.of(StartupProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path work = Files.createTempDirectory("eddy-startup-");
         Path batches = work.resolve("batches.json");
         Files.write(batches, batches());
@@ -97,7 +92,7 @@ final class StartupBench implements Callable<Integer> {
                 for (int run = 1; run <= runs; run++) {
                     String table = "startup-" + ++n;
                     StateTable.create(client, table);
-                    results.add(probe(jar, probeClasses, handler, batches, mode, Map.of(
+                    results.add(probe(jar, handler, batches, mode, Map.of(
                             EddySettings.STATE_TABLE, table,
                             EddySettings.SINKS, "file:" + work.resolve("out-" + n),
                             "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString())));
@@ -121,19 +116,9 @@ final class StartupBench implements Callable<Integer> {
                 .mapToDouble(r -> r.get(field).asDouble()).average().orElse(0);
     }
 
-    private JsonNode probe(Path jar, Path probeClasses, String handler, Path batches, String mode,
-            Map<String, String> settings) throws IOException, InterruptedException {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(javaBin, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", jar + java.io.File.pathSeparator + probeClasses, StartupProbe.class.getName(), handler,
-                batches.toString(), mode);
-        Map<String, String> env = builder.environment();
-        env.remove("AWS_LAMBDA_FUNCTION_NAME");
-        env.remove("JAVA_TOOL_OPTIONS");
-        env.putAll(settings);
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "eddylocal");
-        env.put("AWS_SECRET_ACCESS_KEY", "eddylocal");
+    private JsonNode probe(Path jar, String handler, Path batches, String mode, Map<String, String> settings)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = StartupProbe.jvm(jar, handler, batches, List.of(mode), settings);
         builder.redirectErrorStream(false);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -151,19 +136,19 @@ final class StartupBench implements Callable<Integer> {
         return result;
     }
 
-    private void printRuns() {
-        System.out.printf(Locale.ROOT, "%-6s %5s %12s %12s %10s %14s %15s%n", "mode", "run", "jvm→main ms",
+    private void printRuns(java.io.PrintStream out) {
+        out.printf(Locale.ROOT, "%-6s %5s %12s %12s %10s %14s %15s%n", "mode", "run", "jvm→main ms",
                 "handler ms", "prime ms", "1st batch ms", "2nd batch ms");
         int run = 0;
         String last = "";
         for (JsonNode r : results) {
             run = r.get("mode").asText().equals(last) ? run + 1 : 1;
             last = r.get("mode").asText();
-            System.out.printf(Locale.ROOT, "%-6s %5d %12d %12.0f %10.0f %14.0f %15.0f%n", last, run,
+            out.printf(Locale.ROOT, "%-6s %5d %12d %12.0f %10.0f %14.0f %15.0f%n", last, run,
                     r.get("jvmToMainMs").asLong(), r.get("constructMs").asDouble(), r.get("primeMs").asDouble(),
                     r.get("firstBatchMs").asDouble(), r.get("secondBatchMs").asDouble());
         }
-        System.out.println();
+        out.println();
     }
 
     /** @return two batches of 500 flights of flights-2k, one shard, in the probe's format */

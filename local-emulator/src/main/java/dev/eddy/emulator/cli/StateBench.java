@@ -2,7 +2,6 @@ package dev.eddy.emulator.cli;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
-import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.input.InputFile;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
@@ -27,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -55,9 +55,8 @@ final class StateBench implements Callable<Integer> {
 
     private static final Duration DAY = Duration.ofDays(1);
 
-    @Option(names = "--input", paramLabel = "FILE",
-            description = "flights file (default: vega-datasets' flights-20k.json)")
-    private Path input;
+    @Mixin
+    private BenchOptions options;
 
     @Option(names = "--batch-sizes", paramLabel = "N,N,...", split = ",", defaultValue = "100,500,1000",
             description = "batch sizes to measure (default: ${DEFAULT-VALUE})")
@@ -67,9 +66,6 @@ final class StateBench implements Callable<Integer> {
             description = "shard counts to measure (default: ${DEFAULT-VALUE}; the pipeline's stream has 4)")
     private List<Integer> shardCounts;
 
-    @Option(names = "--json", description = "print each row as one JSON object a line instead of the table")
-    private boolean json;
-
     /** One measured row. */
     record Row(String system, int shards, int batchSize, double writeUnitsPer1k, double readUnitsPer1k,
             double recordsPerSecond) {
@@ -78,7 +74,7 @@ final class StateBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<BenchRow> figures = measure();
-        if (json) {
+        if (options.json) {
             BenchRow.print(figures, true, System.out);
             return 0;
         }
@@ -108,7 +104,7 @@ final class StateBench implements Callable<Integer> {
      * @throws Exception if an emulator or a request fails
      */
     List<BenchRow> measure() throws Exception {
-        Path file = input != null ? input : NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
+        Path file = options.flights();
         List<byte[]> records = InputFile.read(file);
         for (int size : batchSizes) {
             if (size < 1 || size > 10_000) {
