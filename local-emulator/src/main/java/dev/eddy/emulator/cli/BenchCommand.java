@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./eddy bench}: the measurements; alone, it runs each with its defaults and prints one table. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         subcommands = {CpuBench.class, EndToEndBench.class, StateBench.class, StartupBench.class},
-        description = {"Measurements, not tests. Without a subcommand, runs them all with their defaults (about 8"
+        description = {"Measurements, not tests. Without a subcommand, runs them all with their defaults (about 4"
             + " minutes on 2 cores) and prints one table; docs/benchmarks.md explains each figure.",
             "  cpu       handler CPU per core (JMH) and the same job in Apache Flink",
             "  e2e       records/s and put-to-emit latency through the local event source mapping, per shard count",
