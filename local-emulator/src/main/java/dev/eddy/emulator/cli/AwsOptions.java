@@ -120,14 +120,12 @@ final class AwsOptions {
                     ProfileCredentialsProvider.create(),
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("eddylocal", "eddylocal"))).build());
         }
-        try {
-            return builder.build();
-        } catch (SdkClientException e) {
-            throw explain(e);
-        }
+        return builder.build(); // a missing region fails here: EddyCli's handler explains it (explain)
     }
 
     /**
+     * What {@code EddyCli} reports for an SDK client error that reaches it, from any command.
+     *
      * @param e a client-side failure of the SDK
      * @return a usage error saying what to set if it is a missing region or missing credentials, else {@code e}
      */

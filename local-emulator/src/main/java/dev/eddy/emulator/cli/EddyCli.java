@@ -36,8 +36,11 @@ public final class EddyCli {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new EddyCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("eddy: error: " + oneLine(e));
-            return e instanceof UsageError ? EXIT_USAGE : EXIT_RUN_FAILED;
+            // an SDK client error that is a missing region or missing credentials is a usage error, said plainly
+            Exception reported = e instanceof software.amazon.awssdk.core.exception.SdkClientException client
+                    ? AwsOptions.explain(client) : e;
+            commandLine.getErr().println("eddy: error: " + oneLine(reported));
+            return reported instanceof UsageError ? EXIT_USAGE : EXIT_RUN_FAILED;
         });
         cli.setParameterExceptionHandler((e, args1) -> {
             e.getCommandLine().getErr().println("eddy: error: " + e.getMessage());

@@ -23,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
@@ -90,14 +89,6 @@ final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (SdkClientException e) {
-            throw AwsOptions.explain(e);
-        }
-    }
-
-    private Integer execute() throws Exception {
         PrintStream stdout = System.out;
         Progress progress = new Progress(System.err, quiet);
         if (shards != null && !create) {

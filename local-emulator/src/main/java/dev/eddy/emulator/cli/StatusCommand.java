@@ -24,7 +24,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -113,14 +112,6 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            return execute();
-        } catch (SdkClientException e) {
-            throw AwsOptions.explain(e);
-        }
-    }
-
-    private Integer execute() {
         Pipeline pipeline = Pipelines.instantiate(Pipelines.find(pipelineName)).pipeline();
         String streamName = stream != null ? stream : pipeline.source().streamName();
         String tableName = table != null ? table : EddySettings.defaultStateTable(pipeline.name());

@@ -31,7 +31,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.CompressionFormat;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamDescription;
@@ -132,14 +131,6 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (SdkClientException e) {
-            throw AwsOptions.explain(e);
-        }
-    }
-
-    private Integer execute() throws Exception {
         if ((stream == null) == (sink == null)) {
             throw new EddyCli.UsageError("name a stream or a --sink (one of the two)");
         }
