@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.emulator.embedded.NodeModules;
-import dev.eddy.internal.Jsons;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,7 @@ class BenchCommandTest {
                 "--json");
 
         assertThat(result.exit()).as(result.err()).isZero();
-        List<JsonNode> rows = rows(result.out());
+        List<JsonNode> rows = rows(result);
         assertThat(rows).extracting(r -> r.get("system").asText()).containsExactly("eddy", "eddy", "eddy", "eddy",
                 "flink 1.20.1", "flink 1.20.1", "flink 1.20.1", "eddy/flink", "eddy/flink");
         assertThat(rows).extracting(r -> r.get("unit").asText()).containsExactly("records/s", "B/record",
@@ -40,7 +39,7 @@ class BenchCommandTest {
                 "--latency-seconds", "1", "--json");
 
         assertThat(result.exit()).as(result.err()).isZero();
-        List<JsonNode> rows = rows(result.out());
+        List<JsonNode> rows = rows(result);
         assertThat(rows).extracting(r -> r.get("metric").asText()).containsExactly(
                 "records/s, 1 shard(s), backlog of 2,000", "of which in the function, per 1,000 records, 1 shard(s)",
                 "put-to-emit p50, 1 shard(s) at 500 records/s",
@@ -64,16 +63,11 @@ class BenchCommandTest {
         assertThat(EndToEndBench.percentile(List.of(7L), 0.99)).isEqualTo(7.0);
     }
 
-    private static List<JsonNode> rows(String out) throws Exception {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("{")) {
-                JsonNode row = Jsons.strictMapper().readTree(line);
-                assertThat(row.properties()).extracting(java.util.Map.Entry::getKey)
-                        .containsExactly("benchmark", "system", "metric", "value", "unit");
-                rows.add(row);
-            }
-        }
+    /** @return the JSON rows, each checked to have exactly the five documented fields */
+    private static List<JsonNode> rows(Cli.Result result) {
+        List<JsonNode> rows = result.json();
+        assertThat(rows).allSatisfy(row -> assertThat(row.properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("benchmark", "system", "metric", "value", "unit"));
         return rows;
     }
 }

@@ -24,6 +24,19 @@ final class Cli {
         List<String> jsonLines() {
             return Arrays.stream(out.split("\n")).filter(l -> l.startsWith("{")).toList();
         }
+
+        /** @return those lines, parsed */
+        List<com.fasterxml.jackson.databind.JsonNode> json() {
+            List<com.fasterxml.jackson.databind.JsonNode> nodes = new java.util.ArrayList<>();
+            for (String line : jsonLines()) {
+                try {
+                    nodes.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+                } catch (java.io.IOException e) {
+                    throw new AssertionError("not JSON: " + line, e);
+                }
+            }
+            return nodes;
+        }
     }
 
     /**

@@ -54,14 +54,6 @@ class PutTailCommandTest {
         kinesalite.close();
     }
 
-    private static List<JsonNode> parse(List<String> lines) throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : lines) {
-            nodes.add(JSON.readTree(line));
-        }
-        return nodes;
-    }
-
     @Test
     void everyRecordPutComesBackWithItsFieldAsPartitionKeyEachKeyOnOneShardInFileOrder() throws Exception {
         List<String> lines = new ArrayList<>();
@@ -86,7 +78,7 @@ class PutTailCommandTest {
         Cli.Result tail = Cli.run("tail", "events", "--endpoint", endpoint);
 
         assertThat(tail.exit()).as(tail.err()).isZero();
-        List<JsonNode> records = parse(tail.jsonLines());
+        List<JsonNode> records = tail.json();
         assertThat(records).hasSize(1_202);
         assertThat(tail.err()).contains("1,202 records from stream events");
         Map<String, String> shardOfKey = new HashMap<>();
@@ -124,7 +116,7 @@ class PutTailCommandTest {
         Cli.Result limited = Cli.run("tail", "events", "--endpoint", endpoint, "--shard", shardsInOutput.get(1),
                 "--limit", "7", "--quiet");
         assertThat(limited.exit()).isZero();
-        assertThat(parse(limited.jsonLines())).hasSize(7)
+        assertThat(limited.json()).hasSize(7)
                 .allSatisfy(r -> assertThat(r.get("shardId").asText()).isEqualTo(shardsInOutput.get(1)));
         assertThat(limited.err()).isEmpty();
     }
@@ -139,7 +131,7 @@ class PutTailCommandTest {
         assertThat(put.exit()).as(put.err()).isZero();
         assertThat(put.out()).contains("2,000 of 2,000 into stream flights-by-origin (4 open shards)")
                 .contains("the key of pipeline flight-delays");
-        List<JsonNode> records = parse(Cli.run("tail", "flights-by-origin", "--endpoint", endpoint).jsonLines());
+        List<JsonNode> records = Cli.run("tail", "flights-by-origin", "--endpoint", endpoint).json();
         assertThat(records).hasSize(2_000).allSatisfy(r ->
                 assertThat(r.get("partitionKey").asText()).isEqualTo(r.get("data").get("origin").asText()));
     }
@@ -166,7 +158,7 @@ class PutTailCommandTest {
             Cli.Result result = tail.get(30, TimeUnit.SECONDS);
 
             assertThat(result.exit()).as(result.err()).isZero();
-            List<JsonNode> records = parse(result.jsonLines());
+            List<JsonNode> records = result.json();
             assertThat(records).hasSize(3).allSatisfy(r -> assertThat(r.get("data").has("n")).isTrue());
             assertThat(result.err()).contains("3 records from stream live");
         }

@@ -3,8 +3,6 @@ package dev.eddy.emulator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +17,7 @@ class StartupBenchTest {
         Cli.Result result = Cli.run("bench", "startup", "--runs", "1", "--json");
 
         assertThat(result.exit()).as(result.err()).isZero();
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : result.out().split("\n")) {
-            if (line.startsWith("{\"benchmark\"")) {
-                rows.add(new ObjectMapper().readTree(line));
-            }
-        }
+        List<JsonNode> rows = result.json();
         assertThat(rows).extracting(r -> r.get("system").asText() + ": " + r.get("metric").asText())
                 .containsExactly("eddy, cold: init: handler created, mean of 1",
                         "eddy, cold: first invocation (500 records), mean of 1",

@@ -3,7 +3,6 @@ package dev.eddy.emulator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.sinks.LocalSinks;
 import dev.eddy.emulator.sinks.Moto;
@@ -28,17 +27,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 @ExtendWith(Moto.class)
 class TailSinksTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final StaticCredentialsProvider KEYS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("eddylocal", "eddylocal"));
-
-    private static List<JsonNode> parse(List<String> lines) throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : lines) {
-            nodes.add(JSON.readTree(line));
-        }
-        return nodes;
-    }
 
     @Test
     void aQueuesMessagesArePrintedAndStayInTheQueue(MotoServer moto) throws Exception {
@@ -58,7 +48,7 @@ class TailSinksTest {
                     moto.endpoint().toString());
 
             assertThat(tail.exit()).as(tail.err()).isZero();
-            List<JsonNode> lines = parse(tail.jsonLines());
+            List<JsonNode> lines = tail.json();
             assertThat(lines).hasSize(25).allSatisfy(line -> {
                 assertThat(line.get("queue").asText()).isEqualTo("eddy-flight-delays-failures");
                 assertThat(line.get("sentTimestamp").asText()).endsWith("Z");
@@ -100,7 +90,7 @@ class TailSinksTest {
                     moto.endpoint().toString());
 
             assertThat(tail.exit()).as(tail.err()).isZero();
-            List<JsonNode> lines = parse(tail.jsonLines());
+            List<JsonNode> lines = tail.json();
             assertThat(lines).hasSize(12).allSatisfy(line -> {
                 assertThat(line.get("deliveryStream").asText()).isEqualTo("flight-delay-stats");
                 assertThat(line.get("bucket").asText()).isEqualTo(LocalSinks.bucket(Firehose.deliveryStream(
