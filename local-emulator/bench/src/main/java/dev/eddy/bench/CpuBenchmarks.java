@@ -36,7 +36,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code --batch-size N} (default 10,000), {@code --quick} (one short iteration each: checks that it runs, measures
  * nothing worth keeping).
  */
-public final class CpuBench {
+public final class CpuBenchmarks {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Records of the small Flink job that measures the job's fixed cost. */
@@ -50,7 +50,7 @@ public final class CpuBench {
             "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED");
 
-    private CpuBench() {
+    private CpuBenchmarks() {
     }
 
     /**

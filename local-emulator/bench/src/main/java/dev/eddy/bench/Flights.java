@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,10 +77,5 @@ public final class Flights {
         List<ObjectNode> flights = new ArrayList<>(root.size());
         root.forEach(node -> flights.add((ObjectNode) node));
         return flights;
-    }
-
-    /** @return the epoch ms of a flight's date, read as UTC */
-    static long epochMs(String date) {
-        return LocalDateTime.parse(date, FORMAT).toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 }

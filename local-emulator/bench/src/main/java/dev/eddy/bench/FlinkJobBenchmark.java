@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -144,10 +143,5 @@ public class FlinkJobBenchmark {
             out.collect(JSON.writeValueAsBytes(FlightDelayStats.of(new Windowed<>(origin, window,
                     stats.iterator().next(), 0, null))));
         }
-    }
-
-    /** @return the records of the current trial (for tests) */
-    static List<byte[]> input() {
-        return List.of(input);
     }
 }

@@ -96,9 +96,4 @@ final class HeapStateBackend implements StateBackend {
     @Override
     public void close() {
     }
-
-    /** @return keys with state */
-    int keys() {
-        return items.size();
-    }
 }

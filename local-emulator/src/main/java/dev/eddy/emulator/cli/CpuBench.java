@@ -61,7 +61,7 @@ final class CpuBench implements Callable<Integer> {
                 + Files.readString(module.resolve("classpath.txt")).trim();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "dev.eddy.bench.CpuBench", "--flights", file.toAbsolutePath().toString(),
+                "dev.eddy.bench.CpuBenchmarks", "--flights", file.toAbsolutePath().toString(),
                 "--records", String.valueOf(records), "--batch-size", String.valueOf(batchSize)));
         if (quick) {
             command.add("--quick");

@@ -13,7 +13,6 @@ import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
 import dev.eddy.handler.EddySettings;
-import dev.eddy.internal.Jsons;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.math.BigInteger;
@@ -60,6 +59,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
             + " test."})
 final class EndToEndBench implements Callable<Integer> {
 
+    /** The pipeline measured, with the settings its event source mapping gets. */
+    private static final Pipeline PIPELINE = new FlightDelays().define();
+
     /** Half of a shard's write limit (1,000 records/s, Kinesis Data Streams quotas). */
     static final int RECORDS_PER_SECOND_PER_SHARD = 500;
 
@@ -88,6 +90,13 @@ final class EndToEndBench implements Callable<Integer> {
     List<BenchRow> measure() throws Exception {
         Path file = options.flights();
         List<byte[]> records = InputFile.read(file);
+        // partition key = the pipeline's key (the origin), as `put --partition-key-from` and `run` put records
+        List<String> keys = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            keys.add(PIPELINE.plan().keyOf(record).orElseThrow(() -> new EddyCli.UsageError(file
+                    + " holds a record the flight-delays pipeline cannot key: " + new String(record,
+                    java.nio.charset.StandardCharsets.UTF_8))));
+        }
         for (int shards : shardCounts) {
             if (shards < 1 || shards > 16) {
                 throw new EddyCli.UsageError("shard counts must be 1-16, was " + shards);
@@ -111,10 +120,11 @@ final class EndToEndBench implements Callable<Integer> {
             Emulators emulators = new Emulators(dynamo, kinesis, dynamoDbLocal.endpoint(), kinesalite.endpoint(), out);
             // JIT compilation of the handler, the SDK and DynamoDB Local, outside every measurement
             progress("warming up on %,d records", Math.min(records.size(), 5_000));
-            throughput(emulators, "bench-e2e-warm-up", records.subList(0, Math.min(records.size(), 5_000)), 1);
+            int warmUp = Math.min(records.size(), 5_000);
+            throughput(emulators, "bench-e2e-warm-up", records.subList(0, warmUp), keys.subList(0, warmUp), 1);
             for (int shards : shardCounts) {
                 progress("%d shard(s): throughput over a backlog of %,d records", shards, records.size());
-                double[] throughput = throughput(emulators, "bench-e2e-throughput-" + shards, records, shards);
+                double[] throughput = throughput(emulators, "bench-e2e-throughput-" + shards, records, keys, shards);
                 rows.add(new BenchRow("end-to-end", "eddy", String.format(java.util.Locale.ROOT,
                         "records/s, %d shard(s), backlog of %,d", shards, records.size()), throughput[0],
                         "records/s"));
@@ -123,7 +133,7 @@ final class EndToEndBench implements Callable<Integer> {
                 int count = Math.min(records.size(), RECORDS_PER_SECOND_PER_SHARD * shards * latencySeconds);
                 progress("%d shard(s): latency at %,d records/s for %d s", shards,
                         RECORDS_PER_SECOND_PER_SHARD * shards, count / (RECORDS_PER_SECOND_PER_SHARD * shards));
-                double[] latency = latency(emulators, records.subList(0, count), shards);
+                double[] latency = latency(emulators, records.subList(0, count), keys.subList(0, count), shards);
                 String at = String.format(java.util.Locale.ROOT, "%d shard(s) at %,d records/s", shards,
                         RECORDS_PER_SECOND_PER_SHARD * shards);
                 rows.add(new BenchRow("end-to-end", "eddy", "put-to-emit p50, " + at, latency[0], "ms"));
@@ -142,10 +152,10 @@ final class EndToEndBench implements Callable<Integer> {
      * @return records/s over the backlog, and the invocations' time (the function's share of the path: state,
      *     CPU, sinks) per 1,000 records, ms, summed over shards
      */
-    private static double[] throughput(Emulators emulators, String name, List<byte[]> records, int shards)
-            throws Exception {
+    private static double[] throughput(Emulators emulators, String name, List<byte[]> records, List<String> keys,
+            int shards) throws Exception {
         try (FunctionSettings settings = prepare(emulators, name, shards)) {
-            new Producer(emulators.kinesis(), name).putAll(records, i -> origin(records.get(i)));
+            new Producer(emulators.kinesis(), name).putAll(records, keys::get);
             long started = System.nanoTime();
             long inFunction = 0;
             try (EventSourceMapping mapping = mapping(emulators, name, () -> true)) {
@@ -165,7 +175,8 @@ final class EndToEndBench implements Callable<Integer> {
     }
 
     /** @return p50 and p99 of put-to-emit, ms */
-    private static double[] latency(Emulators emulators, List<byte[]> records, int shards) throws Exception {
+    private static double[] latency(Emulators emulators, List<byte[]> records, List<String> keys, int shards)
+            throws Exception {
         String name = "bench-e2e-latency-" + shards;
         Map<String, NavigableMap<BigInteger, Long>> putAt = new HashMap<>();
         List<Invocation> log;
@@ -181,8 +192,8 @@ final class EndToEndBench implements Callable<Integer> {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     next += 100_000_000L;
-                    put(emulators.kinesis(), name, records.subList(from, Math.min(records.size(), from + perTick)),
-                            putAt);
+                    int to = Math.min(records.size(), from + perTick);
+                    put(emulators.kinesis(), name, records.subList(from, to), keys.subList(from, to), putAt);
                 }
                 complete.set(true);
                 mapping.awaitDrained();
@@ -215,12 +226,12 @@ final class EndToEndBench implements Callable<Integer> {
     }
 
     /** One {@code PutRecords} call; each record's sequence number and the time of the call. */
-    private static void put(KinesisClient kinesis, String stream, List<byte[]> records,
+    private static void put(KinesisClient kinesis, String stream, List<byte[]> records, List<String> keys,
             Map<String, NavigableMap<BigInteger, Long>> putAt) {
         List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        for (byte[] record : records) {
-            entries.add(PutRecordsRequestEntry.builder().data(SdkBytes.fromByteArray(record))
-                    .partitionKey(origin(record)).build());
+        for (int i = 0; i < records.size(); i++) {
+            entries.add(PutRecordsRequestEntry.builder().data(SdkBytes.fromByteArray(records.get(i)))
+                    .partitionKey(keys.get(i)).build());
         }
         long at = System.currentTimeMillis();
         PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
@@ -248,19 +259,9 @@ final class EndToEndBench implements Callable<Integer> {
 
     private static EventSourceMapping mapping(Emulators emulators, String stream,
             java.util.function.BooleanSupplier complete) {
-        Pipeline pipeline = new FlightDelays().define();
         return new EventSourceMapping(emulators.kinesis(), stream, FlightDelaysHandler::new,
-                MappingSettings.of(pipeline.source()), complete,
-                new OnFailureDestination(emulators.out().resolve(stream), pipeline.name()));
-    }
-
-    /** The partition key: the origin airport, as the pipeline keys flights. */
-    private static String origin(byte[] record) {
-        try {
-            return Jsons.strictMapper().readValue(record, FlightDelays.Flight.class).origin();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+                MappingSettings.of(PIPELINE.source()), complete,
+                new OnFailureDestination(emulators.out().resolve(stream), PIPELINE.name()));
     }
 
     private static void progress(String format, Object... args) {
