@@ -590,7 +590,7 @@ public final class BatchProcessor {
                 ctx.timestampMs = kinesis.getApproximateArrivalTimestamp().getTime();
                 plan.preWindow().apply(value, ctx, element -> elements.add(new Object[] {
                     element, ctx.timestampMs,
-                    Objects.requireNonNull(plan.key().apply(element), "key function returned null"),
+                    plan.key().apply(element),
                     plan.process() != null ? ProcessLogic.ALL_TIME_ONLY : plan.windows().assign(ctx.timestampMs)}));
             } catch (RuntimeException e) {
                 if (plan.onRecordError() == RecordErrorPolicy.RETRY) {

@@ -99,10 +99,16 @@ public final class RecordStream<T> {
      * Keys the stream. The key must follow the records' partition key, so that all records of a key reach one
      * shard: keyed state belongs to the shard that owns the key.
      *
-     * @param key the key of an element; must not return {@code null}
+     * <p>A key is any Unicode text up to {@value InvalidKeyException#MAX_KEY_BYTES} UTF-8 bytes and is kept as
+     * it is (U+0000, separators and control characters included). An element whose key breaks that rule
+     * ({@code null}, an unpaired surrogate, too long) makes its record fail with {@link InvalidKeyException}: it goes
+     * to the failure destination with the reason.
+     *
+     * @param key the key of an element
      * @return the keyed stream
      */
     public KeyedStream<T> keyBy(Function<? super T, String> key) {
-        return new KeyedStream<>(plan, steps, Objects.requireNonNull(key, "key"));
+        Objects.requireNonNull(key, "key");
+        return new KeyedStream<>(plan, steps, element -> InvalidKeyException.check(key.apply(element)));
     }
 }

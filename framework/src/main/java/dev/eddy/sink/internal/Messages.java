@@ -17,7 +17,9 @@ import java.util.Map;
  *
  * <p>Size rule (Amazon SNS and Amazon SQS developer guides, message attributes): a message's size is its body
  * plus, for each attribute, the UTF-8 bytes of its name, data type and value; at most 262,144 bytes (256 KiB) a
- * message and, for a batch, in all.
+ * message and, for a batch, in all. Text is sent as it is where the services take it; a key or field with characters
+ * they refuse goes as a {@code Binary} attribute of its UTF-8 bytes, and a body's such characters as JSON escapes,
+ * so no result is refused for its key.
  */
 final class Messages {
 
@@ -35,13 +37,64 @@ final class Messages {
      * One message attribute.
      *
      * @param name attribute name
-     * @param dataType {@code String} or {@code Number}
+     * @param dataType {@code String}, {@code Number}, or {@code Binary} for text that a {@code String} attribute
+     *     cannot carry (see {@link #allowed}): its UTF-8 bytes then go as the binary value, unchanged
      * @param value its value as text
      */
     record Attribute(String name, String dataType, String value) {
         long bytes() {
             return utf8(name) + utf8(dataType) + utf8(value);
         }
+
+        /** @return the attribute as SNS and SQS take it (both SDKs' builders have these two setters) */
+        boolean binary() {
+            return dataType.equals("Binary");
+        }
+    }
+
+    /**
+     * @param text some text
+     * @return whether SNS and SQS take it in a message body or a {@code String} attribute: only the characters
+     *     {@code #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF} (Amazon SQS Developer Guide,
+     *     "SendMessage"; the same set for SNS message attributes)
+     */
+    static boolean allowed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD || c == 0x9 || c == 0xA || c == 0xD) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * @param record a record whose payload is JSON
+     * @return its payload as a message body: characters SNS and SQS refuse ({@link #allowed}), which JSON can only
+     *     hold inside strings, written as JSON escapes (a backslash, u and four hex digits), so the body is the same JSON value
+     */
+    static String body(SinkRecord record) {
+        String text = record.payloadText();
+        if (allowed(text)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else if (allowed(String.valueOf(c))) {
+                out.append(c);
+            } else {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            }
+        }
+        return out.toString();
     }
 
     /**
@@ -53,8 +106,9 @@ final class Messages {
     static List<Attribute> attributes(SinkRecord record, List<String> fields) {
         List<Attribute> attributes = new ArrayList<>(record.attributes().size() + fields.size());
         for (Map.Entry<String, Object> entry : record.attributes().entrySet()) {
-            attributes.add(new Attribute(entry.getKey(), entry.getValue() instanceof Number ? "Number" : "String",
-                    entry.getValue().toString()));
+            String value = entry.getValue().toString();
+            attributes.add(new Attribute(entry.getKey(), entry.getValue() instanceof Number ? "Number"
+                    : allowed(value) ? "String" : "Binary", value));
         }
         if (!fields.isEmpty()) {
             JsonNode body;
@@ -68,7 +122,8 @@ final class Messages {
                 if (value != null && value.isNumber()) {
                     attributes.add(new Attribute(field, "Number", value.asText()));
                 } else if (value != null && value.isValueNode() && !value.isNull()) {
-                    attributes.add(new Attribute(field, "String", value.asText()));
+                    attributes.add(new Attribute(field, allowed(value.asText()) ? "String" : "Binary",
+                            value.asText()));
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.eddy.sink.internal;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.Sns;
 import java.util.ArrayList;
+import software.amazon.awssdk.core.SdkBytes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +55,12 @@ public final class SnsWriter extends BatchingWriter {
             SinkRecord record = call.get(i);
             Map<String, MessageAttributeValue> attributes = new HashMap<>();
             for (Messages.Attribute a : Messages.attributes(record, sink.attributeFields())) {
-                attributes.put(a.name(), MessageAttributeValue.builder().dataType(a.dataType()).stringValue(a.value())
-                        .build());
+                MessageAttributeValue.Builder value = MessageAttributeValue.builder().dataType(a.dataType());
+                attributes.put(a.name(), (a.binary() ? value.binaryValue(SdkBytes.fromUtf8String(a.value()))
+                        : value.stringValue(a.value())).build());
             }
             PublishBatchRequestEntry.Builder entry = PublishBatchRequestEntry.builder().id(Integer.toString(i))
-                    .message(record.payloadText()).messageAttributes(attributes);
+                    .message(Messages.body(record)).messageAttributes(attributes);
             if (sink.fifo()) {
                 entry.messageGroupId(Messages.fifoId(record.partitionKey()))
                         .messageDeduplicationId(Messages.fifoId(record.id()));

@@ -3,6 +3,7 @@ package dev.eddy.sink.internal;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.Sqs;
 import java.util.ArrayList;
+import software.amazon.awssdk.core.SdkBytes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +53,12 @@ public final class SqsWriter extends BatchingWriter {
             SinkRecord record = call.get(i);
             Map<String, MessageAttributeValue> attributes = new HashMap<>();
             for (Messages.Attribute a : Messages.attributes(record, List.of())) {
-                attributes.put(a.name(), MessageAttributeValue.builder().dataType(a.dataType()).stringValue(a.value())
-                        .build());
+                MessageAttributeValue.Builder value = MessageAttributeValue.builder().dataType(a.dataType());
+                attributes.put(a.name(), (a.binary() ? value.binaryValue(SdkBytes.fromUtf8String(a.value()))
+                        : value.stringValue(a.value())).build());
             }
             SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(i)).messageBody(record.payloadText()).messageAttributes(attributes);
+                    .id(Integer.toString(i)).messageBody(Messages.body(record)).messageAttributes(attributes);
             if (sink.fifo()) {
                 entry.messageGroupId(Messages.fifoId(record.partitionKey()))
                         .messageDeduplicationId(Messages.fifoId(record.id()));

@@ -117,6 +117,21 @@ class BatchingWriterLimitsTest {
     }
 
     @Test
+    void keysSnsAndSqsRefuseAsTextGoAsBinaryAttributesAndBodiesEscapeThem() {
+        SinkRecord nul = new SinkRecord("id", "A\u0000B", "{\"key\":\"A\\u0000B\",\"n\":\"\uffff\"}"
+                .getBytes(StandardCharsets.UTF_8), Map.of("key", "A\u0000B"));
+        assertThat(Messages.attributes(nul, List.of("n"))).containsExactly(
+                new Messages.Attribute("key", "Binary", "A\u0000B"), new Messages.Attribute("n", "Binary", "\uffff"));
+        // the body is the same JSON, U+FFFF written as an escape: SQS and SNS refuse it raw
+        assertThat(Messages.body(nul)).isEqualTo("{\"key\":\"A\\u0000B\",\"n\":\"\\uffff\"}");
+        SinkRecord plain = new SinkRecord("id", "São 😀", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("key", "São 😀\t"));
+        assertThat(Messages.attributes(plain, List.of())).containsExactly(
+                new Messages.Attribute("key", "String", "São 😀\t"));
+        assertThat(Messages.body(plain)).isEqualTo("{}");
+    }
+
+    @Test
     void fifoIdsAreTheValueWhenAllowedElseItsSha256() {
         assertThat(Messages.fifoId("DTW")).isEqualTo("DTW");
         assertThat(Messages.fifoId("9f86d081-884c-4d63-a7b4-d1c2e0f0e0e0"))

@@ -17,6 +17,8 @@ import dev.eddy.state.WindowUpdate;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers;
 import dev.eddy.state.dynamodb.table.BatchRequests;
+import dev.eddy.state.dynamodb.table.Hashes;
+import dev.eddy.state.dynamodb.table.ItemKey;
 import dev.eddy.state.dynamodb.table.StateTable;
 import dev.eddy.state.dynamodb.timers.SortableLongs;
 import dev.eddy.state.dynamodb.timers.TimerEntry;
@@ -227,11 +229,11 @@ public final class DynamoDbStateBackend implements StateBackend {
 
     @Override
     public Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic) {
-        Map<String, WindowUpdate> byId = new LinkedHashMap<>();
+        Map<ItemKey, WindowUpdate> byId = new LinkedHashMap<>();
         for (WindowUpdate update : updates) {
-            byId.put(id(StateTable.windowPk(update.key()), StateTable.windowSk(update.window())), update);
+            byId.put(StateTable.stateItem(update.key(), update.window()), update);
         }
-        Map<String, Map<String, AttributeValue>> stored = batchGet(byId.keySet());
+        Map<ItemKey, Map<String, AttributeValue>> stored = batchGet(byId.keySet());
         List<Job> jobs = new ArrayList<>();
         byId.forEach((itemId, update) -> jobs.add(new Job(itemId, update.key(), update.window(),
                 item -> applyValues(shardId, range, update, item, logic))));
@@ -243,7 +245,7 @@ public final class DynamoDbStateBackend implements StateBackend {
             Change change = changes.get(i);
             if (!change.refused().isEmpty()) {
                 refused.add(new WindowUpdate(job.key(), job.window(), change.refused(),
-                        byId.get(job.itemId()).partitionKey()));
+                        byId.get(job.item()).partitionKey()));
             }
             collect(job.key(), job.window(), change.result(), range, firings);
         }
@@ -253,6 +255,7 @@ public final class DynamoDbStateBackend implements StateBackend {
     /** The change a batch's values make to one item as read: fenced, then through the window logic. */
     private Change applyValues(String shardId, BatchRange range, WindowUpdate update, Map<String, AttributeValue> item,
             WindowLogic logic) {
+        checkKey(item, update.key());
         BigInteger applied = fencing ? appliedSequence(item, shardId) : null;
         List<SequencedValue> fresh = update.values().stream()
                 .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
@@ -273,7 +276,7 @@ public final class DynamoDbStateBackend implements StateBackend {
      * One item's work in a batch: how to compute its change from the item as read. Computed again from a fresh
      * read when its compare-and-set loses to another writer.
      */
-    private record Job(String itemId, String key, Window window, Function<Map<String, AttributeValue>, Change> compute) {
+    private record Job(ItemKey item, String key, Window window, Function<Map<String, AttributeValue>, Change> compute) {
     }
 
     /**
@@ -310,11 +313,11 @@ public final class DynamoDbStateBackend implements StateBackend {
      * @return each job's change as written, in job order
      */
     private List<Change> run(String shardId, BatchRange range, String bucketTag, List<Job> jobs,
-            Map<String, Map<String, AttributeValue>> read) {
+            Map<ItemKey, Map<String, AttributeValue>> read) {
         List<Change> first = new ArrayList<>();
         List<Registration> timers = new ArrayList<>();
         for (Job job : jobs) {
-            Change change = job.compute().apply(read.get(job.itemId()));
+            Change change = job.compute().apply(read.get(job.item()));
             first.add(change);
             timers.addAll(change.timers());
         }
@@ -323,7 +326,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         for (int i = 0; i < jobs.size(); i++) {
             indexes.add(i);
         }
-        return parallel(indexes, i -> commit(jobs.get(i), read.get(jobs.get(i).itemId()), first.get(i), range,
+        return parallel(indexes, i -> commit(jobs.get(i), read.get(jobs.get(i).item()), first.get(i), range,
                 bucketTag));
     }
 
@@ -337,8 +340,7 @@ public final class DynamoDbStateBackend implements StateBackend {
                 throw new StateConflictException("state item of key '" + job.key() + "' " + job.window()
                         + " kept changing under " + MAX_ATTEMPTS + " attempts: another invocation writes it");
             }
-            int bar = job.itemId().indexOf('\u0000');
-            item = getItem(job.itemId().substring(0, bar), job.itemId().substring(bar + 1));
+            item = getItem(job.item());
             change = job.compute().apply(item);
             register(change.timers(), range, bucketTag);
         }
@@ -388,12 +390,15 @@ public final class DynamoDbStateBackend implements StateBackend {
         if (item != null) {
             written.putAll(item);
         }
-        written.put(PK, s(StateTable.windowPk(key)));
-        written.put(SK, s(StateTable.windowSk(window)));
+        written.putAll(StateTable.stateItem(key, window).attributes());
+        if (StateTable.isHashed(key)) {
+            written.put(StateTable.KEY, s(key));
+        }
         written.put("acc", s(next.accumulator()));
         written.put("fired", n(next.firings()));
         List<AttributeValue> pending = new ArrayList<>();
-        long bytes = next.accumulator().length();
+        // a hashed key is stored in the item too
+        long bytes = next.accumulator().length() + (StateTable.isHashed(key) ? Hashes.utf8Length(key) : 0);
         for (Firing firing : next.pending()) {
             if (firing.tag().compareTo(range.first()) >= 0) {
                 Window fired = firing.window() == null ? window : firing.window();
@@ -585,12 +590,12 @@ public final class DynamoDbStateBackend implements StateBackend {
             handled.add(new TimerHandle(timerPk, bucket.get(SK).s()));
         }
         due.sort(java.util.Comparator.comparingLong(DueTimer::at).thenComparing(DueTimer::stored));
-        Map<String, List<DueTimer>> byItem = new LinkedHashMap<>();
+        Map<ItemKey, List<DueTimer>> byItem = new LinkedHashMap<>();
         for (DueTimer timer : due) {
-            byItem.computeIfAbsent(id(StateTable.windowPk(timer.entry().key()),
-                    StateTable.windowSk(timer.entry().window())), i -> new ArrayList<>()).add(timer);
+            byItem.computeIfAbsent(StateTable.stateItem(timer.entry().key(), timer.entry().window()),
+                    i -> new ArrayList<>()).add(timer);
         }
-        Map<String, Map<String, AttributeValue>> items = batchGet(byItem.keySet());
+        Map<ItemKey, Map<String, AttributeValue>> items = batchGet(byItem.keySet());
         List<Job> jobs = new ArrayList<>();
         byItem.forEach((itemId, timers) -> {
             TimerEntry entry = timers.get(0).entry();
@@ -614,6 +619,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         if (item == null) {
             return Change.none(null); // expired by time to live
         }
+        checkKey(item, key);
         WindowState before = state(item);
         WindowState state = before;
         Set<Long> handled = new java.util.HashSet<>();
@@ -737,25 +743,34 @@ public final class DynamoDbStateBackend implements StateBackend {
         client.close();
     }
 
-    private Map<String, Map<String, AttributeValue>> batchGet(Iterable<String> itemIds) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        itemIds.forEach(itemId -> {
-            int bar = itemId.indexOf('\u0000');
-            keys.add(key(itemId.substring(0, bar), itemId.substring(bar + 1)));
-        });
-        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+    private Map<ItemKey, Map<String, AttributeValue>> batchGet(java.util.Collection<ItemKey> items) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(items.size());
+        items.forEach(item -> keys.add(item.attributes()));
+        Map<ItemKey, Map<String, AttributeValue>> found = new HashMap<>();
         for (Map<String, AttributeValue> item : BatchRequests.get(client, table, keys, b -> b.consistentRead(true),
                 this::count, "state items")) {
-            found.put(id(item.get(PK).s(), item.get(SK).s()), item);
+            found.put(ItemKey.of(item), item);
         }
         return found;
     }
 
-    private Map<String, AttributeValue> getItem(String pk, String sk) {
-        var response = client.getItem(b -> b.tableName(table).key(key(pk, sk)).consistentRead(true)
+    private Map<String, AttributeValue> getItem(ItemKey item) {
+        var response = client.getItem(b -> b.tableName(table).key(item.attributes()).consistentRead(true)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
         count(response.consumedCapacity(), false);
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+    }
+
+    /**
+     * An item stored under a key's hash holds the key: a different one would be a SHA-256 collision, refused
+     * rather than mixed.
+     */
+    private static void checkKey(Map<String, AttributeValue> item, String key) {
+        AttributeValue stored = item == null ? null : item.get(StateTable.KEY);
+        if (stored != null && !stored.s().equals(key)) {
+            throw new IllegalStateException("state item " + ItemKey.of(item) + " holds another key than the one"
+                    + " hashed to it (a SHA-256 collision): refusing to mix their state");
+        }
     }
 
     private static BigInteger appliedSequence(Map<String, AttributeValue> item, String shardId) {
@@ -780,12 +795,8 @@ public final class DynamoDbStateBackend implements StateBackend {
         return bytes;
     }
 
-    private static String id(String pk, String sk) {
-        return pk + '\u0000' + sk;
-    }
-
     private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(PK, s(pk), SK, s(sk));
+        return new ItemKey(pk, sk).attributes();
     }
 
     private static AttributeValue s(String value) {

@@ -32,6 +32,11 @@ public final class DynamoDbLocal implements BeforeAllCallback {
                 .getOrComputeIfAbsent(DynamoDbLocal.class, k -> start(), Server.class);
     }
 
+    /** Starts the server unless it runs, for tests outside JUnit Jupiter (jqwik properties); it ends with the JVM. */
+    public static void ensureStarted() {
+        start();
+    }
+
     private static synchronized Server start() {
         if (server == null) {
             server = new Server();

@@ -1079,7 +1079,7 @@ class DynamoDbStateBackendTest {
                     new WindowUpdate("k", w, List.of(new SequencedValue(previous, 3L, 1, false),
                             new SequencedValue(longest, 4L, 2, false)))), at(20, 50));
 
-            Map<String, AttributeValue> item = item(StateTable.windowPk("k"), StateTable.windowSk(w));
+            Map<String, AttributeValue> item = item(StateTable.stateItem("k", w).pk(), StateTable.stateItem("k", w).sk());
             assertThat(item.get("acc").s()).isEqualTo("7");
             assertThat(item.get("ver").n()).isEqualTo("1");
             assertThat(item.get("seqs").m()).containsOnlyKeys(SHARD_A);
@@ -1104,7 +1104,7 @@ class DynamoDbStateBackendTest {
             Window w = new Window(0, 10);
             long before = java.time.Instant.now().getEpochSecond();
             apply(SHARD_A, at(100), update("k", w, 1, 1));
-            Map<String, AttributeValue> item = item(StateTable.windowPk("k"), StateTable.windowSk(w));
+            Map<String, AttributeValue> item = item(StateTable.stateItem("k", w).pk(), StateTable.stateItem("k", w).sk());
             assertThat(item).doesNotContainKey("timer");
             assertThat(Long.parseLong(item.get(StateTable.EXPIRES_AT).n()))
                     .isBetween(before + DynamoDbStateBackend.CLEANED_UP_RETENTION.toSeconds(),

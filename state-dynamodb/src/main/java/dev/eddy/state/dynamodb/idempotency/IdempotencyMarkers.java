@@ -4,17 +4,14 @@ import static dev.eddy.state.dynamodb.table.StateTable.EXPIRES_AT;
 import static dev.eddy.state.dynamodb.table.StateTable.PK;
 import static dev.eddy.state.dynamodb.table.StateTable.SK;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import dev.eddy.state.dynamodb.table.BatchRequests;
-import java.security.NoSuchAlgorithmException;
+import dev.eddy.state.dynamodb.table.Hashes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -129,24 +126,15 @@ public final class IdempotencyMarkers {
     public static Map<String, AttributeValue> key(String scope, String key) {
         Objects.requireNonNull(key, "idempotency key");
         String raw = "I#" + scope + "#" + key;
-        if (raw.getBytes(StandardCharsets.UTF_8).length <= MAX_RAW_PK_BYTES) {
+        if (Hashes.utf8Length(raw) <= MAX_RAW_PK_BYTES) {
             return Map.of(PK, s(raw), SK, s(DONE));
         }
-        return Map.of(PK, s("I#" + scope + "#" + sha256(key)), SK, s(DONE_HASHED));
+        return Map.of(PK, s("I#" + scope + "#" + Hashes.sha256(key)), SK, s(DONE_HASHED));
     }
 
     private static boolean expired(Map<String, AttributeValue> item, long nowSeconds) {
         AttributeValue expiresAt = item.get(EXPIRES_AT);
         return expiresAt != null && Long.parseLong(expiresAt.n()) <= nowSeconds;
-    }
-
-    private static String sha256(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 
     private static AttributeValue s(String value) {

@@ -19,10 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  * <table>
  * <caption>Item types</caption>
  * <tr><th>item</th><th>pk</th><th>sk</th><th>attributes</th></tr>
- * <tr><td>window state</td><td>{@code W#<key>}</td><td>{@code <start>#<end>}</td>
+ * <tr><td>key state</td><td>{@code W#<key>}, or {@code W#<SHA-256 of key>} for a key over
+ *     {@value #MAX_RAW_KEY_BYTES} bytes</td><td>{@code <start>#<end>} (all time: one item per key), ending in
+ *     {@code #sha256} for a hashed key</td>
  *     <td>{@code acc} (accumulator JSON), {@code ver}, {@code seqs} (map shard → highest applied sequence
  *     number), {@code fired} (firings so far), {@code pending} (firings not yet known to be emitted: firing,
- *     window, accumulator, tag), {@code timer} (time of its current timer), {@code cleaned} and {@code expiresAt} once cleaned up</td></tr>
+ *     window, accumulator, tag), {@code timer} (time of its current timer), {@code cleaned} and {@code expiresAt} once cleaned up,
+ *     {@code key} (the key, for a hashed one)</td></tr>
  * <tr><td>event-time timer bucket</td><td>{@code T#<shardId>}</td><td>{@code <time>#<batch>#<chunk>}</td>
  *     <td>{@code at} (due time, ms), {@code entries} (string set of {@link TimerEntry}: the items due then,
  *     registered by one batch)</td></tr>
@@ -44,24 +47,45 @@ public final class StateTable {
     public static final String SK = "sk";
     /** Time-to-live attribute, epoch seconds. */
     public static final String EXPIRES_AT = "expiresAt";
+    /** The key itself, in the item of a key stored under its hash ({@link #stateItem}). */
+    public static final String KEY = "key";
+    /** Longest key, in UTF-8 bytes, that is a state item's partition key as it is; longer ones are hashed. */
+    public static final int MAX_RAW_KEY_BYTES = 1024;
+    /** The end of the sort key of an item whose key is hashed. */
+    public static final String HASHED_SUFFIX = "#sha256";
 
     private StateTable() {
     }
 
     /**
-     * @param key the key
-     * @return the partition key of the key's window items
+     * The item holding a key's state for a window ({@link dev.eddy.window.GlobalWindows#ALL_TIME} for the one item
+     * per key the framework uses). A key of at most {@value #MAX_RAW_KEY_BYTES} UTF-8 bytes is its partition key as
+     * it is ({@code W#<key>}, any characters, U+0000 included), so items read as their keys; a longer key is
+     * stored under its SHA-256 ({@code W#<64 hex digits>}, sort key ending in {@value #HASHED_SUFFIX}), which keeps
+     * the partition key under DynamoDB's 2,048-byte limit, and the item keeps the key itself in {@value #KEY}. The
+     * sort key's suffix tells hashed from raw keys, so a raw key that looks like a hash never meets one.
+     *
+     * @param key the key: any string that is valid Unicode (the framework refuses unpaired surrogates, which
+     *     UTF-8 cannot encode)
+     * @param window the window
+     * @return the item's primary key
      */
-    public static String windowPk(String key) {
-        return "W#" + key;
+    public static ItemKey stateItem(String key, Window window) {
+        String sk = SortableLongs.encode(window.startMs()) + "#" + SortableLongs.encode(window.endMs());
+        if (isHashed(key)) {
+            return new ItemKey("W#" + Hashes.sha256(key), sk + HASHED_SUFFIX);
+        }
+        return new ItemKey("W#" + key, sk);
     }
 
     /**
-     * @param window the window
-     * @return the sort key of a window item
+     * @param key a key
+     * @return whether its item is stored under the key's SHA-256 (it is longer than {@value #MAX_RAW_KEY_BYTES}
+     *     UTF-8 bytes); such an item keeps the key in {@value #KEY}
      */
-    public static String windowSk(Window window) {
-        return SortableLongs.encode(window.startMs()) + "#" + SortableLongs.encode(window.endMs());
+    public static boolean isHashed(String key) {
+        // a char is at most 3 UTF-8 bytes: most keys are decided without encoding them
+        return key.length() * 3L > MAX_RAW_KEY_BYTES && Hashes.utf8Length(key) > MAX_RAW_KEY_BYTES;
     }
 
     /**

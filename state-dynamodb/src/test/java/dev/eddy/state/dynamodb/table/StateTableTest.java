@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eddy.window.Window;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import java.math.BigInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
@@ -33,6 +36,28 @@ class StateTableTest {
         }
         Window a = new Window(startA, startA + sizeA);
         Window b = new Window(startB, startB + sizeB);
-        assertThat(StateTable.windowSk(a).equals(StateTable.windowSk(b))).isEqualTo(a.equals(b));
+        assertThat(StateTable.stateItem("k", a).equals(StateTable.stateItem("k", b))).isEqualTo(a.equals(b));
+    }
+
+    /** Every key has an item of its own: raw keys with any character, and long keys stored under their hash. */
+    @Property(tries = 2000)
+    void eachKeyHasItsOwnItem(@ForAll("keys") String a, @ForAll("keys") String b) {
+        Window all = new Window(Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(StateTable.stateItem(a, all).equals(StateTable.stateItem(b, all))).isEqualTo(a.equals(b));
+        assertThat(Hashes.utf8Length(StateTable.stateItem(a, all).pk())).isLessThanOrEqualTo(2_048);
+    }
+
+    @Provide
+    Arbitrary<String> keys() {
+        Arbitrary<String> tail = Arbitraries.strings().withChars('\u0000', '#', 'a', 'é', '😀').ofMaxLength(3);
+        Arbitrary<String> head = Arbitraries.of("", "W#", "x".repeat(StateTable.MAX_RAW_KEY_BYTES - 1),
+                "é".repeat(StateTable.MAX_RAW_KEY_BYTES / 2), "y".repeat(5_000));
+        return net.jqwik.api.Combinators.combine(head, tail).as(String::concat);
+    }
+
+    @Property(tries = 1000)
+    void utf8LengthIsTheEncodedLength(@ForAll String text) {
+        net.jqwik.api.Assume.that(text.chars().noneMatch(c -> Character.isSurrogate((char) c)));
+        assertThat(Hashes.utf8Length(text)).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     }
 }
