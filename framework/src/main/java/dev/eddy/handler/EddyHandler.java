@@ -201,6 +201,15 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         return processor().drain(shardId);
     }
 
+    /**
+     * @return why this instance's latest batch that failed or stopped before the deadline did, one line (the
+     *     error's message); empty while every batch it handled finished. For local runs, which report it
+     */
+    public final java.util.Optional<String> lastBatchFailure() {
+        BatchProcessor p = processor;
+        return p == null ? java.util.Optional.empty() : p.lastFailure();
+    }
+
     /** @return this instance's figures so far */
     public final HandlerMetrics metrics() {
         BatchProcessor p = processor;

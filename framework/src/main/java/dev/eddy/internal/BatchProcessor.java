@@ -82,6 +82,8 @@ public final class BatchProcessor {
     private final Map<String, HandlerMetrics> uncommitted = new java.util.HashMap<>();
     /** The backend's capacity use when it was last attributed to a shard. */
     private CapacityUsage attributed = CapacityUsage.NONE;
+    /** Why the latest batch that did not finish stopped, one line; {@code null} while none did. */
+    private volatile String lastFailure;
     /** The watermark of the last committed batch, ms; {@link Long#MIN_VALUE} before the first. */
     private volatile long lastWatermarkMs = Long.MIN_VALUE;
 
@@ -226,6 +228,8 @@ public final class BatchProcessor {
                         records.size() - from, records.size(), stopAt);
                 count(INVOCATION);
                 countUncommitted(shardId, DEADLINE_STOP);
+                lastFailure = "stopped before the Lambda deadline with " + remaining + " ms left (reserve "
+                        + budget.reserveMs() + " ms)";
                 return response(stopAt);
             }
             Outcome outcome = cycle(shardId, records.subList(from, from + size), from > 0);
@@ -339,6 +343,7 @@ public final class BatchProcessor {
             }
             LOG.error("pipeline {} shard {}: batch failed from sequence number {}; the event source mapping"
                     + " will retry it: {}", plan.name(), shardId, firstUncommitted, e.toString(), e);
+            lastFailure = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
             return new Outcome(firstUncommitted, true);
         }
     }
@@ -360,6 +365,14 @@ public final class BatchProcessor {
     public Long watermarkLagMs(long nowMs) {
         long watermark = lastWatermarkMs;
         return watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? null : nowMs - watermark;
+    }
+
+    /**
+     * @return why the latest batch that failed or stopped early did (an error's message, or the deadline), one
+     *     line; empty while every batch finished
+     */
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     /** @return sink entries sent again after partial failures, since this processor was created */

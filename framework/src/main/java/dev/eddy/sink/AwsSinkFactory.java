@@ -137,6 +137,57 @@ public final class AwsSinkFactory implements SinkFactory, AutoCloseable {
         return "arn:" + partition + ":sns:" + region.id() + ":" + account.get() + ":" + topic;
     }
 
+    /**
+     * Checks that destinations exist and can be reached, each with one describe call on this factory's clients
+     * ({@code DescribeDeliveryStream}, {@code GetTopicAttributes}, {@code DescribeStreamSummary},
+     * {@code GetQueueUrl}), so that a run can refuse to start rather than fail every batch.
+     *
+     * @param destinations the destinations
+     * @return one line per destination that does not exist or cannot be reached, saying which and why; empty if
+     *     all are there
+     */
+    public java.util.List<String> unavailable(java.util.Collection<? extends SinkRef> destinations) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (SinkRef ref : destinations) {
+            try {
+                if (ref instanceof Firehose firehose) {
+                    this.<FirehoseClient>client("FIREHOSE", () -> AwsClients.configure(FirehoseClient.builder(),
+                            settings, "FIREHOSE").build()).describeDeliveryStream(b -> b.deliveryStreamName(
+                                    firehose.name()));
+                } else if (ref instanceof Sns sns) {
+                    this.<SnsClient>client("SNS", () -> AwsClients.configure(SnsClient.builder(), settings, "SNS")
+                            .build()).getTopicAttributes(b -> b.topicArn(topicArn(sns.name())));
+                } else if (ref instanceof Kinesis kinesis) {
+                    this.<KinesisClient>client("KINESIS", () -> AwsClients.configure(KinesisClient.builder(),
+                            settings, "KINESIS").build()).describeStreamSummary(b -> b.streamName(kinesis.name()));
+                } else if (ref instanceof Sqs sqs) {
+                    this.<SqsClient>client("SQS", () -> AwsClients.configure(SqsClient.builder(), settings, "SQS")
+                            .build()).getQueueUrl(b -> b.queueName(sqs.name()));
+                }
+            } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+                boolean missing = e.statusCode() == 400 || e.statusCode() == 404;
+                problems.add(ref.describe() + (missing ? " does not exist" : " cannot be used") + " at "
+                        + where(ref) + ": " + (e.awsErrorDetails() == null ? e.getMessage()
+                                : e.awsErrorDetails().errorMessage()));
+            } catch (software.amazon.awssdk.core.exception.SdkException | IllegalStateException e) {
+                Throwable cause = e;
+                while (cause.getCause() != null && !(cause instanceof java.io.IOException)) {
+                    cause = cause.getCause();
+                }
+                problems.add(ref.describe() + " cannot be reached at " + where(ref) + ": "
+                        + (cause instanceof java.io.IOException ? cause.toString() : e.getMessage()));
+            }
+        }
+        return problems;
+    }
+
+    /** @return the endpoint a destination's client uses, for messages */
+    private String where(SinkRef ref) {
+        String service = ref instanceof Firehose ? "FIREHOSE" : ref instanceof Sns ? "SNS"
+                : ref instanceof Kinesis ? "KINESIS" : "SQS";
+        return settings.endpoint(service).orElse("AWS");
+    }
+
     @SuppressWarnings("unchecked")
     private <C extends AutoCloseable> C client(String service, java.util.function.Supplier<C> create) {
         return (C) clients.computeIfAbsent(service, s -> create.get());

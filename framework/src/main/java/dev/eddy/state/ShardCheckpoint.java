@@ -102,5 +102,17 @@ public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long wa
                     resultsEmitted + o.resultsEmitted, deadlineStops + o.deadlineStops, writeUnits + o.writeUnits,
                     readUnits + o.readUnits);
         }
+
+        /**
+         * @param earlier totals taken before
+         * @return what was committed since: these totals less the earlier ones
+         */
+        public Totals minus(Totals earlier) {
+            return new Totals(records - earlier.records, replaysSkipped - earlier.replaysSkipped,
+                    failedRecords - earlier.failedRecords, lateRecords - earlier.lateRecords,
+                    windowsFired - earlier.windowsFired, resultsEmitted - earlier.resultsEmitted,
+                    deadlineStops - earlier.deadlineStops, writeUnits - earlier.writeUnits,
+                    readUnits - earlier.readUnits);
+        }
     }
 }

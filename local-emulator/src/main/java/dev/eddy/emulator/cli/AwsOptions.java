@@ -101,6 +101,7 @@ final class AwsOptions {
 
     private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder, String service) {
         URI url = endpoint(service);
+        using(service, url);
         Map<String, String> overrides = new HashMap<>();
         if (url != null) {
             overrides.put("AWS_ENDPOINT_URL_" + service, url.toString());
@@ -123,13 +124,41 @@ final class AwsOptions {
         return builder.build(); // a missing region fails here: EddyCli's handler explains it (explain)
     }
 
+    /** The endpoints clients were built for in this JVM, for messages about errors that do not name theirs. */
+    private static final java.util.Set<String> ENDPOINTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
-     * What {@code EddyCli} reports for an SDK client error that reaches it, from any command.
+     * Remembers an endpoint a client of this command talks to, so that an error that does not name it can.
      *
-     * @param e a client-side failure of the SDK
-     * @return a usage error saying what to set if it is a missing region or missing credentials, else {@code e}
+     * @param service the SDK's service id in upper snake case
+     * @param url the endpoint, or {@code null} for AWS's
      */
-    static RuntimeException explain(SdkClientException e) {
+    static void using(String service, URI url) {
+        if (url != null) {
+            ENDPOINTS.add(service + " at " + url);
+        }
+    }
+
+    /**
+     * What {@code EddyCli} reports for an error that reaches it, from any command.
+     *
+     * @param e what a command threw
+     * @return a usage error saying what to set if it is a missing region or missing credentials; an error naming
+     *     the endpoints in use if it could not connect, or if an endpoint answered HTTP 404 (it does not serve that
+     *     API); else {@code e}
+     */
+    static Exception explain(Exception e) {
+        if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+                && service.statusCode() == 404 && (service.awsErrorDetails() == null
+                        || service.awsErrorDetails().errorCode() == null)) {
+            String name = service.awsErrorDetails() == null ? "the service" : service.awsErrorDetails().serviceName();
+            return new EddyCli.UsageError("the endpoint answered HTTP 404 to a " + name + " request: it does not"
+                    + " serve the " + name + " API (endpoints in use: " + endpoints() + "); point --endpoint at one"
+                    + " that does, e.g. LocalStack, DynamoDB Local or moto");
+        }
+        if (!(e instanceof SdkClientException client)) {
+            return e;
+        }
         String message = String.valueOf(e.getMessage());
         if (message.startsWith("Unable to load region")) {
             return new EddyCli.UsageError("no AWS region is set: set AWS_REGION (or a region in the AWS profile), pass"
@@ -140,7 +169,17 @@ final class AwsOptions {
                     + " container, instance): set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give"
                     + " --endpoint URL for an emulator");
         }
+        for (Throwable cause = client; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException) {
+                return new IllegalStateException("cannot connect to " + endpoints() + ": " + cause.getMessage()
+                        + "; is the emulator, LocalStack or network there?", e);
+            }
+        }
         return e;
+    }
+
+    private static String endpoints() {
+        return ENDPOINTS.isEmpty() ? "AWS" : String.join(", ", new java.util.TreeSet<>(ENDPOINTS));
     }
 
     private static boolean regionConfigured() {

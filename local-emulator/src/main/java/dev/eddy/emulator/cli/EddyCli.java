@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class EddyCli {
 
+    /** Prints the stack trace of an error (and lets log lines print theirs); taken by every command. */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "print the stack trace of an error, and of every error logged during a run")
+    boolean verbose;
+
     /** Exit code of a run that failed after it started (a shard could not finish). */
     public static final int EXIT_RUN_FAILED = 1;
     /** Exit code of bad arguments or unusable input. */
@@ -34,12 +39,16 @@ public final class EddyCli {
      * @return the exit code
      */
     public static int execute(String... args) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        stackTraces(verbose);
         CommandLine cli = new CommandLine(new EddyCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            // an SDK client error that is a missing region or missing credentials is a usage error, said plainly
-            Exception reported = e instanceof software.amazon.awssdk.core.exception.SdkClientException client
-                    ? AwsOptions.explain(client) : e;
+            // SDK errors that say no more than "connection refused" or "404" get the endpoint and what it means
+            Exception reported = AwsOptions.explain(e);
             commandLine.getErr().println("eddy: error: " + oneLine(reported));
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
             return reported instanceof UsageError ? EXIT_USAGE : EXIT_RUN_FAILED;
         });
         cli.setParameterExceptionHandler((e, args1) -> {
@@ -49,6 +58,18 @@ public final class EddyCli {
             return EXIT_USAGE;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Whether log lines print stack traces: Log4j2's pattern reads {@code eddy.stackTraces}
+     * (src/main/resources/log4j2.xml), so it is set and the configuration read again.
+     */
+    private static void stackTraces(boolean on) {
+        String wanted = on ? "full" : "none";
+        if (!wanted.equals(System.getProperty("eddy.stackTraces", "none"))) {
+            System.setProperty("eddy.stackTraces", wanted);
+            org.apache.logging.log4j.core.config.Configurator.reconfigure();
+        }
     }
 
     static String oneLine(Throwable e) {

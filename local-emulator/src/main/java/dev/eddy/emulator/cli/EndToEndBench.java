@@ -89,7 +89,7 @@ final class EndToEndBench implements Callable<Integer> {
      */
     List<BenchRow> measure() throws Exception {
         Path file = options.flights();
-        List<byte[]> records = InputFile.read(file);
+        List<byte[]> records = InputFile.data(InputFile.read(file));
         // partition key = the pipeline's key (the origin), as `put --partition-key-from` and `run` put records
         List<String> keys = new ArrayList<>(records.size());
         for (byte[] record : records) {

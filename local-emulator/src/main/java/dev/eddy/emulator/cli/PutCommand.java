@@ -7,16 +7,14 @@ import dev.eddy.emulator.esm.Producer;
 import dev.eddy.emulator.input.InputException;
 import dev.eddy.emulator.input.InputFile;
 import dev.eddy.internal.Plan;
-import dev.eddy.sink.internal.KinesisWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -105,30 +103,26 @@ final class PutCommand implements Callable<Integer> {
         if (shardCount < 1 || shardCount > 500) {
             throw new EddyCli.UsageError("--shards must be 1-500, was " + shardCount);
         }
-        List<byte[]> records;
+        List<InputFile.Record> records;
         try {
             records = InputFile.read(input);
         } catch (InputException e) {
             throw new EddyCli.UsageError(e.getMessage());
         }
-        List<String> keys = new ArrayList<>(records.size());
+        List<Producer.Entry> entries = new ArrayList<>(records.size());
         int unkeyed = 0;
-        long[] sizes = new long[records.size()];
         long totalBytes = 0;
         for (int i = 0; i < records.size(); i++) {
-            String key = plan != null ? plan.keyOf(records.get(i)).orElse(null) : field(records.get(i));
-            if (key == null) {
-                unkeyed++;
-                key = "unkeyed-" + i;
+            byte[] data = records.get(i).data();
+            Optional<String> key = plan != null ? plan.keyOf(data) : Optional.ofNullable(field(data));
+            unkeyed += key.isEmpty() ? 1 : 0;
+            Producer.Entry entry = Producer.Entry.of(data, i, records.get(i).line(), key);
+            if (entry.refusal() != null) {
+                throw new EddyCli.UsageError("line " + entry.line() + " of " + input + ": " + entry.refusal()
+                        + "; nothing was put");
             }
-            key = KinesisWriter.partitionKey(key);
-            keys.add(key);
-            sizes[i] = records.get(i).length + key.getBytes(StandardCharsets.UTF_8).length;
-            if (sizes[i] > KinesisWriter.LIMITS.maxRecordBytes()) {
-                throw new EddyCli.UsageError("record " + (i + 1) + " of " + input + " is " + sizes[i] + " bytes with"
-                        + " its partition key; a Kinesis record takes at most " + KinesisWriter.LIMITS.maxRecordBytes());
-            }
-            totalBytes += sizes[i];
+            entries.add(entry);
+            totalBytes += entry.bytes();
         }
 
         try (KinesisClient kinesis = aws.kinesis()) {
@@ -147,12 +141,12 @@ final class PutCommand implements Callable<Integer> {
             Progress reporter = progress.every(() -> String.format(Locale.ROOT, "put %,d/%,d records · %,.0f"
                     + " records/s", producer.put(), records.size(), producer.put() / seconds(started)));
             try {
-                for (int from = 0; from < records.size(); from += Producer.MAX_RECORDS_PER_CALL) {
-                    int first = from;
-                    int to = Math.min(records.size(), from + Producer.MAX_RECORDS_PER_CALL);
-                    producer.putAll(records.subList(from, to), i -> keys.get(first + i));
-                    for (int i = from; i < to; i++) {
-                        bytesPut += sizes[i];
+                for (int from = 0; from < entries.size(); from += Producer.MAX_RECORDS_PER_CALL) {
+                    List<Producer.Entry> call = entries.subList(from, Math.min(entries.size(),
+                            from + Producer.MAX_RECORDS_PER_CALL));
+                    producer.putAll(call, (index, shardId, sequenceNumber) -> { });
+                    for (Producer.Entry entry : call) {
+                        bytesPut += entry.bytes();
                     }
                 }
             } catch (IllegalStateException | SdkException e) {
@@ -168,7 +162,8 @@ final class PutCommand implements Callable<Integer> {
             row(stdout, "failed", "%,d", records.size() - put);
             row(stdout, "bytes", "%,d (data and partition keys)%s", bytesPut, failure == null ? ""
                     : " in the calls that completed");
-            row(stdout, "partition keys", "%,d distinct: %s", new HashSet<>(keys).size(), plan != null
+            row(stdout, "partition keys", "%,d distinct: %s", entries.stream().map(Producer.Entry::partitionKey)
+                    .distinct().count(), plan != null
                     ? "the key of pipeline " + partitionKey.pipeline : "field '" + partitionKey.field + "'");
             if (unkeyed > 0) {
                 row(stdout, "without a key", "%,d (put with partition key unkeyed-<index>)", unkeyed);

@@ -95,7 +95,28 @@ final class ResultsTable {
         if (value.isFloatingPointNumber()) {
             return String.format(Locale.ROOT, "%.2f", value.doubleValue());
         }
-        return value.isValueNode() ? value.asText() : value.toString();
+        return visible(value.isValueNode() ? value.asText() : value.toString());
+    }
+
+    /**
+     * @param text a cell's text
+     * @return it with control characters and line separators written as escapes (a tab as backslash-t, a newline
+     *     as backslash-n, others as backslash-u and four hex digits), so that a row stays one line
+     */
+    static String visible(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029;
+            if (control && out == null) {
+                out = new StringBuilder(text.substring(0, i));
+            }
+            if (out != null) {
+                out.append(!control ? String.valueOf(c) : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                        : String.format(Locale.ROOT, "\\u%04x", (int) c));
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private static String format(String[] line, int[] widths) {

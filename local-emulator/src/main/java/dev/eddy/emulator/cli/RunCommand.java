@@ -181,9 +181,125 @@ final class RunCommand implements Callable<Integer> {
         if (shardCount < 1 || shardCount > 500) {
             throw new EddyCli.UsageError("--shards must be 1-500, was " + shardCount);
         }
+        MappingSettings settings = settings(pipeline);
+        int printLimit = printLimit();
+        List<InputFile.Record> records;
+        try {
+            records = InputFile.read(input);
+        } catch (InputException e) {
+            throw new EddyCli.UsageError(e.getMessage());
+        }
+        // the partition key a well-behaved producer gives each record; records Kinesis could never take are
+        // reported, not put
+        List<Producer.Entry> entries = new ArrayList<>(records.size());
+        List<Producer.Entry> refused = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            InputFile.Record record = records.get(i);
+            Producer.Entry entry = Producer.Entry.of(record.data(), i, record.line(), plan.keyOf(record.data()));
+            (entry.refusal() == null ? entries : refused).add(entry);
+        }
+        String stream = pipeline.source().streamName();
+        String table = EddySettings.defaultStateTable(pipeline.name());
+
+        Kinesalite.disableCbor();
+        DynamoDbLocal dynamoDbLocal = null;
+        Kinesalite kinesalite = null;
+        try (RunOutputs outputs = RunOutputs.open(out.toAbsolutePath().normalize(), pipeline, input)) {
+            progress(stderr, "%s: %,d records from %s; %d shards, batch size %d", pipeline.name(), records.size(),
+                    input, shardCount, settings.batchSize());
+            refused.forEach(entry -> progress(stderr, "line %d: %s; it goes to the failure output", entry.line(),
+                    entry.refusal()));
+            boolean aws = "aws".equals(endpointOption);
+            URI endpoint = endpointOption == null || aws ? null : URI.create(endpointOption);
+            URI kinesisEndpoint = endpoint;
+            URI dynamoEndpoint = endpoint;
+            if (endpointOption == null) {
+                progress(stderr, "starting DynamoDB Local and kinesalite");
+                dynamoDbLocal = DynamoDbLocal.start();
+                kinesalite = Kinesalite.start();
+                kinesisEndpoint = kinesalite.endpoint();
+                dynamoEndpoint = dynamoDbLocal.endpoint();
+                FunctionSettings.setIfAbsent("aws.accessKeyId", "eddylocal");
+                FunctionSettings.setIfAbsent("aws.secretAccessKey", "eddylocal");
+            }
+            AwsOptions.using("KINESIS", kinesisEndpoint);
+            AwsOptions.using("DYNAMODB", dynamoEndpoint);
+            if (!aws || System.getenv("AWS_REGION") == null) {
+                FunctionSettings.setIfAbsent("aws.region", "us-east-1");
+            }
+            System.setProperty(EddySettings.STATE_TABLE, table);
+            if (!aws) {
+                System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+                // handlers ask Kinesis for a new shard's parents (ListShards)
+                System.setProperty("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
+            }
+
+            try (SinkTarget target = SinkTarget.open(sinks, pipeline, outputs.dir(),
+                        message -> progress(stderr, "%s", message));
+                 DynamoDbClient dynamo = dynamoClient(dynamoEndpoint);
+                 KinesisClient kinesis = kinesisClient(kinesisEndpoint)) {
+                StateTable.create(dynamo, table);
+                createStream(kinesis, stream, shardCount);
+                for (SinkRef sink : target.kinesisStreams()) {
+                    createStream(kinesis, sink.name(), 1);
+                }
+                target.check();
+                Map<String, ShardCheckpoint> before = checkpoints(dynamoEndpoint, table,
+                        KinesisStreams.shardIds(kinesis, stream));
+
+                AtomicBoolean inputComplete = new AtomicBoolean();
+                Producer producer = new Producer(kinesis, stream);
+                OnFailureDestination onFailure = new OnFailureDestination(outputs.dir(), pipeline.name(),
+                        target.onFailureQueue());
+                try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream,
+                        () -> Pipelines.instantiate(handlerType), settings, inputComplete::get, onFailure);
+                     Interruption interruption = new Interruption(stderr, outputs)) {
+                    mapping.start();
+                    Thread reporter = reporter(stderr, records.size(), producer, mapping, started);
+                    try {
+                        producer.putAll(entries, (index, shardId, sequenceNumber) ->
+                                outputs.placed(entries.get(index).line(), shardId, sequenceNumber));
+                        inputComplete.set(true);
+                        mapping.awaitDrained();
+                    } finally {
+                        reporter.interrupt();
+                    }
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    target.readBack();
+                    outputs.addInputLines();
+                    outputs.addRefused(refused);
+                    Map<String, ShardCheckpoint> checkpoints = checkpoints(dynamoEndpoint, table, mapping.shardIds());
+                    RunSummary.printResults(stdout, pipeline, outputs, printLimit);
+                    RunSummary.print(stdout, pipeline, new RunSummary.Run(records.size(), refused.size(),
+                            committed(checkpoints, before), checkpoints, seconds), mapping, outputs,
+                            onFailure.records());
+                    outputs.finished();
+                    interruption.finished();
+                    if (mapping.discardedBatches() > 0) {
+                        List<String> discards = mapping.discards();
+                        stderr.println("eddy: error: " + mapping.discardedBatches() + " batches were discarded by the"
+                                + " event source mapping and their records were not processed (" + onFailure.file()
+                                + "): " + discards.get(0) + (discards.size() > 1 ? " (and " + (discards.size() - 1)
+                                        + " more)" : ""));
+                        return EddyCli.EXIT_RUN_FAILED;
+                    }
+                    return 0;
+                }
+            }
+        } finally {
+            if (kinesalite != null) {
+                kinesalite.close();
+            }
+            if (dynamoDbLocal != null) {
+                dynamoDbLocal.close();
+            }
+        }
+    }
+
+    /** @return the event source mapping's settings: the pipeline's, as the CDK construct deploys them, and the flags */
+    private MappingSettings settings(Pipeline pipeline) {
         MappingSettings settings;
         try {
-            // the pipeline's settings, as the CDK construct deploys them; flags override them for this run
             MappingSettings d = MappingSettings.of(pipeline.source());
             KinesisSource.StartingPosition position = startingPosition != null ? startingPosition
                     : startingTimestamp != null ? KinesisSource.StartingPosition.AT_TIMESTAMP : d.startingPosition();
@@ -199,87 +315,71 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new EddyCli.UsageError(e.getMessage());
         }
-        int printLimit = printLimit();
-        List<byte[]> records;
-        try {
-            records = InputFile.read(input);
-        } catch (InputException e) {
-            throw new EddyCli.UsageError(e.getMessage());
+        long reserveMs = EddySettings.fromEnvironment().deadlineReserveMs();
+        if (settings.functionTimeoutMs() < reserveMs + 1_000) {
+            throw new EddyCli.UsageError(String.format(Locale.ROOT, "--timeout %d s leaves no time for work: the"
+                    + " handler stops each invocation %,d ms before its deadline (%s) and needs time for a chunk of"
+                    + " records; use --timeout %d or more", timeoutSeconds, reserveMs, EddySettings.DEADLINE_RESERVE_MS,
+                    (reserveMs + 1_999) / 1_000));
         }
-        Path outDir = out.toAbsolutePath().normalize();
-        List<Path> outputs = clearOutputs(pipeline, outDir);
-        String stream = pipeline.source().streamName();
-        String table = EddySettings.defaultStateTable(pipeline.name());
-        progress(stderr, "%s: %,d records from %s; %d shards, batch size %d", pipeline.name(), records.size(),
-                input, shardCount, settings.batchSize());
+        if (settings.startingTimestamp() != null && settings.startingTimestamp().isAfter(Instant.now())) {
+            throw new EddyCli.UsageError("--starting-timestamp " + settings.startingTimestamp() + " is in the future:"
+                    + " Kinesis refuses an AT_TIMESTAMP iterator after the current time; give a past time, or"
+                    + " --starting-position LATEST");
+        }
+        return settings;
+    }
 
-        Kinesalite.disableCbor();
-        DynamoDbLocal dynamoDbLocal = null;
-        Kinesalite kinesalite = null;
-        try {
-            boolean aws = "aws".equals(endpointOption);
-            URI endpoint = endpointOption == null || aws ? null : URI.create(endpointOption);
-            URI kinesisEndpoint = endpoint;
-            URI dynamoEndpoint = endpoint;
-            if (endpointOption == null) {
-                progress(stderr, "starting DynamoDB Local and kinesalite");
-                dynamoDbLocal = DynamoDbLocal.start();
-                kinesalite = Kinesalite.start();
-                kinesisEndpoint = kinesalite.endpoint();
-                dynamoEndpoint = dynamoDbLocal.endpoint();
-                FunctionSettings.setIfAbsent("aws.accessKeyId", "eddylocal");
-                FunctionSettings.setIfAbsent("aws.secretAccessKey", "eddylocal");
-            }
-            if (!aws || System.getenv("AWS_REGION") == null) {
-                FunctionSettings.setIfAbsent("aws.region", "us-east-1");
-            }
-            System.setProperty(EddySettings.STATE_TABLE, table);
-            if (!aws) {
-                System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
-                // handlers ask Kinesis for a new shard's parents (ListShards)
-                System.setProperty("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
-            }
+    /** @return the totals the shards committed between two readings of their checkpoints */
+    private static ShardCheckpoint.Totals committed(Map<String, ShardCheckpoint> after,
+            Map<String, ShardCheckpoint> before) {
+        ShardCheckpoint.Totals sum = ShardCheckpoint.Totals.ZERO;
+        for (Map.Entry<String, ShardCheckpoint> shard : after.entrySet()) {
+            ShardCheckpoint earlier = before.get(shard.getKey());
+            sum = sum.plus(earlier == null ? shard.getValue().totals()
+                    : shard.getValue().totals().minus(earlier.totals()));
+        }
+        return sum;
+    }
 
-            try (SinkTarget target = SinkTarget.open(sinks, pipeline, outDir,
-                        message -> progress(stderr, "%s", message));
-                 DynamoDbClient dynamo = dynamoClient(dynamoEndpoint);
-                 KinesisClient kinesis = kinesisClient(kinesisEndpoint)) {
-                StateTable.create(dynamo, table);
-                createStream(kinesis, stream, shardCount);
-                for (SinkRef sink : target.kinesisStreams()) {
-                    createStream(kinesis, sink.name(), 1);
+    /**
+     * Ctrl-C (or any end of the JVM) before the run finished: says what stays in the output folder and that it is
+     * partial; the marker file says so too.
+     */
+    private static final class Interruption implements AutoCloseable {
+        private final Thread hook;
+        private volatile boolean finished;
+
+        Interruption(PrintStream stderr, RunOutputs outputs) {
+            hook = new Thread(() -> {
+                if (finished) {
+                    return;
                 }
-
-                AtomicBoolean inputComplete = new AtomicBoolean();
-                Producer producer = new Producer(kinesis, stream);
-                OnFailureDestination onFailure = new OnFailureDestination(outDir, pipeline.name(),
-                        target.onFailureQueue());
-                try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream,
-                        () -> Pipelines.instantiate(handlerType), settings, inputComplete::get, onFailure)) {
-                    mapping.start();
-                    Thread reporter = reporter(stderr, records.size(), producer, mapping, started);
+                long written = 0;
+                for (Path file : outputs.files()) {
                     try {
-                        producer.putAll(records, i -> plan.keyOf(records.get(i)).orElse("unkeyed-" + i));
-                        inputComplete.set(true);
-                        mapping.awaitDrained();
-                    } finally {
-                        reporter.interrupt();
+                        written += RunSummary.lines(file);
+                    } catch (IOException | RuntimeException e) {
+                        // counting is best effort while the JVM ends
                     }
-                    double seconds = (System.nanoTime() - started) / 1e9;
-                    target.readBack();
-                    Map<String, ShardCheckpoint> checkpoints = checkpoints(dynamoEndpoint, table, mapping.shardIds());
-                    printResults(stdout, pipeline, outDir, printLimit);
-                    printSummary(stdout, pipeline, records.size(), mapping, checkpoints, outDir, outputs, onFailure,
-                            seconds);
-                    return mapping.discardedBatches() == 0 ? 0 : EddyCli.EXIT_RUN_FAILED;
                 }
-            }
-        } finally {
-            if (kinesalite != null) {
-                kinesalite.close();
-            }
-            if (dynamoDbLocal != null) {
-                dynamoDbLocal.close();
+                stderr.println("[eddy] interrupted: the run did not finish; " + String.format(Locale.ROOT, "%,d",
+                        written) + " lines written so far stay in " + outputs.dir() + " and are partial ("
+                        + outputs.marker().getFileName() + " says so)");
+            }, "eddy-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        void finished() {
+            finished = true;
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is ending: the hook runs
             }
         }
     }
@@ -323,23 +423,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
 
-    /** Deletes the pipeline's outputs of an earlier run, so the files hold this run's alone. */
-    private static List<Path> clearOutputs(Pipeline pipeline, Path outDir) throws IOException {
-        List<Path> files = new ArrayList<>();
-        for (SinkRef sink : pipeline.sinks()) {
-            files.add(outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl"));
-        }
-        files.add(outDir.resolve("failed").resolve(pipeline.name() + ".jsonl"));
-        files.add(outDir.resolve("late").resolve(pipeline.name() + ".jsonl"));
-        files.add(outDir.resolve("esm-failures").resolve(pipeline.name() + ".jsonl"));
-        for (Path file : files) {
-            if (Files.isDirectory(file.getParent())) {
-                Files.deleteIfExists(file);
-            }
-        }
-        return files;
-    }
-
     private Thread reporter(PrintStream stderr, int total, Producer producer, EventSourceMapping mapping,
             long started) {
         Thread thread = new Thread(() -> {
@@ -367,21 +450,6 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void printResults(PrintStream stdout, Pipeline pipeline, Path outDir, int limit) {
-        if (limit == 0) {
-            return;
-        }
-        for (SinkRef sink : pipeline.sinks()) {
-            Path file = outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
-            stdout.printf(Locale.ROOT, "%n== %s %s (%s) ==%n", sink.kind(), sink.name(), file);
-            if (Files.exists(file)) {
-                ResultsTable.print(file, limit, stdout);
-            } else {
-                stdout.println("(no results)");
-            }
-        }
-    }
-
     /** @return each shard's checkpoint, read from the state table */
     private static Map<String, ShardCheckpoint> checkpoints(URI endpoint, String table, List<String> shardIds) {
         Map<String, ShardCheckpoint> checkpoints = new LinkedHashMap<>();
@@ -389,110 +457,5 @@ final class RunCommand implements Callable<Integer> {
             shardIds.forEach(shardId -> checkpoints.put(shardId, state.readCheckpoint(shardId)));
         }
         return checkpoints;
-    }
-
-    /**
-     * The run's figures, each row naming the CloudWatch metric (namespace Eddy) that shows the same figure on AWS:
-     * the sums of every handler instance's figures, batch durations from the mapping's invocation log, and each
-     * shard's watermark from its checkpoint.
-     */
-    private static void printSummary(PrintStream stdout, Pipeline pipeline, int recordsIn,
-            EventSourceMapping mapping, Map<String, ShardCheckpoint> checkpoints, Path outDir, List<Path> outputs,
-            OnFailureDestination onFailure, double seconds) throws IOException {
-        HandlerMetrics m = mapping.metrics();
-        stdout.printf(Locale.ROOT, "%n== summary: %s ==%n", pipeline.name());
-        row(stdout, "", "CloudWatch metric", "");
-        row(stdout, "records in", "", "%,d put into %d shards; %,d invocations (%,d retried)", recordsIn,
-                mapping.shards(), mapping.invocations(), mapping.retries());
-        row(stdout, "records processed", "Records", "%,d", m.records());
-        row(stdout, "replays skipped (duplicates dropped)", "ReplaysSkipped", "%,d", m.replaysSkipped());
-        Path failed = outputs.get(outputs.size() - 3);
-        row(stdout, "failed records", "FailedRecords", "%,d -> %s", m.failedRecords(), failed);
-        if (m.failedRecords() > 0) {
-            List<String> examples = Files.readAllLines(failed).stream().limit(3).toList();
-            for (String example : examples) {
-                row(stdout, "", "", "e.g. %s", example.length() > 300 ? example.substring(0, 300) + "…" : example);
-            }
-        }
-        row(stdout, "late records", "LateRecords", "%,d -> %s", m.lateRecords(), outputs.get(outputs.size() - 2));
-        row(stdout, pipeline.windows() == null ? "outputs" : "windows fired", "WindowsFired", "%,d",
-                m.windowsFired());
-        row(stdout, "results emitted", "ResultsEmitted", "%,d", m.resultsEmitted());
-        for (SinkRef sink : pipeline.sinks()) {
-            Path file = outDir.resolve(sink.kind()).resolve(sink.name() + ".jsonl");
-            row(stdout, "  " + sink.kind() + " " + sink.name(), "", "%,d -> %s", lines(file), file);
-        }
-        row(stdout, "sink retries", "SinkRetries", "%,d", m.sinkRetries());
-        row(stdout, "deadline stops", "DeadlineStops", "%,d", m.deadlineStops());
-        row(stdout, "state write units", "StateWriteUnits", "%s (%.3f per record)",
-                StatusCommand.units(m.writeUnits()), m.records() == 0 ? 0.0 : m.writeUnits() / m.records());
-        row(stdout, "state read units", "StateReadUnits", "%s", StatusCommand.units(m.readUnits()));
-        long[] durations = mapping.invocationLog().stream().mapToLong(Invocation::durationMs).sorted().toArray();
-        row(stdout, "batch duration", "BatchDuration", "%s", durations.length == 0 ? "no invocations"
-                : String.format(Locale.ROOT, "p50 %,d ms · p99 %,d ms · max %,d ms (%,d invocations)",
-                        percentile(durations, 0.50), percentile(durations, 0.99), durations[durations.length - 1],
-                        durations.length));
-        boolean first = true;
-        for (Map.Entry<String, ShardCheckpoint> shard : checkpoints.entrySet()) {
-            String lag = watermarkLag(pipeline.plan(), shard.getValue(), lastBatchEndMs(mapping, shard.getKey()));
-            row(stdout, first ? "watermark lag at the last batch" : "", first ? "WatermarkLag" : "", "%s  %s",
-                    shard.getKey(), lag);
-            first = false;
-        }
-        if (mapping.keyOwnership().violationCount() > 0) {
-            row(stdout, "key ownership", "", "%,d keys arrived on more than one shard, e.g. %s: the records of a key"
-                    + " must share a partition key", mapping.keyOwnership().violationCount(),
-                    mapping.keyOwnership().example());
-        }
-        if (mapping.discardedBatches() > 0) {
-            row(stdout, "discarded batches", "", "%,d (retries exhausted) -> %s", mapping.discardedBatches(),
-                    onFailure.file());
-        }
-        row(stdout, "wall time", "", "%s (%,.0f records/s)", Duration.ofMillis((long) (seconds * 1000)).toString()
-                .substring(2).toLowerCase(Locale.ROOT), recordsIn / seconds);
-    }
-
-    /** @return the value at or below which a share {@code p} of the sorted values lie (nearest rank) */
-    private static long percentile(long[] sorted, double p) {
-        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
-    }
-
-    /** @return when the shard's last invocation ended, ms since the epoch; now if it had none */
-    private static long lastBatchEndMs(EventSourceMapping mapping, String shardId) {
-        return mapping.invocationLog().stream().filter(i -> i.shardId().equals(shardId))
-                .mapToLong(Invocation::endedAtMs).max().orElse(System.currentTimeMillis());
-    }
-
-    /**
-     * A shard's watermark lag as the {@code WatermarkLag} metric showed it after its last batch (wall clock minus
-     * watermark: for a replay of old data, the data's age), with the watermark itself. The end-of-input drain moves
-     * the watermark to +∞, after which the metric has no value; the watermark before it is the bounded
-     * out-of-orderness watermark of the largest event time, which the checkpoint keeps.
-     */
-    private static String watermarkLag(Plan plan, ShardCheckpoint checkpoint, long lastBatchEndMs) {
-        boolean drained = checkpoint.watermarkMs() == Long.MAX_VALUE;
-        long watermark = drained ? Watermarks.bounded(checkpoint.maxEventTimeMs(), plan.outOfOrdernessMs())
-                : checkpoint.watermarkMs();
-        if (watermark == Long.MIN_VALUE) {
-            return "none: no watermark" + (drained ? ", then end of input" : "");
-        }
-        return String.format(Locale.ROOT, "%s (watermark %s)%s",
-                StatusCommand.duration(lastBatchEndMs - watermark), Instant.ofEpochMilli(watermark),
-                drained ? ", then end of input" : "");
-    }
-
-    private static long lines(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try (var lines = Files.lines(file)) {
-            return lines.filter(l -> !l.isBlank()).count();
-        }
-    }
-
-    /** One row of the summary: what, the CloudWatch metric of the same figure (or nothing), the value. */
-    private static void row(PrintStream stdout, String label, String metric, String format, Object... args) {
-        stdout.println(String.format(Locale.ROOT, "  %-36s %-17s %s", label, metric,
-                String.format(Locale.ROOT, format, args)).stripTrailing());
     }
 }

@@ -48,7 +48,7 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
             description = "cards, about 12 transactions each (default: ${DEFAULT-VALUE})") int cards,
             @Mixin Common common) throws IOException {
         check("--cards", cards);
-        return write(SampleTransactions.generate(cards, common.start, common.seed), common.output);
+        return write(SampleTransactions.generate(cards, common.start, common.seed), "transactions", common.output);
     }
 
     @Command(name = "orders", mixinStandardHelpOptions = true,
@@ -59,7 +59,7 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
             description = "orders (default: ${DEFAULT-VALUE})") int orders,
             @Mixin Common common) throws IOException {
         check("--orders", orders);
-        return write(SampleOrders.generate(orders, common.start, common.seed), common.output);
+        return write(SampleOrders.generate(orders, common.start, common.seed), "orders", common.output);
     }
 
     private static void check(String option, int count) {
@@ -68,7 +68,15 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static int write(List<?> records, Path output) throws IOException {
+    private static int write(List<?> records, String what, Path output) throws IOException {
+        Path folder = output == null ? null : output.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new EddyCli.UsageError("cannot write --output " + output + ": folder " + folder
+                    + " does not exist; create it first");
+        }
+        if (output != null && Files.isDirectory(output)) {
+            throw new EddyCli.UsageError("cannot write --output " + output + ": it is a folder; name a file");
+        }
         Writer writer = output == null
                 ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                 : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
@@ -83,6 +91,9 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
             } else {
                 writer.close();
             }
+        }
+        if (output != null) {
+            System.err.printf(java.util.Locale.ROOT, "[eddy] wrote %,d %s to %s%n", records.size(), what, output);
         }
         return 0;
     }

@@ -21,13 +21,15 @@ import software.amazon.awssdk.regions.Region;
  */
 final class SinkTarget implements AutoCloseable {
 
+    private final String kind;
     private final Pipeline pipeline;
     private final Path outDir;
     private final FunctionSettings settings = new FunctionSettings();
     private MotoServer moto;
     private LocalSinks local;
 
-    private SinkTarget(Pipeline pipeline, Path outDir) {
+    private SinkTarget(String kind, Pipeline pipeline, Path outDir) {
+        this.kind = kind;
         this.pipeline = pipeline;
         this.outDir = outDir;
     }
@@ -41,7 +43,7 @@ final class SinkTarget implements AutoCloseable {
      * @throws IllegalStateException if moto cannot start (its message says how to install it)
      */
     static SinkTarget open(String kind, Pipeline pipeline, Path outDir, Consumer<String> progress) {
-        SinkTarget target = new SinkTarget(pipeline, outDir);
+        SinkTarget target = new SinkTarget(kind, pipeline, outDir);
         try {
             switch (kind) {
                 case "file" -> target.settings.set(EddySettings.SINKS, "file:" + outDir);
@@ -84,6 +86,25 @@ final class SinkTarget implements AutoCloseable {
             return body -> local.send(queue.name(), body);
         }
         return body -> { };
+    }
+
+    /**
+     * For {@code aws}: checks that every destination of the pipeline exists and answers, before the run starts.
+     *
+     * @throws EddyCli.UsageError naming each missing or unreachable destination and how to create them
+     */
+    void check() {
+        if (!"aws".equals(kind)) {
+            return;
+        }
+        try (AwsSinkFactory sinks = AwsSinkFactory.create(EddySettings.fromEnvironment(), null)) {
+            List<String> problems = sinks.unavailable(LocalSinks.destinations(pipeline));
+            if (!problems.isEmpty()) {
+                throw new EddyCli.UsageError(String.join("; ", problems) + ". With --sinks aws the pipeline's"
+                        + " destinations must exist: deploy its stack (cdk deploy), or try --sinks moto, which creates"
+                        + " them on a local moto server");
+            }
+        }
     }
 
     /** @return the Kinesis streams the pipeline writes to, to be created on the run's Kinesis */

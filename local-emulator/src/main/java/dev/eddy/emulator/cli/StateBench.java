@@ -105,7 +105,7 @@ final class StateBench implements Callable<Integer> {
      */
     List<BenchRow> measure() throws Exception {
         Path file = options.flights();
-        List<byte[]> records = InputFile.read(file);
+        List<byte[]> records = InputFile.data(InputFile.read(file));
         for (int size : batchSizes) {
             if (size < 1 || size > 10_000) {
                 throw new EddyCli.UsageError("batch sizes must be 1-10000, was " + size);

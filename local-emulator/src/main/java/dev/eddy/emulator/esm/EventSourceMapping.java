@@ -232,6 +232,14 @@ public final class EventSourceMapping implements AutoCloseable {
         return pollers.values().stream().mapToLong(p -> p.discardedBatches.get()).sum();
     }
 
+    /**
+     * @return one line per batch or run of records sent to the on-failure destination: shard, range, condition and
+     *     why the function failed
+     */
+    public List<String> discards() {
+        return pollers.values().stream().flatMap(p -> p.discards.stream()).toList();
+    }
+
     /** @return which keys arrived on more than one shard */
     public KeyOwnership keyOwnership() {
         return keyOwnership;

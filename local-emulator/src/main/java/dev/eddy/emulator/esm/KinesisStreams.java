@@ -48,4 +48,27 @@ public final class KinesisStreams {
             Thread.sleep(pause);
         }
     }
+
+    /**
+     * @param kinesis a Kinesis client
+     * @param stream a stream that exists
+     * @return the id of every shard of the stream, closed ones included, in the order Kinesis lists them
+     */
+    public static java.util.List<String> shardIds(KinesisClient kinesis, String stream) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            String token = next;
+            var page = kinesis.listShards(b -> {
+                if (token == null) {
+                    b.streamName(stream);
+                } else {
+                    b.nextToken(token);
+                }
+            });
+            page.shards().forEach(shard -> ids.add(shard.shardId()));
+            next = page.nextToken();
+        } while (next != null);
+        return ids;
+    }
 }

@@ -41,6 +41,11 @@ public interface LocalFunction {
         return HandlerMetrics.ZERO;
     }
 
+    /** @return why this instance's latest failed batch failed, if it knows (an Eddy handler does) */
+    default Optional<String> lastFailure() {
+        return Optional.empty();
+    }
+
     /**
      * @param data a record's data
      * @return the key the function's state would file the record under, for the key-ownership check; empty if
@@ -74,6 +79,11 @@ public interface LocalFunction {
             @Override
             public HandlerMetrics metrics() {
                 return handler.metrics();
+            }
+
+            @Override
+            public Optional<String> lastFailure() {
+                return handler.lastBatchFailure();
             }
 
             @Override

@@ -55,10 +55,10 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
             throw new IllegalArgumentException("maximum retry attempts must be 0-10000, was " + maxRetryAttempts);
         }
         if (functionTimeoutMs < 1_000 || functionTimeoutMs > 900_000) {
-            throw new IllegalArgumentException("function timeout must be 1-900 s, was " + functionTimeoutMs + " ms");
+            throw new IllegalArgumentException("function timeout must be 1-900 s, was " + seconds(functionTimeoutMs));
         }
         if (batchingWindowMs < 0 || batchingWindowMs > 300_000) {
-            throw new IllegalArgumentException("batching window must be 0-300 s, was " + batchingWindowMs + " ms");
+            throw new IllegalArgumentException("batching window must be 0-300 s, was " + seconds(batchingWindowMs));
         }
         if ((startingPosition == StartingPosition.AT_TIMESTAMP) != (startingTimestamp != null)) {
             throw new IllegalArgumentException("a starting timestamp goes with starting position AT_TIMESTAMP,"
@@ -66,7 +66,7 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
         }
         if (maxRecordAgeMs != -1 && (maxRecordAgeMs < 60_000 || maxRecordAgeMs > 604_800_000)) {
             throw new IllegalArgumentException("maximum record age must be -1 (no limit) or 60-604800 s, was "
-                    + maxRecordAgeMs + " ms");
+                    + seconds(maxRecordAgeMs));
         }
         if (coldStartEvery < 0) {
             throw new IllegalArgumentException("cold start every N invocations: N must be 0 (never) or more, was "
@@ -78,6 +78,12 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
                     + " checkpoint and watermark per shard, which needs a shard's batches in order, one at a time."
                     + " Add shards for more throughput");
         }
+    }
+
+    /** @return a duration in ms as the options give it, in seconds: "90 s", "0.5 s" */
+    private static String seconds(long ms) {
+        return (ms % 1_000 == 0 ? Long.toString(ms / 1_000) : java.math.BigDecimal.valueOf(ms, 3)
+                .stripTrailingZeros().toPlainString()) + " s";
     }
 
     /**

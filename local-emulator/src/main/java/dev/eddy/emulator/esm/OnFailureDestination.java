@@ -26,6 +26,7 @@ public final class OnFailureDestination {
     private final Path file;
     private final String functionName;
     private final java.util.function.Consumer<String> alsoTo;
+    private final java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param dir output folder
@@ -45,6 +46,11 @@ public final class OnFailureDestination {
         this.file = dir.resolve("esm-failures").resolve(functionName + ".jsonl");
         this.functionName = functionName;
         this.alsoTo = java.util.Objects.requireNonNull(alsoTo, "alsoTo");
+    }
+
+    /** @return records left unprocessed in batches sent here so far */
+    public long records() {
+        return records.get();
     }
 
     /** @return the file records go to */
@@ -88,6 +94,7 @@ public final class OnFailureDestination {
             Files.writeString(file, body + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
             alsoTo.accept(body);
+            this.records.addAndGet(records.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -68,6 +68,10 @@ final class ShardPoller {
     final AtomicLong coldStarts = new AtomicLong();
     final AtomicLong iteratorRenewals = new AtomicLong();
     volatile int windowsDrained;
+    /** Why the latest failed invocation failed, one line; {@code null} before one did. */
+    private volatile String lastError;
+    /** What was sent to the on-failure destination, one line each: range, condition, last error. */
+    final List<String> discards = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether the shard turned out closed (a parent of a reshard) and was read to its end. */
     volatile boolean closed;
 
@@ -146,10 +150,11 @@ final class ShardPoller {
                         : iterator(ShardIteratorType.AFTER_SEQUENCE_NUMBER, after, null);
                 continue;
             }
-            if (!response.records().isEmpty() && pending.isEmpty()) {
+            List<Record> read = atTimestamp(response.records());
+            if (!read.isEmpty() && pending.isEmpty()) {
                 gatheringSince = System.currentTimeMillis();
             }
-            pending.addAll(response.records());
+            pending.addAll(read);
             iterator = response.nextShardIterator();
             // a closed shard (split or merged) ends when read to its end: no next iterator
             boolean ended = iterator == null;
@@ -231,6 +236,9 @@ final class ShardPoller {
                         .toList();
                 onFailure.batchDiscarded(stream, shardId, failed, attempts, "RetryAttemptsExhausted");
                 discardedBatches.incrementAndGet();
+                discards.add(String.format(java.util.Locale.ROOT, "%s: %,d records from sequence number %s failed"
+                        + " %d times (RetryAttemptsExhausted), last because: %s", shardId, failed.size(), retryFrom,
+                        attempts, lastError));
                 LOG.error("shard {}: batch from {} failed {} times; sent to the on-failure destination and skipped",
                         shardId, retryFrom, attempts);
                 attempts = 0;
@@ -274,6 +282,9 @@ final class ShardPoller {
         }
         onFailure.batchDiscarded(stream, shardId, expired, 0, "RecordAgeExceeded");
         discardedBatches.incrementAndGet();
+        discards.add(String.format(java.util.Locale.ROOT, "%s: %,d records from sequence number %s were older than"
+                + " the maximum record age of %,d s (RecordAgeExceeded)", shardId, expired.size(),
+                expired.get(0).sequenceNumber(), settings.maxRecordAgeMs() / 1_000));
         checkpoint = last(expired);
         LOG.warn("shard {}: {} records older than the maximum record age of {} ms sent to the on-failure"
                 + " destination", shardId, expired.size(), settings.maxRecordAgeMs());
@@ -301,12 +312,14 @@ final class ShardPoller {
             LOG.warn("shard {}: invocation on batch from {} timed out after {} ms; its execution environment is"
                     + " replaced", shardId, batch.get(0).sequenceNumber(), settings.functionTimeoutMs());
             call.cancel(true);
+            lastError = "the invocation timed out after " + settings.functionTimeoutMs() / 1_000 + " s";
             environment.shutdownNow();
             coldStart();
             return outcome(batch, Invocation.Outcome.TIMEOUT, null);
         } catch (ExecutionException e) {
             LOG.warn("shard {}: function error on batch from {}: {}", shardId, batch.get(0).sequenceNumber(),
                     e.getCause().toString());
+            lastError = "function error: " + e.getCause();
             return outcome(batch, Invocation.Outcome.FUNCTION_ERROR, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -324,12 +337,15 @@ final class ShardPoller {
         for (String id : failures) {
             if (id == null || id.isBlank() || batch.stream().noneMatch(r -> r.sequenceNumber().equals(id))) {
                 // AWS: a null, empty or unknown identifier fails the whole batch.
+                lastError = "the function returned the batch item failure '" + id + "', which names no record of"
+                        + " the batch";
                 return outcome(batch, Invocation.Outcome.BATCH_FAILURE, null);
             }
             BigInteger sequence = new BigInteger(id);
             lowest = lowest == null || sequence.compareTo(lowest) < 0 ? sequence : lowest;
         }
         BigInteger firstFailed = lowest;
+        lastError = current.lastFailure().orElse("batch item failure at sequence number " + lowest);
         recordsDelivered.addAndGet(batch.stream()
                 .filter(r -> new BigInteger(r.sequenceNumber()).compareTo(firstFailed) < 0).count());
         return outcome(batch, Invocation.Outcome.PARTIAL_FAILURE, lowest.toString());
@@ -377,8 +393,25 @@ final class ShardPoller {
         return switch (settings.startingPosition()) {
             case TRIM_HORIZON -> iterator(ShardIteratorType.TRIM_HORIZON, null, null);
             case LATEST -> iterator(ShardIteratorType.LATEST, null, null);
-            case AT_TIMESTAMP -> iterator(ShardIteratorType.AT_TIMESTAMP, null, settings.startingTimestamp());
+            // see atTimestamp: read from the trim horizon, records before the timestamp are left out
+            case AT_TIMESTAMP -> iterator(ShardIteratorType.TRIM_HORIZON, null, null);
         };
+    }
+
+    /**
+     * {@code AT_TIMESTAMP} starts at the first record that arrived at or after the timestamp (Kinesis API reference,
+     * GetShardIterator). kinesalite answers no {@code AT_TIMESTAMP} request for a shard that has no such record yet
+     * (the call waits until the client times out), so the emulator reads from the trim horizon and leaves out the
+     * records that arrived before the timestamp: the same records, on any Kinesis.
+     *
+     * @return the records a shard starting at the mapping's position delivers
+     */
+    private List<Record> atTimestamp(List<Record> records) {
+        Instant from = settings.startingTimestamp();
+        if (from == null || records.isEmpty() || !records.get(0).approximateArrivalTimestamp().isBefore(from)) {
+            return records;
+        }
+        return records.stream().filter(r -> !r.approximateArrivalTimestamp().isBefore(from)).toList();
     }
 
     private String iterator(ShardIteratorType type, String sequenceNumber, Instant timestamp) {

@@ -220,10 +220,13 @@ class FlightDelaysRunTest {
         String summary = result.out().substring(result.out().indexOf("== summary: flight-delays =="));
         assertThat(summary)
                 .containsPattern(" +CloudWatch metric\n")
-                .containsPattern("records in +102 put into 1 shards; [\\d,]+ invocations \\(0 retried\\)\n")
+                .containsPattern("records in +102 in the input: 102 put into 1 shards; [\\d,]+ invocations"
+                        + " \\(0 retried\\)\n")
                 .containsPattern("records processed +Records +102\n")
                 .containsPattern("replays skipped \\(duplicates dropped\\) +ReplaysSkipped +0\n")
                 .containsPattern("failed records +FailedRecords +1 -> ")
+                .containsPattern("e\\.g\\. line 101: dev\\.eddy\\.codec\\.DecodeException: not a Flight: Unrecognized"
+                        + " token 'this'")
                 .containsPattern("late records +LateRecords +1 -> ")
                 .containsPattern("windows fired +WindowsFired +" + windows.size() + "\n")
                 .containsPattern("results emitted +ResultsEmitted +" + (windows.size() + alerts) + "\n")
@@ -236,6 +239,8 @@ class FlightDelaysRunTest {
                 .containsPattern("watermark lag at the last batch +WatermarkLag +shardId-000000000000  [\\d,]+d \\d+h"
                         + " \\d+min \\(watermark " + java.util.regex.Pattern.quote(watermark)
                         + "\\), then end of input\n")
+                .contains("every record accounted for                             yes: 102 in = 102 processed"
+                        + " + 0 refused by Kinesis + 0 discarded unprocessed\n")
                 .contains("wall time");
     }
 
@@ -254,10 +259,16 @@ class FlightDelaysRunTest {
         Files.createDirectories(out);
         Files.writeString(out.resolve("sns"), "a file where the SNS sink's folder should be: alerts cannot be written");
 
-        int exit = run("run", "flight-delays", "--input", input.toString(), "--out", out.toString(), "--shards", "1",
-                "--max-retries", "1", "--print", "0", "--quiet");
+        Cli.Result result = Cli.run("run", "flight-delays", "--input", input.toString(), "--out", out.toString(),
+                "--shards", "1", "--max-retries", "1", "--print", "0", "--quiet");
 
-        assertThat(exit).isEqualTo(EddyCli.EXIT_RUN_FAILED);
+        assertThat(result.exit()).isEqualTo(EddyCli.EXIT_RUN_FAILED);
+        // the run says why it failed, in one line naming the batch and the handler's error
+        assertThat(result.err().lines().filter(l -> l.startsWith("eddy: error: ")).toList()).singleElement()
+                .asString().contains("batches were discarded by the event source mapping")
+                .contains("shardId-000000000000: ").contains("(RetryAttemptsExhausted), last because: cannot write "
+                        + out.resolve("sns").resolve("flight-delay-alerts.jsonl"));
+        assertThat(result.out()).contains("every record accounted for                             yes: 1,500 in");
         List<JsonNode> discarded = jsonLines(out.resolve("esm-failures/flight-delays.jsonl"));
         assertThat(discarded).isNotEmpty().allSatisfy(d -> {
             assertThat(d.get("requestContext").get("condition").asText()).isEqualTo("RetryAttemptsExhausted");

@@ -229,8 +229,8 @@ class PutTailCommandTest {
         Path huge = dir.resolve("huge.jsonl");
         Files.writeString(huge, "{\"k\":1}\n{\"k\":2,\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}\n");
         cases.put(List.of("put", "s", "--input", huge.toString(), "--partition-key", "k", "--endpoint", endpoint),
-                "record 2 of " + huge + " is 1048593 bytes with its partition key; a Kinesis record takes at most"
-                        + " 1048576");
+                "line 2 of " + huge + ": the record is 1,048,593 bytes with its partition key; a Kinesis record takes"
+                        + " at most 1,048,576");
         cases.put(List.of("tail", "--endpoint", endpoint), "name a stream or a --sink");
         cases.put(List.of("tail", "s", "--from", "yesterday"), "--from takes trim-horizon, latest or an ISO-8601");
         cases.put(List.of("tail", "s", "--from", "latest"), "add --follow");
