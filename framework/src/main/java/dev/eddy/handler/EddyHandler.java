@@ -1,10 +1,14 @@
 package dev.eddy.handler;
 
+import dev.eddy.config.EddySettings;
+import dev.eddy.metrics.Figures;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.internal.BatchProcessor;
+import dev.eddy.internal.ShardIds;
+import dev.eddy.sink.SinkFactory;
 import dev.eddy.internal.DeadlineBudget;
 import dev.eddy.internal.InvocationMetrics;
 import dev.eddy.internal.KinesisShardLineage;
@@ -31,7 +35,7 @@ import org.slf4j.MDC;
  *
  * <p>The event source mapping must have {@code ReportBatchItemFailures} on: a failed batch is reported as one
  * batch item failure at its first uncommitted record, so that Lambda retries from there. Settings come from
- * {@link EddySettings}. The state backend is found with {@link ServiceLoader}; clients and sinks are created at
+ * Lambda's environment variables ({@link EddySettings}), or from code ({@link #withSettings}). The state backend is found with {@link ServiceLoader}; clients and sinks are created at
  * the first invocation and reused while the execution environment lives.
  *
  * <p>On Lambda each invocation also prints one CloudWatch Embedded Metric Format document (namespace {@code Eddy},
@@ -43,7 +47,7 @@ import org.slf4j.MDC;
  *
  * <p>An instance handles one batch at a time, as Lambda calls it.
  */
-public abstract class EddyHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+public abstract class EddyHandler implements RequestHandler<KinesisEvent, StreamsEventResponse>, AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EddyHandler.class);
 
@@ -52,6 +56,8 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
             "lastSequenceNumber", "records", "requestId");
 
     private final Pipeline pipeline;
+    /** The settings given in code, or {@code null} for the environment's (Lambda's default). */
+    private volatile EddySettings settings;
     private volatile BatchProcessor processor;
     /** Per-invocation EMF metrics, or {@code null} when off; set with the processor. */
     private volatile InvocationMetrics invocationMetrics;
@@ -96,6 +102,33 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         }
     }
 
+    /**
+     * Gives this handler its settings in code instead of the environment variables Lambda sets (the default,
+     * {@link EddySettings#fromEnvironment()}): for a handler created by a local run, a test, or code that builds
+     * its configuration itself. Call it before the first invocation (or {@link #prime()}), which creates the state
+     * backend and sinks from the settings.
+     *
+     * <pre>{@code
+     * EddyHandler handler = new FlightDelaysHandler().withSettings(EddySettings.of(Map.of(
+     *         EddySettings.STATE_TABLE, "flight-delays-test", EddySettings.SINKS, "file:out")::get));
+     * }</pre>
+     *
+     * @param settings the settings
+     * @return this handler
+     * @throws IllegalStateException if the handler has already started with other settings
+     */
+    public final EddyHandler withSettings(EddySettings settings) {
+        java.util.Objects.requireNonNull(settings, "settings");
+        synchronized (this) {
+            if (processor != null) {
+                throw new IllegalStateException("pipeline " + pipeline.name() + ": the handler has started; give its"
+                        + " settings before the first invocation");
+            }
+            this.settings = settings;
+        }
+        return this;
+    }
+
     /** @return the pipeline this handler runs */
     public final Pipeline pipeline() {
         return pipeline;
@@ -110,7 +143,7 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
      * context.getRemainingTimeInMillis()}, in milliseconds) is compared with the chunk's estimated duration plus a
      * reserve ({@link EddySettings#deadlineReserveMs()}, 1,000 ms by default). If it does not fit, the invocation
      * returns one batch item failure at the first record not processed (the batch's first record if nothing was),
-     * logs one warning and counts {@link HandlerMetrics#deadlineStops()}; the event source mapping retries from
+     * logs one warning and counts {@link Figures#deadlineStops()}; the event source mapping retries from
      * there, and fencing keeps the retry exact. Without a context there is no deadline.
      *
      * <p>While it runs, the SLF4J {@link MDC} of the calling thread holds the invocation's {@code pipeline} (name),
@@ -146,7 +179,7 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         if (published == null || event == null || event.getRecords() == null || event.getRecords().isEmpty()) {
             return p.process(event, remainingMillis);
         }
-        HandlerMetrics before = p.metrics();
+        Figures before = p.metrics();
         long retriesBefore = p.sinkRetries();
         long started = System.nanoTime();
         StreamsEventResponse response = p.process(event, remainingMillis);
@@ -180,10 +213,9 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
         }
     }
 
-    /** @return the shard of a record's {@code shardId:sequenceNumber} event id; {@code null} without an event id */
+    /** @return the shard of a record's {@code shardId:sequenceNumber} event id; {@code null} without one */
     private static String shardId(KinesisEvent.KinesisEventRecord record) {
-        String eventId = record == null ? null : record.getEventID();
-        return eventId == null ? null : eventId.substring(0, Math.max(0, eventId.indexOf(':')));
+        return record == null ? null : ShardIds.of(record.getEventID()).orElse(null);
     }
 
     private static String sequenceNumber(KinesisEvent.KinesisEventRecord record) {
@@ -211,9 +243,9 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
     }
 
     /** @return this instance's figures so far */
-    public final HandlerMetrics metrics() {
+    public final Figures metrics() {
         BatchProcessor p = processor;
-        return p == null ? HandlerMetrics.ZERO : p.metrics();
+        return p == null ? Figures.ZERO : p.metrics();
     }
 
     /** @return the invocation's request id, or {@code null} if the context has none */
@@ -240,12 +272,12 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
             synchronized (this) {
                 p = processor;
                 if (p == null) {
-                    EddySettings settings = EddySettings.fromEnvironment();
+                    EddySettings settings = this.settings != null ? this.settings : EddySettings.fromEnvironment();
                     if (settings.emfMetrics()) {
                         invocationMetrics = new InvocationMetrics(pipeline.name(),
                                 new software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment());
                     }
-                    p = new BatchProcessor(pipeline.plan(), stateBackend(settings), settings.sinksFor(() -> functionArn),
+                    p = new BatchProcessor(pipeline, stateBackend(settings), SinkFactory.fromSettings(settings, () -> functionArn),
                             Clock.systemUTC(), new DeadlineBudget(settings.deadlineReserveMs()))
                             .withShardLineage(new KinesisShardLineage(settings));
                     processor = p;
@@ -263,5 +295,18 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
                     + " dev.eddy:eddy-state-dynamodb to the function), found " + providers.size());
         }
         return providers.get(0).create(pipeline, settings);
+    }
+
+    /**
+     * Closes what the handler created: its state backend (and its client and threads) and its sink threads. Lambda
+     * never calls it (an execution environment ends with its process); a local run retiring an execution
+     * environment, or a test, does. The handler cannot be used afterwards.
+     */
+    @Override
+    public final synchronized void close() {
+        BatchProcessor p = processor;
+        if (p != null) {
+            p.close();
+        }
     }
 }

@@ -1,10 +1,34 @@
 package dev.eddy.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.state.Firing;
-import dev.eddy.state.WindowLogic;
+import dev.eddy.state.KeyLogic;
+import java.time.Clock;
 
-/** The window logic of a batch, and what its firings look like to the result steps. Internal. */
-interface BatchLogic extends WindowLogic {
+/**
+ * The key logic of a cycle, and what its firings look like to the result steps. Each kind of stateful step has
+ * its own: event-time windows ({@link KeyWindowsLogic}: tumbling, sliding, sessions, with Flink's event-time
+ * trigger), global windows with their count or processing-time trigger ({@link GlobalTriggerLogic}), a keyed
+ * process ({@link ProcessLogic}). Internal.
+ */
+interface BatchLogic extends KeyLogic {
+
+    /**
+     * @param plan the pipeline
+     * @param watermarkMs the shard's watermark at the end of the cycle, ms ({@link Long#MAX_VALUE} at end of input)
+     * @param json the mapper of states and results
+     * @param clock processing time
+     * @return the logic of the pipeline's stateful step: as its window assigner says it fires
+     *     ({@link dev.eddy.window.WindowAssigner#isEventTime}), or its keyed process
+     */
+    static BatchLogic of(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
+        if (plan.process() != null) {
+            return new ProcessLogic(plan, watermarkMs, json, clock);
+        }
+        return plan.windows().isEventTime() ? new KeyWindowsLogic(plan, watermarkMs, json, clock)
+                : new GlobalTriggerLogic(plan, json, clock);
+    }
 
     /**
      * @param firing a firing to emit
@@ -12,4 +36,9 @@ interface BatchLogic extends WindowLogic {
      * @return what the pipeline's result steps receive: a {@code Windowed} or a {@code Keyed}
      */
     Object emitted(Firing firing, String id);
+
+    /** @return whether its states set processing-time timers, which each cycle then looks for */
+    default boolean usesProcessingTime() {
+        return false;
+    }
 }

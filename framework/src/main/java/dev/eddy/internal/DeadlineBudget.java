@@ -26,7 +26,7 @@ public final class DeadlineBudget {
     /** Remaining time that means "no deadline": never stop, never split. */
     public static final long UNLIMITED = Long.MAX_VALUE;
     /** Default reserve, ms: left for the response, logging and the error of the estimate. */
-    public static final long DEFAULT_RESERVE_MS = 1_000;
+    public static final long DEFAULT_RESERVE_MS = dev.eddy.config.EddySettings.DEFAULT_DEADLINE_RESERVE_MS;
     /** Largest chunk while there is no measurement. */
     public static final int COLD_CHUNK = 1_000;
     /** Smallest chunk chosen by the estimate (unless fewer records are left). */

@@ -1,5 +1,6 @@
 package dev.eddy.internal;
 
+import dev.eddy.pipeline.internal.Plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +8,7 @@ import dev.eddy.aggregate.Aggregator;
 import dev.eddy.pipeline.Windowed;
 import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
-import dev.eddy.state.WindowState;
+import dev.eddy.state.KeyState;
 import dev.eddy.window.GlobalWindows;
 import dev.eddy.window.Window;
 import java.math.BigInteger;
@@ -38,7 +39,7 @@ final class GlobalTriggerLogic implements BatchLogic {
     }
 
     @Override
-    public WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
+    public Outcome apply(String key, KeyState stored, List<SequencedValue> fresh) {
         Object accumulator = aggregator.createAccumulator();
         long elements = 0;
         if (stored != null) {
@@ -55,21 +56,26 @@ final class GlobalTriggerLogic implements BatchLogic {
             }
             accumulator = aggregator.add(accumulator, value.value());
             if (++elements == trigger.count()) {
-                pending.add(new Firing(key, window, panes++, codec.write(accumulator), value.sequenceNumber()));
+                pending.add(new Firing(key, GlobalWindows.ALL_TIME, panes++, codec.write(accumulator), value.sequenceNumber()));
                 accumulator = aggregator.createAccumulator();
                 elements = 0;
             }
         }
-        return state(accumulator, elements, panes, pending, due);
+        return new Outcome(state(accumulator, elements, panes, pending, due), List.of());
     }
 
     @Override
-    public WindowState onTimer(String key, Window window, WindowState stored, long timerMs, BigInteger tag) {
+    public boolean usesProcessingTime() {
+        return trigger.intervalMs() > 0;
+    }
+
+    @Override
+    public KeyState onTimer(String key, KeyState stored, long timerMs, BigInteger tag) {
         return stored;
     }
 
     @Override
-    public WindowState onProcessingTimer(String key, Window window, WindowState stored, long timerMs,
+    public KeyState onProcessingTimer(String key, KeyState stored, long timerMs,
             BigInteger tag) {
         JsonNode pane = codec.parse(stored.accumulator());
         if (pane.get("n").asLong() == 0) {
@@ -77,14 +83,14 @@ final class GlobalTriggerLogic implements BatchLogic {
         }
         List<Firing> pending = new ArrayList<>(stored.pending());
         int panes = stored.firings();
-        pending.add(new Firing(key, window, panes++, pane.get("acc").toString(), tag));
+        pending.add(new Firing(key, GlobalWindows.ALL_TIME, panes++, pane.get("acc").toString(), tag));
         return state(aggregator.createAccumulator(), 0, panes, pending, null);
     }
 
-    private WindowState state(Object accumulator, long elements, int panes, List<Firing> pending, Long due) {
+    private KeyState state(Object accumulator, long elements, int panes, List<Firing> pending, Long due) {
         ObjectNode pane = json.createObjectNode().put("n", elements);
         pane.set("acc", json.valueToTree(accumulator));
-        return new WindowState(pane.toString(), panes, pending, null, false, null, elements == 0 ? null : due);
+        return new KeyState(pane.toString(), panes, pending, null, false, null, elements == 0 ? null : due);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.eddy.internal;
 
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.metrics.Figures;
+import dev.eddy.metrics.Metric;
 import java.util.Objects;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
@@ -11,6 +12,8 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * One CloudWatch Embedded Metric Format document per invocation (aws-embedded-metrics), in namespace
  * {@value #NAMESPACE} with the dimension {@code Pipeline}: on Lambda the document is a log line that CloudWatch
  * turns into metrics, with no API call. Internal; {@code EddyHandler} publishes.
+ *
+ * <p>The metrics are {@link Metric#published()}, in that order:
  *
  * <table>
  * <caption>Metrics</caption>
@@ -64,7 +67,7 @@ public final class InvocationMetrics {
      * @param requestId Lambda's request id, or {@code null}
      * @param retryFrom the batch item failure returned, or {@code null}
      */
-    public record Invocation(HandlerMetrics delta, long sinkRetries, long durationMs, Long watermarkLagMs,
+    public record Invocation(Figures delta, long sinkRetries, long durationMs, Long watermarkLagMs,
             String shardId, String firstSequence, String lastSequence, String requestId, String retryFrom) {
     }
 
@@ -78,20 +81,16 @@ public final class InvocationMetrics {
             MetricsLogger logger = new MetricsLogger(environment);
             logger.setNamespace(NAMESPACE);
             logger.setDimensions(DimensionSet.of("Pipeline", pipeline));
-            HandlerMetrics d = invocation.delta();
-            logger.putMetric("Records", d.records(), Unit.COUNT);
-            logger.putMetric("ReplaysSkipped", d.replaysSkipped(), Unit.COUNT);
-            logger.putMetric("FailedRecords", d.failedRecords(), Unit.COUNT);
-            logger.putMetric("LateRecords", d.lateRecords(), Unit.COUNT);
-            logger.putMetric("WindowsFired", d.windowsFired(), Unit.COUNT);
-            logger.putMetric("ResultsEmitted", d.resultsEmitted(), Unit.COUNT);
-            logger.putMetric("SinkRetries", invocation.sinkRetries(), Unit.COUNT);
-            logger.putMetric("DeadlineStops", d.deadlineStops(), Unit.COUNT);
-            logger.putMetric("StateWriteUnits", d.writeUnits(), Unit.COUNT);
-            logger.putMetric("StateReadUnits", d.readUnits(), Unit.COUNT);
-            logger.putMetric("BatchDuration", invocation.durationMs(), Unit.MILLISECONDS);
+            Figures d = invocation.delta().with(Metric.SINK_RETRIES, invocation.sinkRetries());
+            for (Metric metric : Metric.published()) {
+                if (metric.summed()) {
+                    logger.putMetric(metric.cloudWatchName(), d.get(metric), Unit.COUNT);
+                }
+            }
+            logger.putMetric(Metric.BATCH_DURATION.cloudWatchName(), invocation.durationMs(), Unit.MILLISECONDS);
             if (invocation.watermarkLagMs() != null) {
-                logger.putMetric("WatermarkLag", invocation.watermarkLagMs(), Unit.MILLISECONDS);
+                logger.putMetric(Metric.WATERMARK_LAG.cloudWatchName(), invocation.watermarkLagMs(),
+                        Unit.MILLISECONDS);
             }
             logger.putProperty("ShardId", invocation.shardId());
             logger.putProperty("FirstSequenceNumber", invocation.firstSequence());

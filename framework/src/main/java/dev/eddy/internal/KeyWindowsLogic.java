@@ -1,5 +1,6 @@
 package dev.eddy.internal;
 
+import dev.eddy.pipeline.internal.Plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +9,7 @@ import dev.eddy.aggregate.Aggregator;
 import dev.eddy.pipeline.Windowed;
 import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
-import dev.eddy.state.WindowState;
+import dev.eddy.state.KeyState;
 import dev.eddy.window.SessionWindows;
 import dev.eddy.window.Window;
 import dev.eddy.window.WindowAssigner;
@@ -21,7 +22,7 @@ import java.util.List;
 
 /**
  * Event-time windows of every kind but global, with Flink's event-time trigger and allowed lateness. A key's open
- * windows live together in one state item (the "window" {@link ProcessLogic#ALL_TIME}), so a batch writes once per
+ * windows live together in the key's state, so a batch writes once per
  * key it touches, whatever the number of its windows, and session merging is one conditional write. Internal.
  *
  * <p>Tumbling and sliding windows: an element joins each window it is assigned to that is not past its allowed
@@ -66,7 +67,7 @@ final class KeyWindowsLogic implements BatchLogic {
 
     KeyWindowsLogic(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
         this.assigner = plan.windows();
-        this.merging = assigner instanceof SessionWindows;
+        this.merging = assigner.isMerging();
         this.aggregator = plan.aggregator();
         this.allowedLatenessMs = plan.allowedLatenessMs();
         this.watermarkMs = watermarkMs;
@@ -76,12 +77,7 @@ final class KeyWindowsLogic implements BatchLogic {
     }
 
     @Override
-    public WindowState onValues(String key, Window all, WindowState stored, List<SequencedValue> fresh) {
-        return apply(key, all, stored, fresh).state();
-    }
-
-    @Override
-    public Outcome apply(String key, Window all, WindowState stored, List<SequencedValue> fresh) {
+    public Outcome apply(String key, KeyState stored, List<SequencedValue> fresh) {
         List<OpenWindow> open = read(stored);
         List<Firing> pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
         List<SequencedValue> refused = new ArrayList<>();
@@ -159,7 +155,7 @@ final class KeyWindowsLogic implements BatchLogic {
     }
 
     @Override
-    public WindowState onTimer(String key, Window all, WindowState stored, long timerMs, BigInteger tag) {
+    public KeyState onTimer(String key, KeyState stored, long timerMs, BigInteger tag) {
         List<OpenWindow> open = read(stored);
         List<Firing> pending = new ArrayList<>(stored.pending());
         advance(key, open, watermarkMs, tag, pending);
@@ -184,7 +180,7 @@ final class KeyWindowsLogic implements BatchLogic {
                 && cleanupTime(s.window, allowedLatenessMs) <= watermark);
     }
 
-    private WindowState state(List<OpenWindow> open, List<Firing> pending) {
+    private KeyState state(List<OpenWindow> open, List<Firing> pending) {
         ArrayNode array = json.createArrayNode();
         Long timer = null;
         for (OpenWindow session : open) {
@@ -197,11 +193,11 @@ final class KeyWindowsLogic implements BatchLogic {
         }
         ObjectNode root = json.createObjectNode();
         root.set("windows", array);
-        return new WindowState(root.toString(), 0, pending, timer, false,
+        return new KeyState(root.toString(), 0, pending, timer, false,
                 open.isEmpty() ? clock.instant().plus(QUIET_RETENTION) : null);
     }
 
-    private List<OpenWindow> read(WindowState stored) {
+    private List<OpenWindow> read(KeyState stored) {
         List<OpenWindow> open = new ArrayList<>();
         if (stored == null) {
             return open;

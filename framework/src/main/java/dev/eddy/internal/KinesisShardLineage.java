@@ -1,6 +1,7 @@
 package dev.eddy.internal;
 
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.internal.AwsClients;
+import dev.eddy.config.EddySettings;
 import dev.eddy.state.ShardLineage;
 import java.math.BigInteger;
 import java.util.ArrayList;

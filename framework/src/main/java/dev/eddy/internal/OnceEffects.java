@@ -1,5 +1,7 @@
 package dev.eddy.internal;
 
+import dev.eddy.pipeline.internal.Plan;
+import dev.eddy.pipeline.internal.RecordContext;
 import dev.eddy.pipeline.SideEffectException;
 import dev.eddy.state.StateBackend;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.eddy.internal;
 
+import dev.eddy.pipeline.internal.Plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,7 @@ import dev.eddy.pipeline.KeyedProcess;
 import dev.eddy.pipeline.ProcessContext;
 import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
-import dev.eddy.state.WindowState;
+import dev.eddy.state.KeyState;
 import dev.eddy.window.Window;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -19,8 +20,8 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * A keyed process, stored as one "window" per key that spans all time: the item holds the user's state and when
- * it was written, and each output is a pending firing tagged with the record that caused it. Internal.
+ * A keyed process: the key's state holds the user's state, when it was written and its event-time timers, and each
+ * output is a pending firing (of the window that spans all time) tagged with the record that caused it. Internal.
  */
 final class ProcessLogic implements BatchLogic {
 
@@ -47,15 +48,13 @@ final class ProcessLogic implements BatchLogic {
     /** A key's state while a batch works on it. */
     private final class Run {
         final String key;
-        final Window window;
         final List<Firing> pending;
         final TreeSet<Long> timers = new TreeSet<>();
         Object state;
         int outputs;
 
-        Run(String key, Window window, WindowState stored, Instant now) {
+        Run(String key, KeyState stored, Instant now) {
             this.key = key;
-            this.window = window;
             this.pending = new ArrayList<>(stored == null ? List.of() : stored.pending());
             this.outputs = stored == null ? 0 : stored.firings();
             if (stored != null) {
@@ -108,7 +107,7 @@ final class ProcessLogic implements BatchLogic {
             for (Object output : emitted) {
                 ObjectNode node = json.createObjectNode().put("t", timestampMs);
                 node.set("v", json.valueToTree(output));
-                pending.add(new Firing(key, window, outputs++, node.toString(), tag));
+                pending.add(new Firing(key, ALL_TIME, outputs++, node.toString(), tag));
             }
         }
 
@@ -120,20 +119,20 @@ final class ProcessLogic implements BatchLogic {
             }
         }
 
-        WindowState state(Instant now) {
+        KeyState state(Instant now) {
             ObjectNode node = json.createObjectNode().put("writtenAt", now.toEpochMilli());
             node.set("state", json.valueToTree(state));
             timers.forEach(node.putArray("timers")::add);
             Instant expiresAt = process.stateTtl() == null ? null : now.plus(process.stateTtl());
-            return new WindowState(node.toString(), outputs, pending, timers.isEmpty() ? null : timers.first(),
+            return new KeyState(node.toString(), outputs, pending, timers.isEmpty() ? null : timers.first(),
                     false, expiresAt);
         }
     }
 
     @Override
-    public WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
+    public Outcome apply(String key, KeyState stored, List<SequencedValue> fresh) {
         Instant now = clock.instant();
-        Run run = new Run(key, window, stored, now);
+        Run run = new Run(key, stored, now);
         for (SequencedValue value : fresh) {
             // timers the watermark reached before this element fired then
             run.fireTimers(value.watermarkMs(), value.sequenceNumber());
@@ -141,13 +140,13 @@ final class ProcessLogic implements BatchLogic {
                     ctx -> process.function().apply(run.state, value.value(), ctx));
         }
         run.fireTimers(watermarkMs, fresh.get(fresh.size() - 1).sequenceNumber());
-        return run.state(now);
+        return new Outcome(run.state(now), List.of());
     }
 
     @Override
-    public WindowState onTimer(String key, Window window, WindowState stored, long timerMs, BigInteger tag) {
+    public KeyState onTimer(String key, KeyState stored, long timerMs, BigInteger tag) {
         Instant now = clock.instant();
-        Run run = new Run(key, window, stored, now);
+        Run run = new Run(key, stored, now);
         run.fireTimers(watermarkMs, tag);
         return run.state(now);
     }

@@ -1,5 +1,7 @@
 package dev.eddy.internal;
 
+import dev.eddy.codec.internal.Jsons;
+import dev.eddy.pipeline.internal.Plan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,12 +33,6 @@ final class SinkFlush {
     private static final List<String> BULKY = List.of("data", "result", "element");
 
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** Threads for parallel sink writes: created on demand, idle ones end after 60 s; daemons. */
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "eddy-sink-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
 
     /**
      * Records for one destination.
@@ -49,12 +46,31 @@ final class SinkFlush {
 
     private final Plan plan;
     private final SinkWriter failures;
-    private final ObjectMapper json;
+    private final ObjectMapper json = Jsons.strictMapper();
+    /** Threads writing sinks in parallel: at most one per writer; idle ones end after 60 s; daemons. */
+    private final ThreadPoolExecutor pool;
 
-    SinkFlush(Plan plan, SinkWriter failures, ObjectMapper json) {
+    /**
+     * @param plan the pipeline
+     * @param failures its failure destination's writer
+     * @param writers how many writers it has in all: the most sinks written at once
+     */
+    SinkFlush(Plan plan, SinkWriter failures, int writers) {
         this.plan = plan;
         this.failures = failures;
-        this.json = json;
+        int threads = Math.max(1, writers);
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "eddy-sink-" + THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** Stops the threads. */
+    void close() {
+        pool.shutdown();
     }
 
     /**
@@ -90,7 +106,7 @@ final class SinkFlush {
         } else if (work.size() > 1) {
             List<CompletableFuture<List<SinkWriter.Rejected>>> futures = new ArrayList<>();
             for (Delivery delivery : work) {
-                futures.add(CompletableFuture.supplyAsync(() -> delivery.writer().write(delivery.records()), POOL));
+                futures.add(CompletableFuture.supplyAsync(() -> delivery.writer().write(delivery.records()), pool));
             }
             RuntimeException error = null;
             for (int i = 0; i < work.size(); i++) {

@@ -1,6 +1,6 @@
 package dev.eddy.pipeline;
 
-import dev.eddy.internal.Op;
+import dev.eddy.pipeline.internal.Op;
 import dev.eddy.window.WindowAssigner;
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,6 +1,6 @@
 package dev.eddy.pipeline;
 
-import dev.eddy.internal.Plan;
+import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.Sqs;
 import dev.eddy.window.WindowAssigner;
@@ -26,6 +26,10 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Pipeline {
+
+    static {
+        dev.eddy.pipeline.internal.Plans.grant(pipeline -> pipeline.plan);
+    }
 
     private final Plan plan;
 
@@ -103,12 +107,15 @@ public final class Pipeline {
     }
 
     /**
-     * The executable plan. For Eddy's runtime (handler, emulator); not a user API and subject to change.
+     * The key a record's first element gets: the partition key a producer should give the record, so that every
+     * record of a key reaches the shard that owns the key's state.
      *
-     * @return the plan
+     * @param data a record's data, as a producer puts it
+     * @return the key, or empty if the record does not decode, the steps drop it, a step throws, or the key breaks
+     *     {@link RecordStream#keyBy}'s rule
      */
-    public Plan plan() {
-        return plan;
+    public java.util.Optional<String> keyOf(byte[] data) {
+        return plan.keyOf(data);
     }
 
     /** The first step of a definition: names the source. */
@@ -160,7 +167,7 @@ public final class Pipeline {
             plan.onRecordError = onRecordError;
             plan.failureDestination = failureDestination != null ? failureDestination
                     : defaultFailureDestination(name);
-            return new RecordStream<>(plan, dev.eddy.internal.Op.IDENTITY);
+            return new RecordStream<>(plan, dev.eddy.pipeline.internal.Op.IDENTITY);
         }
     }
 }

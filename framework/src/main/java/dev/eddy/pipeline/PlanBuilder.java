@@ -1,8 +1,8 @@
 package dev.eddy.pipeline;
 
 import dev.eddy.aggregate.Aggregator;
-import dev.eddy.internal.Op;
-import dev.eddy.internal.Plan;
+import dev.eddy.pipeline.internal.Op;
+import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.window.WindowAssigner;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.eddy.pipeline;
 
-import dev.eddy.internal.Op;
+import dev.eddy.pipeline.internal.Op;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

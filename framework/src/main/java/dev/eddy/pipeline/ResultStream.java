@@ -1,7 +1,7 @@
 package dev.eddy.pipeline;
 
-import dev.eddy.internal.Op;
-import dev.eddy.internal.Plan;
+import dev.eddy.pipeline.internal.Op;
+import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.sink.SinkRef;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,14 +1,14 @@
 package dev.eddy.pipeline;
 
 import dev.eddy.aggregate.Aggregator;
-import dev.eddy.internal.Op;
+import dev.eddy.pipeline.internal.Op;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.window.WindowAssigner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.eddy.sink;
 
-import dev.eddy.handler.EddySettings;
-import dev.eddy.internal.AwsClients;
+import dev.eddy.config.EddySettings;
+import dev.eddy.config.internal.AwsClients;
 import dev.eddy.sink.internal.FirehoseWriter;
 import dev.eddy.sink.internal.KinesisWriter;
 import dev.eddy.sink.internal.SinkRetry;

@@ -3,8 +3,9 @@ package dev.eddy.state;
 import java.util.List;
 
 /**
- * Durable keyed window state, timers and shard checkpoints, changed so that a retried or duplicated batch
- * takes effect exactly once. {@code eddy-state-dynamodb} provides the implementation.
+ * Durable keyed state, timers and shard checkpoints, changed so that a retried or duplicated batch takes effect
+ * exactly once. All of a key's state is one unit (its windows, pane or process state): a batch changes it once
+ * per key it touches. {@code eddy-state-dynamodb} provides the implementation ({@code docs/state.md}).
  *
  * <p>One backend per handler instance; one shard's batches reach it one at a time, but other shards' handlers
  * (and zombie invocations of the same shard) may write the same table concurrently.
@@ -39,45 +40,45 @@ public interface StateBackend extends AutoCloseable {
     }
 
     /**
-     * Applies each update's values whose sequence number is above the one the stored window recorded for this
-     * shard, through {@link WindowLogic#onValues}, in one conditional write per window; values already applied by
-     * an earlier attempt are skipped, so the call is idempotent whatever the batch boundaries. Registers the timer
-     * the new state asks for.
+     * Applies each update's values whose sequence number is above the one the key's stored state recorded for this
+     * shard, through {@link KeyLogic#apply}, in one conditional write per key; values already applied by an earlier
+     * attempt are skipped, so the call is idempotent whatever the batch boundaries. Registers the timers the new
+     * state asks for.
      *
      * @param shardId the writing shard
      * @param range the batch
-     * @param updates per (key, window), at most one each, values in increasing sequence-number order
-     * @param logic the window logic
-     * @return the firings of the touched windows that belong to this batch, and the refused updates
+     * @param updates at most one per key, values in increasing sequence-number order
+     * @param logic the key logic
+     * @return the firings of the touched keys that belong to this batch, and the values refused (per key)
      * @throws StateConflictException if another writer keeps changing an item (bounded re-reads exhausted)
      */
-    Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic);
+    Applied applyUpdates(String shardId, BatchRange range, List<KeyUpdate> updates, KeyLogic logic);
 
     /**
-     * Handles this shard's timers due at the watermark, in time order, through {@link WindowLogic#onTimer}, each
+     * Handles this shard's timers due at the watermark, in time order, through {@link KeyLogic#onTimer}, each
      * committed with a conditional write. Firings that belong to this batch are returned, including those an
      * earlier, crashed attempt committed.
      *
      * @param shardId the shard whose timers are due
      * @param range the batch
      * @param watermarkMs the shard's watermark, ms; {@link Long#MAX_VALUE} makes every timer due (end of input)
-     * @param logic the window logic
+     * @param logic the key logic
      * @return the firings to emit and the timers to clear once they are delivered
      */
-    Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic);
+    Due fireDue(String shardId, BatchRange range, long watermarkMs, KeyLogic logic);
 
     /**
      * Handles this shard's processing-time timers due by the wall clock, through
-     * {@link WindowLogic#onProcessingTimer}, like {@link #fireDue}. Their firings are tagged with the batch's
+     * {@link KeyLogic#onProcessingTimer}, like {@link #fireDue}. Their firings are tagged with the batch's
      * first record, which every retry of the batch starts with.
      *
      * @param shardId the shard
      * @param range the batch
      * @param nowMs the wall clock, ms since the epoch
-     * @param logic the window logic
+     * @param logic the key logic
      * @return the firings to emit and the timers to clear once they are delivered
      */
-    Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic);
+    Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, KeyLogic logic);
 
     /**
      * Removes timers that were handled. Idempotent.
@@ -85,7 +86,7 @@ public interface StateBackend extends AutoCloseable {
      * @param shardId the shard
      * @param timers timers from {@link Due#timers()}
      */
-    void clearTimers(String shardId, List<Object> timers);
+    void clearTimers(String shardId, List<TimerHandle> timers);
 
     /**
      * Moves a shard's checkpoint forward by compare-and-set on {@code previous.version()}: sequence number,
@@ -133,15 +134,15 @@ public interface StateBackend extends AutoCloseable {
 
     /**
      * @param firings firings to emit, in window order
-     * @param refused updates refused by the window logic
+     * @param refused values the key logic refused, per key
      */
-    record Applied(List<Firing> firings, List<WindowUpdate> refused) {
+    record Applied(List<Firing> firings, List<KeyUpdate> refused) {
     }
 
     /**
      * @param firings firings to emit, in timer order
-     * @param timers opaque timer handles to pass to {@link #clearTimers} after delivery
+     * @param timers the backend's handles on the timers, to pass to {@link #clearTimers} after delivery
      */
-    record Due(List<Firing> firings, List<Object> timers) {
+    record Due(List<Firing> firings, List<TimerHandle> timers) {
     }
 }

@@ -1,6 +1,6 @@
 package dev.eddy.state;
 
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.Pipeline;
 
 /**

@@ -64,4 +64,10 @@ public record GlobalWindows(long count, long intervalMs) implements WindowAssign
     public Window[] assign(long timestampMs) {
         return new Window[] {ALL_TIME};
     }
+
+    /** @return {@code false}: panes fire by their count or processing-time trigger, not by the watermark */
+    @Override
+    public boolean isEventTime() {
+        return false;
+    }
 }

@@ -53,4 +53,10 @@ public record SessionWindows(long gapMs) implements WindowAssigner {
     public static boolean merges(Window a, Window b) {
         return a.startMs() <= b.endMs() && b.startMs() <= a.endMs();
     }
+
+    /** @return {@code true}: sessions merge */
+    @Override
+    public boolean isMerging() {
+        return true;
+    }
 }

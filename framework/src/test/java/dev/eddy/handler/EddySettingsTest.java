@@ -1,5 +1,6 @@
 package dev.eddy.handler;
 
+import dev.eddy.config.EddySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,24 +8,25 @@ import dev.eddy.sink.AwsSinkFactory;
 import dev.eddy.sink.FileSinkFactory;
 import java.nio.file.Path;
 import java.util.Map;
+import dev.eddy.sink.SinkFactory;
 import org.junit.jupiter.api.Test;
 
 class EddySettingsTest {
 
     @Test
     void sinksDeliverToAwsUnlessFilesAreAskedFor() {
-        assertThat(EddySettings.of(Map.<String, String>of()::get).sinks(null)).isInstanceOf(AwsSinkFactory.class);
-        assertThat(EddySettings.of(Map.of(EddySettings.SINKS, "aws")::get).sinks(null))
+        assertThat(SinkFactory.fromSettings(EddySettings.of(Map.<String, String>of()::get), () -> null)).isInstanceOf(AwsSinkFactory.class);
+        assertThat(SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "aws")::get), () -> null))
                 .isInstanceOf(AwsSinkFactory.class);
-        assertThat(EddySettings.of(Map.of(EddySettings.SINKS, "file:/tmp/out")::get).sinks(null))
+        assertThat(SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "file:/tmp/out")::get), () -> null))
                 .isInstanceOfSatisfying(FileSinkFactory.class, f -> assertThat(f.dir()).isEqualTo(Path.of("/tmp/out")));
     }
 
     @Test
     void anUnknownSinksSettingSaysWhatIsUnderstood() {
-        assertThatThrownBy(() -> EddySettings.of(Map.of(EddySettings.SINKS, "file:")::get).sinks(null))
+        assertThatThrownBy(() -> SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "file:")::get), () -> null))
                 .hasMessageContaining("use aws").hasMessageContaining("file:<folder>");
-        assertThatThrownBy(() -> EddySettings.of(Map.of(EddySettings.SINKS, "s3://bucket")::get).sinks(null))
+        assertThatThrownBy(() -> SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "s3://bucket")::get), () -> null))
                 .hasMessageContaining("EDDY_SINKS='s3://bucket' is not understood");
     }
 

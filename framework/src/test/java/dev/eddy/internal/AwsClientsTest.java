@@ -1,8 +1,9 @@
 package dev.eddy.internal;
 
+import dev.eddy.config.internal.AwsClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

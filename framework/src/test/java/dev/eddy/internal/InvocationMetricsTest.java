@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.metrics.Figures;
+import dev.eddy.metrics.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +69,10 @@ class InvocationMetricsTest {
     void oneDocumentPerInvocationWithTheFiguresInNamespaceEddyByPipeline() throws Exception {
         Captured captured = new Captured();
         new InvocationMetrics("flight-delays", captured).publish(new InvocationMetrics.Invocation(
-                new HandlerMetrics(1, 500, 3, 2, 1, 40, 41, 4, 0, 55.0, 12.5), 4, 230, 601_000L,
+                Figures.of(Metric.INVOCATIONS, 1).with(Metric.RECORDS, 500).with(Metric.REPLAYS_SKIPPED, 3)
+                        .with(Metric.FAILED_RECORDS, 2).with(Metric.LATE_RECORDS, 1).with(Metric.WINDOWS_FIRED, 40)
+                        .with(Metric.RESULTS_EMITTED, 41).with(Metric.SINK_RETRIES, 4)
+                        .with(Metric.STATE_WRITE_UNITS, 55.0).with(Metric.STATE_READ_UNITS, 12.5), 4, 230, 601_000L,
                 "shardId-000000000001", "49590", "49599", "req-1", "49597"));
 
         assertThat(captured.documents).hasSize(1);
@@ -95,7 +99,7 @@ class InvocationMetricsTest {
     @Test
     void noWatermarkYetMeansNoWatermarkLagMetric() throws Exception {
         Captured captured = new Captured();
-        new InvocationMetrics("p", captured).publish(new InvocationMetrics.Invocation(HandlerMetrics.ZERO, 0, 1,
+        new InvocationMetrics("p", captured).publish(new InvocationMetrics.Invocation(Figures.ZERO, 0, 1,
                 null, "shardId-000000000000", "1", "1", null, null));
         JsonNode doc = new ObjectMapper().readTree(captured.documents.get(0));
         assertThat(doc.has("WatermarkLag")).isFalse();

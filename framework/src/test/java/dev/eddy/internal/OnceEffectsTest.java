@@ -1,5 +1,8 @@
 package dev.eddy.internal;
 
+import dev.eddy.pipeline.internal.Plans;
+import dev.eddy.pipeline.internal.Plan;
+import dev.eddy.pipeline.internal.RecordContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,8 +18,8 @@ import dev.eddy.state.BatchRange;
 import dev.eddy.state.CapacityUsage;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
-import dev.eddy.state.WindowLogic;
-import dev.eddy.state.WindowUpdate;
+import dev.eddy.state.KeyLogic;
+import dev.eddy.state.KeyUpdate;
 import dev.eddy.window.TumblingWindows;
 import dev.eddy.window.Window;
 import java.io.IOException;
@@ -71,22 +74,22 @@ class OnceEffectsTest {
         }
 
         @Override
-        public Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic) {
+        public Applied applyUpdates(String shardId, BatchRange range, List<KeyUpdate> updates, KeyLogic logic) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic) {
+        public Due fireDue(String shardId, BatchRange range, long watermarkMs, KeyLogic logic) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic) {
+        public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, KeyLogic logic) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void clearTimers(String shardId, List<Object> timers) {
+        public void clearTimers(String shardId, List<dev.eddy.state.TimerHandle> timers) {
             throw new UnsupportedOperationException();
         }
 
@@ -154,7 +157,7 @@ class OnceEffectsTest {
     @Test
     void eachResultIsCalledOnceWithItsIdAndNotAgainInALaterEmission() {
         Service service = new Service();
-        Plan plan = results().forEachOnce("notify", service).build().plan();
+        Plan plan = Plans.of(results().forEachOnce("notify", service).build());
         MemoryMarkers state = new MemoryMarkers();
         List<Windowed<Long>> batch = results(3);
         emit(plan, state, batch);
@@ -167,7 +170,7 @@ class OnceEffectsTest {
     @Test
     void equalKeysInABatchCallOnceWithTheFirstResult() {
         Service service = new Service();
-        Plan plan = results().forEachOnce("welcome", Windowed::key, service).build().plan();
+        Plan plan = Plans.of(results().forEachOnce("welcome", Windowed::key, service).build());
         MemoryMarkers state = new MemoryMarkers();
         emit(plan, state, List.of(result("a", 0, 1), result("b", 0, 2), result("a", 10, 3)));
         assertThat(service.calls).containsExactly("a", "b");
@@ -178,7 +181,7 @@ class OnceEffectsTest {
     @Test
     void markersAreWrittenEveryTwentyFiveCallsAndForTheRest() {
         Service service = new Service();
-        Plan plan = results().forEachOnce("notify", service).build().plan();
+        Plan plan = Plans.of(results().forEachOnce("notify", service).build());
         MemoryMarkers state = new MemoryMarkers();
         emit(plan, state, results(60));
         assertThat(service.calls).hasSize(60);
@@ -189,7 +192,7 @@ class OnceEffectsTest {
     void aThrowingCallMarksTheCallsBeforeItThenFailsAndTheRetryCallsTheRest() {
         Service service = new Service();
         service.failOn = 3;
-        Plan plan = results().forEachOnce("notify", Windowed::key, service).build().plan();
+        Plan plan = Plans.of(results().forEachOnce("notify", Windowed::key, service).build());
         MemoryMarkers state = new MemoryMarkers();
         List<Windowed<Long>> batch = results(5);
         assertThatThrownBy(() -> emit(plan, state, batch))
@@ -207,10 +210,10 @@ class OnceEffectsTest {
     void stepsBeforeTheSideEffectApplyAndBindingsAreIndependent() {
         Service big = new Service();
         Service all = new Service();
-        Plan plan = results()
+        Plan plan = Plans.of(results()
                 .branch(s -> s.filter(w -> w.value() >= 2).forEachOnce("big", Windowed::key, big))
                 .forEachOnce("all", Windowed::key, all)
-                .build().plan();
+                .build());
         MemoryMarkers state = new MemoryMarkers();
         emit(plan, state, results(4));
         assertThat(big.calls).containsExactly("k2", "k3");
@@ -220,8 +223,8 @@ class OnceEffectsTest {
 
     @Test
     void aNullIdempotencyKeyIsAnErrorNamingTheSideEffect() {
-        Plan plan = results().forEachOnce("welcome", (Function<Windowed<Long>, String>) w -> null, new Service())
-                .build().plan();
+        Plan plan = Plans.of(results().forEachOnce("welcome", (Function<Windowed<Long>, String>) w -> null,
+                new Service()).build());
         assertThatThrownBy(() -> emit(plan, new MemoryMarkers(), results(1)))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("'welcome'");
@@ -230,7 +233,7 @@ class OnceEffectsTest {
     @Test
     void aBackendWithoutMarkersSaysWhatIsNeeded() {
         StateBackend plain = new NoMarkers();
-        Plan plan = results().forEachOnce("notify", new Service()).build().plan();
+        Plan plan = Plans.of(results().forEachOnce("notify", new Service()).build());
         assertThatThrownBy(() -> emit(plan, plain, results(1)))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("forEachOnce")

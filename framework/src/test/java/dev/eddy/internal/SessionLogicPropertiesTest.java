@@ -1,5 +1,7 @@
 package dev.eddy.internal;
 
+import dev.eddy.pipeline.internal.Plans;
+import dev.eddy.codec.internal.Jsons;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.aggregate.Aggregator;
@@ -10,8 +12,8 @@ import dev.eddy.pipeline.Windowed;
 import dev.eddy.sink.Firehose;
 import dev.eddy.state.Firing;
 import dev.eddy.state.SequencedValue;
-import dev.eddy.state.WindowLogic;
-import dev.eddy.state.WindowState;
+import dev.eddy.state.KeyLogic;
+import dev.eddy.state.KeyState;
 import dev.eddy.window.GlobalWindows;
 import dev.eddy.window.SessionWindows;
 import java.math.BigInteger;
@@ -114,7 +116,7 @@ class SessionLogicPropertiesTest {
     @Property(tries = 300)
     void batchedSessionsEqualTheModel(@ForAll("cases") Case c) {
         Pipeline pipeline = pipeline(c.gap(), c.bound());
-        Map<String, WindowState> store = new HashMap<>();
+        Map<String, KeyState> store = new HashMap<>();
         Set<List<Object>> seen = new HashSet<>();
         Set<Result> results = new HashSet<>();
         long watermark = Long.MIN_VALUE;
@@ -136,21 +138,21 @@ class SessionLogicPropertiesTest {
                 last = BigInteger.valueOf(i + 1);
             }
             long batchWatermark = drain ? Long.MAX_VALUE : watermark;
-            KeyWindowsLogic logic = new KeyWindowsLogic(pipeline.plan(), batchWatermark, Jsons.strictMapper(),
+            KeyWindowsLogic logic = new KeyWindowsLogic(Plans.of(pipeline), batchWatermark, Jsons.strictMapper(),
                     Clock.systemUTC());
             byKey.forEach((key, values) -> {
-                WindowLogic.Outcome outcome = logic.apply(key, GlobalWindows.ALL_TIME, store.get(key), values);
+                KeyLogic.Outcome outcome = logic.apply(key, store.get(key), values);
                 if (outcome.state() != null) {
                     store.put(key, outcome.state());
                 }
             });
-            for (Map.Entry<String, WindowState> entry : store.entrySet()) {
-                WindowState state = entry.getValue();
+            for (Map.Entry<String, KeyState> entry : store.entrySet()) {
+                KeyState state = entry.getValue();
                 if (state.timerMs() != null && state.timerMs() <= batchWatermark) {
-                    entry.setValue(logic.onTimer(entry.getKey(), GlobalWindows.ALL_TIME, state, state.timerMs(), last));
+                    entry.setValue(logic.onTimer(entry.getKey(), state, state.timerMs(), last));
                 }
             }
-            for (Map.Entry<String, WindowState> entry : store.entrySet()) {
+            for (Map.Entry<String, KeyState> entry : store.entrySet()) {
                 for (Firing f : entry.getValue().pending()) {
                     if (seen.add(List.of(entry.getKey(), f.window(), f.firing()))) {
                         @SuppressWarnings("unchecked")

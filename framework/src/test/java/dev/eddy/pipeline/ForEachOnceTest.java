@@ -1,11 +1,12 @@
 package dev.eddy.pipeline;
 
+import dev.eddy.pipeline.internal.Plans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.codec.Json;
-import dev.eddy.internal.Plan;
+import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.sink.Firehose;
 import dev.eddy.window.TumblingWindows;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class ForEachOnceTest {
         "x234567890123456789012345678901234567890123456789012345678901234"})
     void validNamesAreAccepted(String name) {
         Pipeline pipeline = results().forEachOnce(name, NOTHING).build();
-        assertThat(pipeline.plan().onceBindings()).extracting(Plan.OnceBinding::name).containsExactly(name);
+        assertThat(Plans.of(pipeline).onceBindings()).extracting(Plan.OnceBinding::name).containsExactly(name);
     }
 
     @Test
@@ -83,7 +84,7 @@ class ForEachOnceTest {
     void aPipelineWhoseOnlyOutputIsASideEffectBuilds() {
         Pipeline pipeline = results().forEachOnce("notify", NOTHING).build();
         assertThat(pipeline.sinks()).isEmpty();
-        Plan.OnceBinding binding = pipeline.plan().onceBindings().get(0);
+        Plan.OnceBinding binding = Plans.of(pipeline).onceBindings().get(0);
         assertThat(binding.idempotencyKey()).as("the result's id is the default key").isNull();
         assertThat(binding.retentionMs()).isEqualTo(Duration.ofDays(7).toMillis());
         assertThat(binding.scope("t")).isEqualTo("t#notify");
@@ -106,14 +107,14 @@ class ForEachOnceTest {
                 .forEachOnce("every", NOTHING)
                 .build();
         assertThat(pipeline.sinks()).containsExactly(Firehose.deliveryStream("out"));
-        assertThat(pipeline.plan().onceBindings()).extracting(Plan.OnceBinding::name).containsExactly("alert", "every");
-        Plan.OnceBinding alert = pipeline.plan().onceBindings().get(0);
+        assertThat(Plans.of(pipeline).onceBindings()).extracting(Plan.OnceBinding::name).containsExactly("alert", "every");
+        Plan.OnceBinding alert = Plans.of(pipeline).onceBindings().get(0);
         assertThat(alert.retentionMs()).isEqualTo(Duration.ofHours(2).toMillis());
         Windowed<Long> small = new Windowed<>("k", new dev.eddy.window.Window(0, 10), 3L, 0, "id-1");
         Windowed<Long> big = new Windowed<>("k", new dev.eddy.window.Window(0, 10), 30L, 0, "id-2");
         java.util.List<Object> passed = new java.util.ArrayList<>();
-        alert.steps().apply(small, new dev.eddy.internal.RecordContext(), passed::add);
-        alert.steps().apply(big, new dev.eddy.internal.RecordContext(), passed::add);
+        alert.steps().apply(small, new dev.eddy.pipeline.internal.RecordContext(), passed::add);
+        alert.steps().apply(big, new dev.eddy.pipeline.internal.RecordContext(), passed::add);
         assertThat(passed).containsExactly(big);
         assertThat(alert.idempotencyKey().apply(big)).isEqualTo("k");
     }

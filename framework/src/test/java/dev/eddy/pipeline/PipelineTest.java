@@ -1,12 +1,13 @@
 package dev.eddy.pipeline;
 
+import dev.eddy.pipeline.internal.Plans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.codec.Json;
-import dev.eddy.internal.Plan;
-import dev.eddy.internal.RecordContext;
+import dev.eddy.pipeline.internal.Plan;
+import dev.eddy.pipeline.internal.RecordContext;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.Sns;
 import dev.eddy.window.TumblingWindows;
@@ -78,7 +79,7 @@ class PipelineTest {
         assertThat(pipeline.source().streamName()).isEqualTo("events");
         assertThat(pipeline.outOfOrderness()).isEqualTo(Duration.ofMillis(5));
         assertThat(pipeline.windows()).isEqualTo(new TumblingWindows(10, 0));
-        assertThat(pipeline.plan().eventTimeFromRecords()).isTrue();
+        assertThat(Plans.of(pipeline).eventTimeFromRecords()).isTrue();
     }
 
     @Test
@@ -91,11 +92,11 @@ class PipelineTest {
                 .to(Firehose.deliveryStream("out"))
                 .build();
         assertThat(pipeline.outOfOrderness()).isZero();
-        assertThat(pipeline.plan().eventTimeFromRecords()).isFalse();
+        assertThat(Plans.of(pipeline).eventTimeFromRecords()).isFalse();
         RecordContext ctx = new RecordContext();
         ctx.timestampMs = 777;
         List<Object> out = new ArrayList<>();
-        pipeline.plan().preWindow().apply(new Ev("a", 5, 1), ctx, out::add);
+        Plans.of(pipeline).preWindow().apply(new Ev("a", 5, 1), ctx, out::add);
         assertThat(out).containsExactly(new Ev("a", 5, 1));
         assertThat(ctx.timestampMs).isEqualTo(777);
     }
@@ -113,7 +114,7 @@ class PipelineTest {
                 .aggregate(SUM)
                 .to(Firehose.deliveryStream("out"))
                 .build();
-        Plan plan = pipeline.plan();
+        Plan plan = Plans.of(pipeline);
         Ev decoded = (Ev) plan.source().decoder().decode(
                 "{\"key\":\"a\",\"ts\":40,\"v\":3}".getBytes(StandardCharsets.UTF_8));
         RecordContext ctx = new RecordContext();

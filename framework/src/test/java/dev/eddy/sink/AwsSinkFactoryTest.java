@@ -3,7 +3,7 @@ package dev.eddy.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

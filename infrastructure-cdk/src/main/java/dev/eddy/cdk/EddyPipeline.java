@@ -1,7 +1,7 @@
 package dev.eddy.cdk;
 
 import dev.eddy.handler.EddyHandler;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.Windowed;
 import dev.eddy.sink.Firehose;
@@ -58,8 +58,8 @@ class FlightDelaysTest {
         byte[] record = "{\"date\":\"2001/01/01 00:47\",\"delay\":66,\"distance\":1750,\"origin\":\"DTW\",\"destination\":\"LAS\"}"
                 .getBytes(StandardCharsets.UTF_8);
 
-        assertThat(new FlightDelays().define().plan().keyOf(record)).contains("DTW");
-        assertThat(new FlightDelays().define().plan().keyOf("{}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(new FlightDelays().define().keyOf(record)).contains("DTW");
+        assertThat(new FlightDelays().define().keyOf("{}".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 
     @Test

@@ -46,7 +46,7 @@ class OrderRevenueTest {
     void definitionUsesOneMinuteTumblingWindowsPerStore() {
         var pipeline = new OrderRevenue().define();
         assertThat(pipeline.windows()).isEqualTo(TumblingWindows.of(Duration.ofMinutes(1)));
-        assertThat(pipeline.plan().keyOf(
+        assertThat(pipeline.keyOf(
                 "{\"orderId\":\"o\",\"store\":\"paris\",\"amount\":1.5,\"items\":1,\"time\":\"2024-03-01T00:00:00Z\"}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))).contains("paris");
     }

@@ -1,10 +1,10 @@
 package dev.eddy.bench;
 
+import dev.eddy.pipeline.Pipeline;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.internal.Plan;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
@@ -53,7 +53,7 @@ public class EddyHandlerBenchmark {
     @Param({"pre-aggregate", "whole"})
     public String path;
 
-    private Plan plan;
+    private Pipeline pipeline;
     private KinesisEvent[] batches;
     private BatchProcessor processor;
     private int next;
@@ -62,14 +62,14 @@ public class EddyHandlerBenchmark {
     /** Builds the batches once. */
     @Setup(Level.Trial)
     public void load() {
-        plan = new FlightDelays().define().plan();
+        pipeline = new FlightDelays().define();
         batches = Batches.of(Flights.replicated(Path.of(flights), records), batchSize, System.currentTimeMillis());
     }
 
     /** Starts each iteration from the first batch with empty state. */
     @Setup(Level.Iteration)
     public void restart() {
-        processor = new BatchProcessor(plan, new HeapStateBackend(path.equals("whole")), new Discarding(emitted));
+        processor = new BatchProcessor(pipeline, new HeapStateBackend(path.equals("whole")), new Discarding(emitted));
         next = 0;
     }
 

@@ -5,9 +5,9 @@ import dev.eddy.state.CapacityUsage;
 import dev.eddy.state.Firing;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
-import dev.eddy.state.WindowLogic;
-import dev.eddy.state.WindowState;
-import dev.eddy.state.WindowUpdate;
+import dev.eddy.state.KeyLogic;
+import dev.eddy.state.KeyState;
+import dev.eddy.state.KeyUpdate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +33,7 @@ final class HeapStateBackend implements StateBackend {
     }
 
     private final Map<String, ShardCheckpoint> checkpoints = new HashMap<>();
-    private final Map<String, WindowState> items = new HashMap<>();
+    private final Map<String, KeyState> items = new HashMap<>();
 
     @Override
     public ShardCheckpoint readCheckpoint(String shardId) {
@@ -41,19 +41,19 @@ final class HeapStateBackend implements StateBackend {
     }
 
     @Override
-    public Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic) {
+    public Applied applyUpdates(String shardId, BatchRange range, List<KeyUpdate> updates, KeyLogic logic) {
         List<Firing> firings = new ArrayList<>();
-        List<WindowUpdate> refused = new ArrayList<>();
-        for (WindowUpdate update : updates) {
-            WindowState stored = items.get(update.key());
+        List<KeyUpdate> refused = new ArrayList<>();
+        for (KeyUpdate update : updates) {
+            KeyState stored = items.get(update.key());
             if (stored != null && !stored.pending().isEmpty()) {
                 // emitted and committed with an earlier batch
-                stored = new WindowState(stored.accumulator(), stored.firings(), List.of(), stored.timerMs(),
+                stored = new KeyState(stored.accumulator(), stored.firings(), List.of(), stored.timerMs(),
                         stored.cleanedUp());
             }
-            WindowLogic.Outcome outcome = logic.apply(update.key(), update.window(), stored, update.values());
+            KeyLogic.Outcome outcome = logic.apply(update.key(), stored, update.values());
             if (!outcome.refused().isEmpty()) {
-                refused.add(new WindowUpdate(update.key(), update.window(), outcome.refused()));
+                refused.add(new KeyUpdate(update.key(), outcome.refused()));
             }
             if (outcome.state() != null) {
                 items.put(update.key(), outcome.state());
@@ -61,7 +61,7 @@ final class HeapStateBackend implements StateBackend {
                     continue;
                 }
                 for (Firing firing : outcome.state().pending()) {
-                    firings.add(new Firing(update.key(), firing.window() == null ? update.window() : firing.window(),
+                    firings.add(new Firing(update.key(), firing.window(),
                             firing.firing(), firing.accumulator(), firing.tag()));
                 }
             }
@@ -70,17 +70,17 @@ final class HeapStateBackend implements StateBackend {
     }
 
     @Override
-    public Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic) {
+    public Due fireDue(String shardId, BatchRange range, long watermarkMs, KeyLogic logic) {
         return new Due(List.of(), List.of());
     }
 
     @Override
-    public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic) {
+    public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, KeyLogic logic) {
         return new Due(List.of(), List.of());
     }
 
     @Override
-    public void clearTimers(String shardId, List<Object> timers) {
+    public void clearTimers(String shardId, List<dev.eddy.state.TimerHandle> timers) {
     }
 
     @Override

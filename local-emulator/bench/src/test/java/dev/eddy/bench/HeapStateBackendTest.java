@@ -1,5 +1,6 @@
 package dev.eddy.bench;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -33,7 +34,7 @@ class HeapStateBackendTest {
     void firedWindowsEqualTheDirectlyComputedDailyStats() throws Exception {
         List<byte[]> records = Flights.replicated(flights("flights-2k.json"), 6_000);
         List<SinkRecord> stats = new ArrayList<>();
-        BatchProcessor processor = new BatchProcessor(new FlightDelays().define().plan(), new HeapStateBackend(true),
+        BatchProcessor processor = new BatchProcessor(new FlightDelays().define(), new HeapStateBackend(true),
                 collecting(stats));
         for (KinesisEvent batch : Batches.of(records, 1_000, 0)) {
             assertThat(processor.process(batch).getBatchItemFailures()).isEmpty();

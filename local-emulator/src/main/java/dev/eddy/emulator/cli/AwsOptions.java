@@ -1,8 +1,8 @@
 package dev.eddy.emulator.cli;
 
 import dev.eddy.emulator.embedded.Kinesalite;
-import dev.eddy.handler.EddySettings;
-import dev.eddy.internal.AwsClients;
+import dev.eddy.config.EddySettings;
+import dev.eddy.config.internal.AwsClients;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;

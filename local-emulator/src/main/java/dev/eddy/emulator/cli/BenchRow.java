@@ -1,7 +1,7 @@
 package dev.eddy.emulator.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

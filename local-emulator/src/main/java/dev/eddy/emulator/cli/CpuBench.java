@@ -1,6 +1,6 @@
 package dev.eddy.emulator.cli;
 
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

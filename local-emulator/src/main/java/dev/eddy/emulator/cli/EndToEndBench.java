@@ -12,7 +12,7 @@ import dev.eddy.emulator.input.InputFile;
 import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.math.BigInteger;

@@ -6,7 +6,6 @@ import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.Producer;
 import dev.eddy.emulator.input.InputException;
 import dev.eddy.emulator.input.InputFile;
-import dev.eddy.internal.Plan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -92,11 +91,11 @@ final class PutCommand implements Callable<Integer> {
         if (shards != null && !create) {
             throw new EddyCli.UsageError("--shards applies to a stream --create makes; add --create or drop --shards");
         }
-        Plan plan = null;
+        dev.eddy.pipeline.Pipeline plan = null;
         int defaultShards = 1;
         if (partitionKey.pipeline != null) {
             var pipeline = Pipelines.instantiate(Pipelines.find(partitionKey.pipeline)).pipeline();
-            plan = pipeline.plan();
+            plan = pipeline;
             defaultShards = pipeline.source().shards();
         }
         int shardCount = shards != null ? shards : defaultShards;

@@ -12,9 +12,8 @@ import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.emulator.input.InputException;
 import dev.eddy.emulator.input.InputFile;
 import dev.eddy.handler.EddyHandler;
-import dev.eddy.handler.EddySettings;
-import dev.eddy.handler.HandlerMetrics;
-import dev.eddy.internal.Plan;
+import dev.eddy.config.EddySettings;
+import dev.eddy.metrics.Figures;
 import dev.eddy.internal.Watermarks;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
@@ -169,7 +168,6 @@ final class RunCommand implements Callable<Integer> {
         PrintStream stderr = System.err;
         Class<? extends EddyHandler> handlerType = Pipelines.find(pipelineName);
         Pipeline pipeline = Pipelines.instantiate(handlerType).pipeline();
-        Plan plan = pipeline.plan();
         if (endpointOption != null && !endpointOption.equals("aws")
                 && !endpointOption.matches("https?://[^\\s]+")) {
             throw new EddyCli.UsageError("--endpoint takes an http(s) URL or 'aws', was '" + endpointOption + "'");
@@ -195,7 +193,7 @@ final class RunCommand implements Callable<Integer> {
         List<Producer.Entry> refused = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             InputFile.Record record = records.get(i);
-            Producer.Entry entry = Producer.Entry.of(record.data(), i, record.line(), plan.keyOf(record.data()));
+            Producer.Entry entry = Producer.Entry.of(record.data(), i, record.line(), pipeline.keyOf(record.data()));
             (entry.refusal() == null ? entries : refused).add(entry);
         }
         String stream = pipeline.source().streamName();
@@ -331,9 +329,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** @return the totals the shards committed between two readings of their checkpoints */
-    private static ShardCheckpoint.Totals committed(Map<String, ShardCheckpoint> after,
+    private static Figures committed(Map<String, ShardCheckpoint> after,
             Map<String, ShardCheckpoint> before) {
-        ShardCheckpoint.Totals sum = ShardCheckpoint.Totals.ZERO;
+        Figures sum = Figures.ZERO;
         for (Map.Entry<String, ShardCheckpoint> shard : after.entrySet()) {
             ShardCheckpoint earlier = before.get(shard.getKey());
             sum = sum.plus(earlier == null ? shard.getValue().totals()
@@ -429,7 +427,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 while (true) {
                     Thread.sleep(2_000);
-                    HandlerMetrics m = mapping.metrics();
+                    Figures m = mapping.metrics();
                     double seconds = (System.nanoTime() - started) / 1e9;
                     progress(stderr, "put %,d/%,d · processed %,d · windows fired %,d · late %,d · failed %,d"
                             + " · %,.0f records/s", producer.put(), total, m.records(), m.windowsFired(),

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.emulator.esm.EventSourceMapping;
 import dev.eddy.emulator.esm.Invocation;
-import dev.eddy.handler.HandlerMetrics;
-import dev.eddy.internal.Plan;
+import dev.eddy.metrics.Figures;
 import dev.eddy.internal.Watermarks;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;
@@ -43,7 +42,7 @@ final class RunSummary {
      * @param checkpoints each shard's checkpoint at the end
      * @param seconds wall time of the run
      */
-    record Run(int recordsIn, int refused, ShardCheckpoint.Totals committed, Map<String, ShardCheckpoint> checkpoints,
+    record Run(int recordsIn, int refused, Figures committed, Map<String, ShardCheckpoint> checkpoints,
             double seconds) {
     }
 
@@ -69,8 +68,8 @@ final class RunSummary {
     /** Prints the summary. */
     static void print(PrintStream stdout, Pipeline pipeline, Run run, EventSourceMapping mapping,
             RunOutputs outputs, long discardedRecords) throws IOException {
-        HandlerMetrics m = mapping.metrics();
-        ShardCheckpoint.Totals t = run.committed();
+        Figures m = mapping.metrics();
+        Figures t = run.committed();
         stdout.printf(Locale.ROOT, "%n== summary: %s ==%n", pipeline.name());
         row(stdout, "", "CloudWatch metric", "");
         row(stdout, "records in", "", "%,d in the input: %,d put into %d shards%s; %,d invocations (%,d retried)",
@@ -106,7 +105,7 @@ final class RunSummary {
                         durations.length));
         boolean first = true;
         for (Map.Entry<String, ShardCheckpoint> shard : run.checkpoints().entrySet()) {
-            String lag = watermarkLag(pipeline.plan(), shard.getValue(), lastBatchEndMs(mapping, shard.getKey()));
+            String lag = watermarkLag(pipeline, shard.getValue(), lastBatchEndMs(mapping, shard.getKey()));
             row(stdout, first ? "watermark lag at the last batch" : "", first ? "WatermarkLag" : "", "%s  %s",
                     shard.getKey(), lag);
             first = false;
@@ -164,9 +163,9 @@ final class RunSummary {
      * the watermark to +∞, after which the metric has no value; the watermark before it is the bounded
      * out-of-orderness watermark of the largest event time, which the checkpoint keeps.
      */
-    private static String watermarkLag(Plan plan, ShardCheckpoint checkpoint, long lastBatchEndMs) {
+    private static String watermarkLag(Pipeline pipeline, ShardCheckpoint checkpoint, long lastBatchEndMs) {
         boolean drained = checkpoint.watermarkMs() == Long.MAX_VALUE;
-        long watermark = drained ? Watermarks.bounded(checkpoint.maxEventTimeMs(), plan.outOfOrdernessMs())
+        long watermark = drained ? Watermarks.bounded(checkpoint.maxEventTimeMs(), pipeline.outOfOrderness().toMillis())
                 : checkpoint.watermarkMs();
         if (watermark == Long.MIN_VALUE) {
             return "none: no watermark" + (drained ? ", then end of input" : "");

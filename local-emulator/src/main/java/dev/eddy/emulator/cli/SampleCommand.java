@@ -2,7 +2,7 @@ package dev.eddy.emulator.cli;
 
 import dev.eddy.functions.fraud.SampleTransactions;
 import dev.eddy.functions.orders.SampleOrders;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -3,7 +3,7 @@ package dev.eddy.emulator.cli;
 import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.emulator.sinks.LocalSinks;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.AwsSinkFactory;
 import dev.eddy.sink.Kinesis;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.eddy.emulator.bench.StartupProbe;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.NodeModules;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.io.IOException;
 import java.math.BigInteger;

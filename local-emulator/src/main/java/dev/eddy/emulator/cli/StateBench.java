@@ -6,7 +6,7 @@ import dev.eddy.emulator.input.InputFile;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.state.ShardLineage;

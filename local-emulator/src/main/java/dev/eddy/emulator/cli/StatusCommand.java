@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.dynamodb.DynamoDbStateBackend;
@@ -256,7 +256,7 @@ final class StatusCommand implements Callable<Integer> {
                     : c.watermarkMs() == Long.MAX_VALUE ? "none: end of input" : "none yet", "WatermarkLag",
                     lag == null ? "" : " (wall clock − watermark)");
             PutCommand.row(out, "max event time", "%s", time(c.maxEventTimeMs()));
-            ShardCheckpoint.Totals t = c.totals();
+            Figures t = c.totals();
             PutCommand.row(out, "totals", "%s", c.version() == 0 ? "none: no batch committed yet"
                     : "committed with the checkpoint, each batch once");
             count(out, "records processed", t.records(), "Records");
@@ -339,7 +339,7 @@ final class StatusCommand implements Callable<Integer> {
             } else {
                 shard.put("maxEventTimeMs", c.maxEventTimeMs());
             }
-            ShardCheckpoint.Totals t = c.totals();
+            Figures t = c.totals();
             shard.putObject("totals")
                     .put("Records", t.records())
                     .put("ReplaysSkipped", t.replaysSkipped())

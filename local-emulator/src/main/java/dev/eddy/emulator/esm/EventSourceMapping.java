@@ -1,7 +1,7 @@
 package dev.eddy.emulator.esm;
 
 import dev.eddy.handler.EddyHandler;
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.metrics.Figures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -189,8 +189,8 @@ public final class EventSourceMapping implements AutoCloseable {
      * @return the sum of every handler instance's figures, including those of execution environments replaced after
      *     a timeout
      */
-    public HandlerMetrics metrics() {
-        HandlerMetrics total = HandlerMetrics.ZERO;
+    public Figures metrics() {
+        Figures total = Figures.ZERO;
         for (ShardPoller poller : pollers.values()) {
             total = total.plus(poller.metrics());
         }

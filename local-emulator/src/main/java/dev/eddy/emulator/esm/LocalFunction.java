@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.handler.EddyHandler;
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.metrics.Figures;
 import java.util.Optional;
 
 /**
@@ -37,8 +37,8 @@ public interface LocalFunction {
     }
 
     /** @return this instance's figures */
-    default HandlerMetrics metrics() {
-        return HandlerMetrics.ZERO;
+    default Figures metrics() {
+        return Figures.ZERO;
     }
 
     /** @return why this instance's latest failed batch failed, if it knows (an Eddy handler does) */
@@ -77,7 +77,7 @@ public interface LocalFunction {
             }
 
             @Override
-            public HandlerMetrics metrics() {
+            public Figures metrics() {
                 return handler.metrics();
             }
 
@@ -88,7 +88,7 @@ public interface LocalFunction {
 
             @Override
             public Optional<String> keyOf(byte[] data) {
-                return handler.pipeline().plan().keyOf(data);
+                return handler.pipeline().keyOf(data);
             }
         };
     }

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.emulator.lambda.LambdaEvents;
 import dev.eddy.emulator.lambda.LocalContext;
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.metrics.Figures;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ final class ShardPoller {
     /** The wall clock, for record ages; tests move it. */
     volatile java.time.Clock clock = java.time.Clock.systemUTC();
     /** Figures of execution environments replaced after a timeout. */
-    private volatile HandlerMetrics retired = HandlerMetrics.ZERO;
+    private volatile Figures retired = Figures.ZERO;
     /** The last sequence number the mapping checkpointed, or {@code null} before the first. */
     private String checkpoint;
     final AtomicLong invocations = new AtomicLong();
@@ -91,7 +91,7 @@ final class ShardPoller {
     }
 
     /** @return the figures of every execution environment this shard had */
-    HandlerMetrics metrics() {
+    Figures metrics() {
         return retired.plus(handler.metrics());
     }
 

@@ -13,8 +13,8 @@ import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
 import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.handler.EddyHandler;
-import dev.eddy.handler.EddySettings;
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.config.EddySettings;
+import dev.eddy.metrics.Figures;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.io.IOException;
@@ -141,7 +141,7 @@ public final class LocalAws implements AutoCloseable {
             for (Object value : values) {
                 records.add(bytes(value));
             }
-            new Producer(kinesis, stream).putAll(records, i -> pipeline.plan().keyOf(records.get(i))
+            new Producer(kinesis, stream).putAll(records, i -> pipeline.keyOf(records.get(i))
                     .orElse("unkeyed-" + i));
             try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream, handlers::get,
                     settings != null ? settings : MappingSettings.of(pipeline.source()), () -> true,
@@ -181,9 +181,9 @@ public final class LocalAws implements AutoCloseable {
         private final Pipeline pipeline;
         private final Path out;
         private final List<Invocation> invocations;
-        private final HandlerMetrics metrics;
+        private final Figures metrics;
 
-        Run(Pipeline pipeline, Path out, List<Invocation> invocations, HandlerMetrics metrics) {
+        Run(Pipeline pipeline, Path out, List<Invocation> invocations, Figures metrics) {
             this.pipeline = pipeline;
             this.out = out;
             this.invocations = invocations;
@@ -218,7 +218,7 @@ public final class LocalAws implements AutoCloseable {
         }
 
         /** @return the handlers' figures */
-        public HandlerMetrics metrics() {
+        public Figures metrics() {
             return metrics;
         }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.emulator.embedded.FreePorts;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.state.dynamodb.DynamoDbStateBackendProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.functions.fraud.FraudAlerts.Transaction;
 import dev.eddy.functions.fraud.SampleTransactions;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

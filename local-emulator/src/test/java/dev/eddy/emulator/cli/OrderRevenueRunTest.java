@@ -3,7 +3,7 @@ package dev.eddy.emulator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -8,8 +8,8 @@ import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.lambda.LambdaEvents;
-import dev.eddy.handler.EddySettings;
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.config.EddySettings;
+import dev.eddy.metrics.Figures;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.FileSinkFactory;
@@ -136,7 +136,7 @@ class StatusCommandTest {
                             .build(), table), new FileSinkFactory(dir));
             process(processor, shards.get(0), done);
             process(processor, shards.get(1), partly.subList(0, processed));
-            HandlerMetrics figures = processor.metrics();
+            Figures figures = processor.metrics();
             Instant checked = Instant.now();
 
             Cli.Result status = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,

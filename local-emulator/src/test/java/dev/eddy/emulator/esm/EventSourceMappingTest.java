@@ -16,7 +16,7 @@ import dev.eddy.emulator.esm.Invocation.Outcome;
 import dev.eddy.pipeline.KinesisSource.StartingPosition;
 import dev.eddy.emulator.sinks.EntryFaults;
 import dev.eddy.handler.EddyHandler;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.RecordErrorPolicy;

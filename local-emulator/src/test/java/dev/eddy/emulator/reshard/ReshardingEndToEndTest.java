@@ -9,7 +9,7 @@ import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.lambda.LambdaEvents;
 import dev.eddy.functions.flightdelays.FlightDelays;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.internal.KinesisShardLineage;
 import dev.eddy.sink.FileSinkFactory;

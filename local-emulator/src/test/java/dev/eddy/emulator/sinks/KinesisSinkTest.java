@@ -5,7 +5,7 @@ import static dev.eddy.emulator.sinks.SinkRecords.sized;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.emulator.embedded.Kinesalite;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.sink.AwsSinkFactory;
 import dev.eddy.sink.Kinesis;
 import dev.eddy.sink.SinkRecord;

@@ -2,7 +2,7 @@ package dev.eddy.emulator.sinks;
 
 import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.sinks.LocalSinks;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.sink.AwsSinkFactory;
 import java.util.HashMap;
 import java.util.Map;

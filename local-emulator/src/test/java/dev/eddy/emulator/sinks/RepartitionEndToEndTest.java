@@ -13,7 +13,7 @@ import dev.eddy.emulator.lambda.LambdaEvents;
 import dev.eddy.functions.flightdelays.DelayStats;
 import dev.eddy.functions.flightdelays.FlightDelayStats;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;

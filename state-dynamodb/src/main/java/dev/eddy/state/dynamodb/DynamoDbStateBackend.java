@@ -11,9 +11,12 @@ import dev.eddy.state.SequencedValue;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.StateConflictException;
-import dev.eddy.state.WindowLogic;
-import dev.eddy.state.WindowState;
-import dev.eddy.state.WindowUpdate;
+import dev.eddy.state.TimerHandle;
+import dev.eddy.metrics.Figures;
+import dev.eddy.metrics.Metric;
+import dev.eddy.state.KeyLogic;
+import dev.eddy.state.KeyState;
+import dev.eddy.state.KeyUpdate;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.idempotency.IdempotencyMarkers;
 import dev.eddy.state.dynamodb.table.BatchRequests;
@@ -69,6 +72,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Resharding: {@link #inherit} continues a child shard from its parents' watermark and timers.
  */
 public final class DynamoDbStateBackend implements StateBackend {
+
+    /** The window of a key's one item: all of time. */
+    private static final Window ALL_TIME = dev.eddy.window.GlobalWindows.ALL_TIME;
 
     /** Attempts of one compare-and-set before {@link StateConflictException}. */
     public static final int MAX_ATTEMPTS = 5;
@@ -148,32 +154,29 @@ public final class DynamoDbStateBackend implements StateBackend {
                 Long.parseLong(item.get("ver").n()), totals(item.get("totals")));
     }
 
-    /** @return the checkpoint item's {@code totals} map; zeros for an item written without it, or a figure missing */
-    private static ShardCheckpoint.Totals totals(AttributeValue stored) {
+    /**
+     * @return the checkpoint item's {@code totals} map, one number per {@link Metric#checkpointed()} metric under
+     *     its {@link Metric#key()}; zeros for an item written without it, or a figure missing
+     */
+    private static Figures totals(AttributeValue stored) {
         Map<String, AttributeValue> m = stored == null || !stored.hasM() ? Map.of() : stored.m();
-        java.util.function.ToLongFunction<String> count = name -> m.containsKey(name)
-                ? Long.parseLong(m.get(name).n()) : 0;
-        java.util.function.ToDoubleFunction<String> units = name -> m.containsKey(name)
-                ? Double.parseDouble(m.get(name).n()) : 0;
-        return new ShardCheckpoint.Totals(count.applyAsLong("records"), count.applyAsLong("replaysSkipped"),
-                count.applyAsLong("failedRecords"), count.applyAsLong("lateRecords"),
-                count.applyAsLong("windowsFired"), count.applyAsLong("resultsEmitted"),
-                count.applyAsLong("deadlineStops"), units.applyAsDouble("writeUnits"),
-                units.applyAsDouble("readUnits"));
+        Figures totals = Figures.ZERO;
+        for (Metric metric : Metric.checkpointedMetrics()) {
+            AttributeValue value = m.get(metric.key());
+            if (value != null) {
+                totals = totals.with(metric, Double.parseDouble(value.n()));
+            }
+        }
+        return totals;
     }
 
-    /** @return the checkpoint's totals as the item's {@code totals} map */
-    private static AttributeValue totals(ShardCheckpoint.Totals t) {
-        Map<String, AttributeValue> m = new java.util.LinkedHashMap<>();
-        m.put("records", n(t.records()));
-        m.put("replaysSkipped", n(t.replaysSkipped()));
-        m.put("failedRecords", n(t.failedRecords()));
-        m.put("lateRecords", n(t.lateRecords()));
-        m.put("windowsFired", n(t.windowsFired()));
-        m.put("resultsEmitted", n(t.resultsEmitted()));
-        m.put("deadlineStops", n(t.deadlineStops()));
-        m.put("writeUnits", AttributeValue.fromN(java.math.BigDecimal.valueOf(t.writeUnits()).toPlainString()));
-        m.put("readUnits", AttributeValue.fromN(java.math.BigDecimal.valueOf(t.readUnits()).toPlainString()));
+    /** @return the checkpoint's totals as the item's {@code totals} map: counts as whole numbers */
+    private static AttributeValue totals(Figures totals) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        for (Metric metric : Metric.checkpointedMetrics()) {
+            m.put(metric.key(), metric.kind() == Metric.Kind.COUNT ? n(totals.count(metric))
+                    : AttributeValue.fromN(java.math.BigDecimal.valueOf(totals.get(metric)).toPlainString()));
+        }
         return AttributeValue.fromM(m);
     }
 
@@ -194,7 +197,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
         // the child counts its own batches from zero: its parents keep their totals
         return watermark == null ? ShardCheckpoint.initial(shardId)
-                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0, ShardCheckpoint.Totals.ZERO);
+                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0, Figures.ZERO);
     }
 
     /**
@@ -228,24 +231,23 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
-    public Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates, WindowLogic logic) {
-        Map<ItemKey, WindowUpdate> byId = new LinkedHashMap<>();
-        for (WindowUpdate update : updates) {
-            byId.put(StateTable.stateItem(update.key(), update.window()), update);
+    public Applied applyUpdates(String shardId, BatchRange range, List<KeyUpdate> updates, KeyLogic logic) {
+        Map<ItemKey, KeyUpdate> byId = new LinkedHashMap<>();
+        for (KeyUpdate update : updates) {
+            byId.put(StateTable.stateItem(update.key(), ALL_TIME), update);
         }
         Map<ItemKey, Map<String, AttributeValue>> stored = batchGet(byId.keySet());
         List<Job> jobs = new ArrayList<>();
-        byId.forEach((itemId, update) -> jobs.add(new Job(itemId, update.key(), update.window(),
+        byId.forEach((itemId, update) -> jobs.add(new Job(itemId, update.key(), ALL_TIME,
                 item -> applyValues(shardId, range, update, item, logic))));
         List<Change> changes = run(shardId, range, "", jobs, stored);
         List<Firing> firings = new ArrayList<>();
-        List<WindowUpdate> refused = new ArrayList<>();
+        List<KeyUpdate> refused = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
             Change change = changes.get(i);
             if (!change.refused().isEmpty()) {
-                refused.add(new WindowUpdate(job.key(), job.window(), change.refused(),
-                        byId.get(job.item()).partitionKey()));
+                refused.add(new KeyUpdate(job.key(), change.refused(), byId.get(job.item()).partitionKey()));
             }
             collect(job.key(), job.window(), change.result(), range, firings);
         }
@@ -253,22 +255,22 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     /** The change a batch's values make to one item as read: fenced, then through the window logic. */
-    private Change applyValues(String shardId, BatchRange range, WindowUpdate update, Map<String, AttributeValue> item,
-            WindowLogic logic) {
+    private Change applyValues(String shardId, BatchRange range, KeyUpdate update, Map<String, AttributeValue> item,
+            KeyLogic logic) {
         checkKey(item, update.key());
         BigInteger applied = fencing ? appliedSequence(item, shardId) : null;
         List<SequencedValue> fresh = update.values().stream()
                 .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
                 .toList();
-        WindowState state = item == null ? null : state(item);
+        KeyState state = item == null ? null : state(item);
         if (fresh.isEmpty()) {
             return Change.none(state);
         }
-        WindowLogic.Outcome outcome = logic.apply(update.key(), update.window(), state, fresh);
+        KeyLogic.Outcome outcome = logic.apply(update.key(), state, fresh);
         if (outcome.state() == null) {
             return new Change(state, null, null, List.of(), outcome.refused());
         }
-        return build(shardId, range, update.key(), update.window(), update.partitionKey(), item, state,
+        return build(shardId, range, update.key(), ALL_TIME, update.partitionKey(), item, state,
                 outcome.state(), fresh.get(fresh.size() - 1).sequenceNumber(), Set.of(), outcome.refused());
     }
 
@@ -288,15 +290,15 @@ public final class DynamoDbStateBackend implements StateBackend {
      * @param timers timers to register before the item is written
      * @param refused values the window logic refused
      */
-    private record Change(WindowState before, WindowState next, Map<String, AttributeValue> written,
+    private record Change(KeyState before, KeyState next, Map<String, AttributeValue> written,
             List<Registration> timers, List<SequencedValue> refused) {
 
-        static Change none(WindowState before) {
+        static Change none(KeyState before) {
             return new Change(before, null, null, List.of(), List.of());
         }
 
         /** @return the state after this batch */
-        WindowState result() {
+        KeyState result() {
             return next != null ? next : before;
         }
     }
@@ -384,7 +386,7 @@ public final class DynamoDbStateBackend implements StateBackend {
      * @param reregister timer times handled in this batch: a timer at one of them is registered again
      */
     private Change build(String shardId, BatchRange range, String key, Window window, String partitionKey,
-            Map<String, AttributeValue> item, WindowState before, WindowState next, BigInteger lastApplied,
+            Map<String, AttributeValue> item, KeyState before, KeyState next, BigInteger lastApplied,
             Set<Long> reregister, List<SequencedValue> refused) {
         Map<String, AttributeValue> written = new HashMap<>();
         if (item != null) {
@@ -495,7 +497,7 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     /** Adds the state's firings that belong to this batch. */
-    private static void collect(String key, Window window, WindowState state, BatchRange range,
+    private static void collect(String key, Window window, KeyState state, BatchRange range,
             List<Firing> firings) {
         if (state == null) {
             return;
@@ -508,7 +510,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
     }
 
-    private static WindowState state(Map<String, AttributeValue> item) {
+    private static KeyState state(Map<String, AttributeValue> item) {
         List<Firing> pending = new ArrayList<>();
         AttributeValue list = item.get("pending");
         if (list != null) {
@@ -522,7 +524,7 @@ public final class DynamoDbStateBackend implements StateBackend {
         }
         AttributeValue timer = item.get("timer");
         AttributeValue processingTimer = item.get("ptimer");
-        return new WindowState(item.get("acc").s(), item.containsKey("fired") ? Integer.parseInt(item.get("fired").n())
+        return new KeyState(item.get("acc").s(), item.containsKey("fired") ? Integer.parseInt(item.get("fired").n())
                 : 0, pending, timer == null ? null : Long.parseLong(timer.n()),
                 item.containsKey("cleaned") && Boolean.TRUE.equals(item.get("cleaned").bool()), null,
                 processingTimer == null ? null : Long.parseLong(processingTimer.n()));
@@ -550,21 +552,21 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
-    public Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic) {
-        return fire(StateTable.timerPk(shardId), shardId, range, watermarkMs, WindowState::timerMs,
-                (key, window, state, at) -> logic.onTimer(key, window, state, at, range.crossing(at)));
+    public Due fireDue(String shardId, BatchRange range, long watermarkMs, KeyLogic logic) {
+        return fire(StateTable.timerPk(shardId), shardId, range, watermarkMs, KeyState::timerMs,
+                (key, window, state, at) -> logic.onTimer(key, state, at, range.crossing(at)));
     }
 
     @Override
-    public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic) {
-        return fire(StateTable.processingTimerPk(shardId), shardId, range, nowMs, WindowState::processingTimerMs,
-                (key, window, state, at) -> logic.onProcessingTimer(key, window, state, at, range.first()));
+    public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, KeyLogic logic) {
+        return fire(StateTable.processingTimerPk(shardId), shardId, range, nowMs, KeyState::processingTimerMs,
+                (key, window, state, at) -> logic.onProcessingTimer(key, state, at, range.first()));
     }
 
     /** What a due timer does to its window's state. */
     @FunctionalInterface
     private interface OnTimer {
-        WindowState apply(String key, Window window, WindowState state, long at);
+        KeyState apply(String key, Window window, KeyState state, long at);
     }
 
     /** A timer read from a bucket, with its stored form (which orders timers of the same time). */
@@ -576,18 +578,18 @@ public final class DynamoDbStateBackend implements StateBackend {
      * item still names is applied (and a timer that this makes due at once, too); a stale one changes nothing.
      * Each item is written once, whatever the number of its due timers; its firings of this batch come out.
      */
-    private Due fire(String timerPk, String shardId, BatchRange range, long time, Function<WindowState, Long> current,
+    private Due fire(String timerPk, String shardId, BatchRange range, long time, Function<KeyState, Long> current,
             OnTimer onTimer) {
         List<Map<String, AttributeValue>> buckets = dueBuckets(timerPk, time);
         if (buckets.isEmpty()) {
             return new Due(List.of(), List.of());
         }
         List<DueTimer> due = new ArrayList<>();
-        List<Object> handled = new ArrayList<>();
+        List<TimerHandle> handled = new ArrayList<>();
         for (Map<String, AttributeValue> bucket : buckets) {
             long at = Long.parseLong(bucket.get("at").n());
             bucket.get("entries").ss().forEach(e -> due.add(new DueTimer(at, e, TimerEntry.decode(e))));
-            handled.add(new TimerHandle(timerPk, bucket.get(SK).s()));
+            handled.add(new Bucket(timerPk, bucket.get(SK).s()));
         }
         due.sort(java.util.Comparator.comparingLong(DueTimer::at).thenComparing(DueTimer::stored));
         Map<ItemKey, List<DueTimer>> byItem = new LinkedHashMap<>();
@@ -614,14 +616,14 @@ public final class DynamoDbStateBackend implements StateBackend {
 
     /** The change an item's due timers make, applied in time order to the item as read. */
     private Change onTimers(String shardId, BatchRange range, String key, Window window, String partitionKey,
-            Map<String, AttributeValue> item, List<DueTimer> timers, long time, Function<WindowState, Long> current,
+            Map<String, AttributeValue> item, List<DueTimer> timers, long time, Function<KeyState, Long> current,
             OnTimer onTimer) {
         if (item == null) {
             return Change.none(null); // expired by time to live
         }
         checkKey(item, key);
-        WindowState before = state(item);
-        WindowState state = before;
+        KeyState before = state(item);
+        KeyState state = before;
         Set<Long> handled = new java.util.HashSet<>();
         for (DueTimer timer : timers) {
             handled.add(timer.at());
@@ -646,7 +648,7 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     /** A handled timer bucket, for {@link #clearTimers}. */
-    private record TimerHandle(String pk, String sk) {
+    private record Bucket(String pk, String sk) implements TimerHandle {
     }
 
     private List<Map<String, AttributeValue>> dueBuckets(String timerPk, long watermarkMs) {
@@ -677,10 +679,10 @@ public final class DynamoDbStateBackend implements StateBackend {
     }
 
     @Override
-    public void clearTimers(String shardId, List<Object> timers) {
+    public void clearTimers(String shardId, List<TimerHandle> timers) {
         List<WriteRequest> deletes = new ArrayList<>();
-        for (Object handle : timers) {
-            TimerHandle timer = (TimerHandle) handle;
+        for (TimerHandle handle : timers) {
+            Bucket timer = (Bucket) handle;
             deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
                     .key(key(timer.pk(), timer.sk())).build()).build());
         }

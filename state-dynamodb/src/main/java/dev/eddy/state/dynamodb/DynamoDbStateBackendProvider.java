@@ -1,7 +1,7 @@
 package dev.eddy.state.dynamodb;
 
-import dev.eddy.handler.EddySettings;
-import dev.eddy.internal.AwsClients;
+import dev.eddy.config.EddySettings;
+import dev.eddy.config.internal.AwsClients;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.StateBackendProvider;

@@ -1,5 +1,7 @@
 package dev.eddy.state.dynamodb;
 
+import dev.eddy.state.TimerHandle;
+import dev.eddy.metrics.Figures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -16,10 +18,10 @@ import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.Firehose;
 import dev.eddy.state.CapacityUsage;
 import dev.eddy.state.BatchRange;
-import dev.eddy.state.WindowLogic;
+import dev.eddy.state.KeyLogic;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
-import dev.eddy.state.WindowUpdate;
+import dev.eddy.state.KeyUpdate;
 import dev.eddy.window.TumblingWindows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -238,7 +240,7 @@ class BatchProcessorEndToEndTest {
             this.dir = dir;
             this.table = table;
             this.backend = backend;
-            this.processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir));
+            this.processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(dir));
         }
 
         StreamsEventResponse process(List<In> batch) {
@@ -269,7 +271,7 @@ class BatchProcessorEndToEndTest {
         }
 
         /** @return the shard's totals as committed with its checkpoint, read with a backend of their own */
-        ShardCheckpoint.Totals totals() {
+        Figures totals() {
             try (DynamoDbStateBackend reader = new DynamoDbStateBackend(DynamoDbLocal.client(), table)) {
                 return reader.readCheckpoint(SHARD).totals();
             }
@@ -286,7 +288,7 @@ class BatchProcessorEndToEndTest {
     }
 
     /** The totals of what the input's records did, whatever the faults: replays and capacity units aside. */
-    static List<Long> counts(ShardCheckpoint.Totals t) {
+    static List<Long> counts(Figures t) {
         return List.of(t.records(), t.failedRecords(), t.lateRecords(), t.windowsFired(), t.resultsEmitted(),
                 t.deadlineStops());
     }
@@ -348,7 +350,7 @@ class BatchProcessorEndToEndTest {
             assertMatchesReference(run, reference(input));
             assertThat(run.processor.metrics().replaysSkipped()).isEqualTo(input.size());
             // the duplicates count as replays, once each, and their records once
-            ShardCheckpoint.Totals totals = run.totals();
+            Figures totals = run.totals();
             assertThat(totals.records()).isEqualTo(input.size());
             assertThat(totals.replaysSkipped()).isEqualTo(input.size());
             assertThat(totals.resultsEmitted()).isEqualTo(reference(input).results().size());
@@ -367,7 +369,7 @@ class BatchProcessorEndToEndTest {
             run.processAll(chunks(input.subList(50, 80), 7));
             run.processor.drain(SHARD);
             var m = run.processor.metrics();
-            ShardCheckpoint.Totals totals = run.totals();
+            Figures totals = run.totals();
 
             assertThat(totals.records()).isEqualTo(m.records()).isEqualTo(input.size());
             assertThat(totals.replaysSkipped()).isEqualTo(m.replaysSkipped()).isEqualTo(7 + 3 + 10);
@@ -515,8 +517,8 @@ class BatchProcessorEndToEndTest {
         }
 
         @Override
-        public Applied applyUpdates(String shardId, BatchRange range, List<WindowUpdate> updates,
-                WindowLogic logic) {
+        public Applied applyUpdates(String shardId, BatchRange range, List<KeyUpdate> updates,
+                KeyLogic logic) {
             crashIf(CrashPoint.BEFORE_APPLY);
             Applied applied = delegate.applyUpdates(shardId, range, updates, logic);
             lastFired = applied.firings().size();
@@ -525,7 +527,7 @@ class BatchProcessorEndToEndTest {
         }
 
         @Override
-        public Due fireDue(String shardId, BatchRange range, long watermarkMs, WindowLogic logic) {
+        public Due fireDue(String shardId, BatchRange range, long watermarkMs, KeyLogic logic) {
             Due due = delegate.fireDue(shardId, range, watermarkMs, logic);
             lastFired += due.firings().size();
             crashIf(CrashPoint.AFTER_FIRE_BEFORE_EMIT);
@@ -533,12 +535,12 @@ class BatchProcessorEndToEndTest {
         }
 
         @Override
-        public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, WindowLogic logic) {
+        public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, KeyLogic logic) {
             return delegate.fireDueProcessingTime(shardId, range, nowMs, logic);
         }
 
         @Override
-        public void clearTimers(String shardId, List<Object> timers) {
+        public void clearTimers(String shardId, List<TimerHandle> timers) {
             crashIf(CrashPoint.AFTER_EMIT_BEFORE_CLEAR);
             delegate.clearTimers(shardId, timers);
             crashIf(CrashPoint.AFTER_CLEAR_BEFORE_COMMIT);
@@ -610,7 +612,7 @@ class BatchProcessorEndToEndTest {
         Map<String, String> cleanResults;
         Map<String, String> cleanLate;
         Map<String, String> cleanFailed;
-        ShardCheckpoint.Totals cleanTotals;
+        Figures cleanTotals;
         try (Run clean = new Run(dir.resolve("clean"))) {
             clean.processAll(batches);
             clean.processor.drain(SHARD);
@@ -726,7 +728,7 @@ class BatchProcessorEndToEndTest {
             // a second handler instance gets every batch at the same moment: duplicate concurrent invocations
             DynamoDbStateBackend twinState = new DynamoDbStateBackend(DynamoDbLocal.client(), live.table);
             Path twinDir = dir.resolve("twin");
-            BatchProcessor twin = new BatchProcessor(pipeline().plan(), twinState, new FileSinkFactory(twinDir));
+            BatchProcessor twin = new BatchProcessor(pipeline(), twinState, new FileSinkFactory(twinDir));
             java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
             int lost = 0;
             try {
@@ -769,7 +771,7 @@ class BatchProcessorEndToEndTest {
             // the race was real: a compare-and-set lost at least once (checkpoint or item)
             assertThat(lost).isPositive();
             // two instances on every batch, yet the checkpoint counted each record and firing once
-            ShardCheckpoint.Totals totals = live.totals();
+            Figures totals = live.totals();
             assertThat(totals.records()).isEqualTo(input.size());
             assertThat(totals.failedRecords()).isEqualTo(reference(input).failedSequenceNumbers().size());
             assertThat(totals.lateRecords()).isEqualTo(reference(input).lateSequenceNumbers().size());
@@ -799,7 +801,7 @@ class BatchProcessorEndToEndTest {
                 }
             };
             Path zombieDir = dir.resolve("zombie");
-            BatchProcessor zombie = new BatchProcessor(pipeline().plan(), zombieState, new FileSinkFactory(zombieDir));
+            BatchProcessor zombie = new BatchProcessor(pipeline(), zombieState, new FileSinkFactory(zombieDir));
             StreamsEventResponse response = zombie.process(event(batch));
 
             assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
@@ -838,7 +840,7 @@ class BatchProcessorEndToEndTest {
         List<In> input = List.of(In.of(0, new Ev("a", 5, 1)), In.of(1, new Ev("a", 5, 2)),
                 In.of(2, new Ev("a", 5, 4)));
         try (Run run = new Run(dir)) {
-            BatchProcessor processor = new BatchProcessor(arrival.plan(), run.backend, new FileSinkFactory(dir));
+            BatchProcessor processor = new BatchProcessor(arrival, run.backend, new FileSinkFactory(dir));
             assertThat(processor.process(event(input)).getBatchItemFailures()).isEmpty();
             // bound zero: the watermark after the third record is 1_700_000_002_000 - 1, so two windows fired
             assertThat(run.outputs()).extracting(Out::result).containsExactlyInAnyOrder(
@@ -866,7 +868,7 @@ class BatchProcessorEndToEndTest {
         List<In> input = List.of(In.of(0, new Ev("a", 100, 3)), In.of(1, new Ev("b", 101, 30)),
                 In.of(2, new Ev("a", 102, 4)));
         try (Run run = new Run(dir)) {
-            BatchProcessor processor = new BatchProcessor(branched.plan(), run.backend, new FileSinkFactory(dir));
+            BatchProcessor processor = new BatchProcessor(branched, run.backend, new FileSinkFactory(dir));
             assertThat(processor.process(event(input)).getBatchItemFailures()).isEmpty();
             processor.drain(SHARD);
             List<Out> all = run.outputs();

@@ -71,7 +71,7 @@ class CountWindowsEndToEndTest {
 
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("counts"))) {
-            BatchProcessor processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir));
+            BatchProcessor processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(dir));
             for (List<In> batch : chunks(input, batchSize)) {
                 assertThat(processor.process(event(batch)).getBatchItemFailures()).isEmpty();
                 assertThat(processor.process(event(batch)).getBatchItemFailures()).isEmpty(); // a duplicate
@@ -122,7 +122,7 @@ class CountWindowsEndToEndTest {
         TestClock clock = new TestClock();
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("minutely"))) {
-            BatchProcessor processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir), clock);
+            BatchProcessor processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(dir), clock);
             // 10:00:00 panes of a and b open
             processor.process(event(List.of(In.of(0, new Ev("a", 0, 1)), In.of(1, new Ev("a", 0, 2)),
                     In.of(2, new Ev("b", 0, 4)))));

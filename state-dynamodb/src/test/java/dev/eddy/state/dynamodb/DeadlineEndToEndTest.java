@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.internal.DeadlineBudget;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
@@ -181,10 +181,7 @@ class DeadlineEndToEndTest {
 
             // cold, 999 ms left: under the 1,000 ms reserve
             assertThat(failures(run.processor.process(event(input), time))).containsExactly(seq(input.get(0)));
-            // a remaining time that cannot be read counts as none: still no exception
-            assertThat(failures(run.processor.process(event(input), () -> {
-                throw new IllegalStateException("no clock");
-            }))).containsExactly(seq(input.get(0)));
+            assertThat(failures(run.processor.process(event(input), time))).containsExactly(seq(input.get(0)));
 
             assertThat(backend.commits).isZero();
             assertThat(checkpoint(run)).isEqualTo(ShardCheckpoint.initial(SHARD));
@@ -207,6 +204,25 @@ class DeadlineEndToEndTest {
             // the two stops before the commit are in its totals; the third waits for the shard's next commit
             assertThat(checkpoint(run).totals().deadlineStops()).isEqualTo(2);
             assertThat(checkpoint(run).totals().records()).isEqualTo(100);
+        }
+    }
+
+    /**
+     * A remaining time that cannot be read means no deadline is known: the batch runs in one cycle, as without a
+     * context. Reading it as no time left instead would stop every invocation at its first record and stall the
+     * shard for good.
+     */
+    @Test
+    void aRemainingTimeThatCannotBeReadRunsTheBatchAsWithoutADeadline(@TempDir Path dir) {
+        List<In> input = input();
+        try (Run run = new Run(dir, b -> new TimedBackend(b, new FakeTime(0, 0)))) {
+            TimedBackend backend = (TimedBackend) run.backend;
+            assertThat(run.processor.process(event(input), () -> {
+                throw new IllegalStateException("no clock");
+            }).getBatchItemFailures()).isEmpty();
+            assertThat(backend.commits).isEqualTo(1);
+            assertThat(checkpoint(run).sequenceNumber()).isEqualTo(input.get(RECORDS - 1).seq());
+            assertThat(run.processor.metrics().deadlineStops()).isZero();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.eddy.state.dynamodb;
 
+import dev.eddy.metrics.Figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -11,9 +12,9 @@ import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend.Applied;
 import dev.eddy.state.StateBackend.Due;
 import dev.eddy.state.StateConflictException;
-import dev.eddy.state.WindowLogic;
-import dev.eddy.state.WindowState;
-import dev.eddy.state.WindowUpdate;
+import dev.eddy.state.KeyLogic;
+import dev.eddy.state.KeyState;
+import dev.eddy.state.KeyUpdate;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.table.StateTable;
 import dev.eddy.state.dynamodb.timers.TimerEntry;
@@ -77,7 +78,7 @@ class DynamoDbStateBackendTest {
      * the batch, or by a timer), one firing per late element, clean-up at {@code end − 1 + lateness}. The
      * accumulator is the sum's decimal text, e.g. {@code "12"}.
      */
-    static class SumLogic implements WindowLogic {
+    static class SumLogic implements KeyLogic {
         final long watermarkMs;
         final long latenessMs;
 
@@ -92,7 +93,7 @@ class DynamoDbStateBackendTest {
         }
 
         @Override
-        public WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
+        public KeyState onValues(String key, Window window, KeyState stored, List<SequencedValue> fresh) {
             if (stored != null && stored.cleanedUp()) {
                 return null;
             }
@@ -121,7 +122,7 @@ class DynamoDbStateBackendTest {
         }
 
         @Override
-        public WindowState onTimer(String key, Window window, WindowState stored, long timerMs, BigInteger tag) {
+        public KeyState onTimer(String key, Window window, KeyState stored, long timerMs, BigInteger tag) {
             if (stored.cleanedUp()) {
                 return stored;
             }
@@ -133,15 +134,15 @@ class DynamoDbStateBackendTest {
             return next(window, stored.accumulator(), firings, pending);
         }
 
-        WindowState next(Window window, String accumulator, int firings, List<Firing> pending) {
+        KeyState next(Window window, String accumulator, int firings, List<Firing> pending) {
             if (firings == 0) {
-                return new WindowState(accumulator, 0, pending, window.maxTimestamp(), false);
+                return new KeyState(accumulator, 0, pending, window.maxTimestamp(), false);
             }
             long cleanup = cleanupTime(window, latenessMs);
             if (cleanup <= watermarkMs) {
-                return new WindowState(accumulator, firings, pending, null, true);
+                return new KeyState(accumulator, firings, pending, null, true);
             }
-            return new WindowState(accumulator, firings, pending, cleanup, false);
+            return new KeyState(accumulator, firings, pending, cleanup, false);
         }
     }
 
@@ -156,39 +157,39 @@ class DynamoDbStateBackendTest {
     }
 
     /** A logic that records what it is asked, then delegates. */
-    static final class Recording implements WindowLogic {
-        final WindowLogic delegate;
+    static final class Recording implements KeyLogic {
+        final KeyLogic delegate;
         final List<Long> seen = new ArrayList<>();
         final List<Long> timers = new ArrayList<>();
 
-        Recording(WindowLogic delegate) {
+        Recording(KeyLogic delegate) {
             this.delegate = delegate;
         }
 
         @Override
-        public WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
+        public KeyState onValues(String key, Window window, KeyState stored, List<SequencedValue> fresh) {
             fresh.forEach(v -> seen.add(v.sequenceNumber().longValueExact()));
             return delegate.onValues(key, window, stored, fresh);
         }
 
         @Override
-        public WindowState onTimer(String key, Window window, WindowState stored, long timerMs, BigInteger tag) {
+        public KeyState onTimer(String key, Window window, KeyState stored, long timerMs, BigInteger tag) {
             timers.add(timerMs);
             return delegate.onTimer(key, window, stored, timerMs, tag);
         }
     }
 
     /** A logic that runs an action before each {@code onValues} / {@code onTimer} call, then delegates. */
-    static WindowLogic interleaving(WindowLogic delegate, Runnable beforeEachCall) {
-        return new WindowLogic() {
+    static KeyLogic interleaving(KeyLogic delegate, Runnable beforeEachCall) {
+        return new KeyLogic() {
             @Override
-            public WindowState onValues(String key, Window window, WindowState stored, List<SequencedValue> fresh) {
+            public KeyState onValues(String key, Window window, KeyState stored, List<SequencedValue> fresh) {
                 beforeEachCall.run();
                 return delegate.onValues(key, window, stored, fresh);
             }
 
             @Override
-            public WindowState onTimer(String key, Window window, WindowState stored, long timerMs,
+            public KeyState onTimer(String key, Window window, KeyState stored, long timerMs,
                     BigInteger tag) {
                 beforeEachCall.run();
                 return delegate.onTimer(key, window, stored, timerMs, tag);
@@ -223,26 +224,26 @@ class DynamoDbStateBackendTest {
     }
 
     /** Values of records {@code fromSeq..toSeq}, on time. */
-    static WindowUpdate update(String key, Window window, long fromSeq, long toSeq) {
+    static KeyUpdate update(String key, Window window, long fromSeq, long toSeq) {
         return update(key, window, fromSeq, toSeq, false);
     }
 
     /** Values of records {@code fromSeq..toSeq} that arrived after the watermark passed the window's end. */
-    static WindowUpdate lateUpdate(String key, Window window, long fromSeq, long toSeq) {
+    static KeyUpdate lateUpdate(String key, Window window, long fromSeq, long toSeq) {
         return update(key, window, fromSeq, toSeq, true);
     }
 
-    static WindowUpdate update(String key, Window window, long fromSeq, long toSeq, boolean late) {
+    static KeyUpdate update(String key, Window window, long fromSeq, long toSeq, boolean late) {
         List<SequencedValue> values = LongStream.rangeClosed(fromSeq, toSeq)
                 .mapToObj(seq -> new SequencedValue(big(seq), value(seq), window.startMs(), late)).toList();
-        return new WindowUpdate(key, window, values);
+        return new KeyUpdate(key, window, values);
     }
 
     /** One update holding both updates' values, in order (the backend takes one update per key and window). */
-    static WindowUpdate join(WindowUpdate a, WindowUpdate b) {
+    static KeyUpdate join(KeyUpdate a, KeyUpdate b) {
         List<SequencedValue> values = new ArrayList<>(a.values());
         values.addAll(b.values());
-        return new WindowUpdate(a.key(), a.window(), values);
+        return new KeyUpdate(a.key(), a.window(), values);
     }
 
     /** A batch of records {@code first..last} in which the watermark did not rise. */
@@ -258,10 +259,10 @@ class DynamoDbStateBackendTest {
     }
 
     /** A batch range covering an update's records. */
-    static BatchRange rangeOf(WindowUpdate... updates) {
+    static BatchRange rangeOf(KeyUpdate... updates) {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        for (WindowUpdate u : updates) {
+        for (KeyUpdate u : updates) {
             first = Math.min(first, u.values().get(0).sequenceNumber().longValueExact());
             last = Math.max(last, u.values().get(u.values().size() - 1).sequenceNumber().longValueExact());
         }
@@ -269,7 +270,7 @@ class DynamoDbStateBackendTest {
     }
 
     /** Applies updates as one batch spanning their records. */
-    Applied apply(String shardId, WindowLogic logic, WindowUpdate... updates) {
+    Applied apply(String shardId, KeyLogic logic, KeyUpdate... updates) {
         return backend.applyUpdates(shardId, rangeOf(updates), List.of(updates), logic);
     }
 
@@ -281,31 +282,31 @@ class DynamoDbStateBackendTest {
      * The stored state of a window, read through the SPI: a shard that never wrote offers a value, the logic
      * records the state it is given and refuses, so nothing is written.
      */
-    WindowState stored(String key, Window window) {
-        WindowState[] seen = new WindowState[1];
+    KeyState stored(String key, Window window) {
+        KeyState[] seen = new KeyState[1];
         boolean[] called = new boolean[1];
-        WindowLogic probe = new WindowLogic() {
+        KeyLogic probe = new KeyLogic() {
             @Override
-            public WindowState onValues(String k, Window w, WindowState state, List<SequencedValue> fresh) {
+            public KeyState onValues(String k, Window w, KeyState state, List<SequencedValue> fresh) {
                 called[0] = true;
                 seen[0] = state;
                 return null;
             }
 
             @Override
-            public WindowState onTimer(String k, Window w, WindowState state, long timerMs, BigInteger tag) {
+            public KeyState onTimer(String k, Window w, KeyState state, long timerMs, BigInteger tag) {
                 throw new AssertionError("no timer");
             }
         };
         BigInteger high = BigInteger.TEN.pow(120);
-        backend.applyUpdates(PROBE, new BatchRange(high, high, new TreeMap<>()), List.of(new WindowUpdate(key, window,
+        backend.applyUpdates(PROBE, new BatchRange(high, high, new TreeMap<>()), List.of(new KeyUpdate(key, window,
                 List.of(new SequencedValue(high, 0L, window.startMs(), false)))), probe);
         assertThat(called[0]).isTrue();
         return seen[0];
     }
 
     String storedAccumulator(String key, Window window) {
-        WindowState state = stored(key, window);
+        KeyState state = stored(key, window);
         return state == null ? null : state.accumulator();
     }
 
@@ -330,7 +331,7 @@ class DynamoDbStateBackendTest {
 
         @Test
         void applyingTheSameUpdatesTwiceChangesNothing() {
-            List<WindowUpdate> updates = List.of(update("k", w, 1, 4), update("j", w, 2, 3));
+            List<KeyUpdate> updates = List.of(update("k", w, 1, 4), update("j", w, 2, 3));
             backend.applyUpdates(SHARD_A, range(1, 4), updates, NOT_DUE);
             String afterFirst = storedAccumulator("k", w);
             Recording second = new Recording(NOT_DUE);
@@ -393,7 +394,7 @@ class DynamoDbStateBackendTest {
             DynamoDbStateBackend other = new DynamoDbStateBackend(DynamoDbLocal.client(), table);
             AtomicInteger calls = new AtomicInteger();
             // shard B writes the item between this writer's read and its conditional write
-            WindowLogic logic = interleaving(NOT_DUE, () -> {
+            KeyLogic logic = interleaving(NOT_DUE, () -> {
                 if (calls.getAndIncrement() == 0) {
                     other.applyUpdates(SHARD_B, range(50, 51), List.of(update("k", w, 50, 51)), NOT_DUE);
                 }
@@ -430,7 +431,7 @@ class DynamoDbStateBackendTest {
         void aWriterThatKeepsLosingGivesUpWithStateConflict() {
             DynamoDbStateBackend other = new DynamoDbStateBackend(DynamoDbLocal.client(), table);
             AtomicInteger seq = new AtomicInteger(1000);
-            WindowLogic alwaysInterrupted = interleaving(NOT_DUE, () -> {
+            KeyLogic alwaysInterrupted = interleaving(NOT_DUE, () -> {
                 long s = seq.incrementAndGet();
                 other.applyUpdates(SHARD_B, range(s, s), List.of(update("k", w, s, s)), NOT_DUE);
             });
@@ -466,11 +467,11 @@ class DynamoDbStateBackendTest {
         @Test
         void tooLargeAnAccumulatorIsRefusedWithAClearMessage() {
             String huge = "\"" + "x".repeat(DynamoDbStateBackend.MAX_ACCUMULATOR_BYTES) + "\"";
-            WindowLogic logic = new SumLogic(Long.MIN_VALUE, 0) {
+            KeyLogic logic = new SumLogic(Long.MIN_VALUE, 0) {
                 @Override
-                public WindowState onValues(String key, Window window, WindowState stored,
+                public KeyState onValues(String key, Window window, KeyState stored,
                         List<SequencedValue> fresh) {
-                    return new WindowState(huge, 0, List.of(), window.maxTimestamp(), false);
+                    return new KeyState(huge, 0, List.of(), window.maxTimestamp(), false);
                 }
             };
             assertThatThrownBy(() -> apply(SHARD_A, logic, update("k", w, 1, 1)))
@@ -483,11 +484,11 @@ class DynamoDbStateBackendTest {
         @Test
         void pendingFiringsCountTowardsTheItemLimit() {
             String half = "\"" + "x".repeat(DynamoDbStateBackend.MAX_ACCUMULATOR_BYTES / 2 + 10) + "\"";
-            WindowLogic logic = new SumLogic(Long.MIN_VALUE, 0) {
+            KeyLogic logic = new SumLogic(Long.MIN_VALUE, 0) {
                 @Override
-                public WindowState onValues(String key, Window window, WindowState stored,
+                public KeyState onValues(String key, Window window, KeyState stored,
                         List<SequencedValue> fresh) {
-                    return new WindowState(half, 1, List.of(new Firing(key, window, 0, half, big(1))), null, false);
+                    return new KeyState(half, 1, List.of(new Firing(key, window, 0, half, big(1))), null, false);
                 }
             };
             assertThatThrownBy(() -> apply(SHARD_A, logic, update("k", w, 1, 1)))
@@ -763,7 +764,7 @@ class DynamoDbStateBackendTest {
         @Test
         void dueTimersComeInTimeOrder() {
             // applied out of order, over several batches
-            List<WindowUpdate> updates = List.of(
+            List<KeyUpdate> updates = List.of(
                     update("c", new Window(20, 30), 1, 1),
                     update("a", new Window(0, 10), 2, 3),
                     update("b", new Window(10, 20), 4, 4),
@@ -771,14 +772,14 @@ class DynamoDbStateBackendTest {
                     update("b", new Window(0, 10), 8, 8),
                     update("a", new Window(30, 40), 9, 9),
                     update("b", new Window(25, 35), 10, 11));
-            for (WindowUpdate u : updates) {
+            for (KeyUpdate u : updates) {
                 apply(SHARD_A, NOT_DUE, u);
             }
             long watermark = 33;
             List<Firing> expected = updates.stream()
                     .filter(u -> u.window().endMs() - 1 <= watermark)
-                    .sorted(Comparator.comparingLong((WindowUpdate u) -> u.window().endMs())
-                            .thenComparingLong(u -> u.window().startMs()).thenComparing(WindowUpdate::key))
+                    .sorted(Comparator.comparingLong((KeyUpdate u) -> u.window().endMs())
+                            .thenComparingLong(u -> u.window().startMs()).thenComparing(KeyUpdate::key))
                     .map(u -> new Firing(u.key(), u.window(), 0, Long.toString(u.values().stream()
                             .mapToLong(v -> (Long) v.value()).sum()), big(12)))
                     .toList();
@@ -850,14 +851,14 @@ class DynamoDbStateBackendTest {
         @Test
         void moreDueTimersThanOneBatchGetReadsAllFire() {
             // 130 windows: more than one BatchGetItem (100 keys) and several BatchWriteItem deletes (25)
-            List<WindowUpdate> updates = new ArrayList<>();
+            List<KeyUpdate> updates = new ArrayList<>();
             for (int i = 0; i < 130; i++) {
                 updates.add(update("key-" + i, new Window(i * 10L, i * 10L + 10), i + 1, i + 1));
             }
             backend.applyUpdates(SHARD_A, range(1, 130), updates, NOT_DUE);
             Due due = fireAll(SHARD_A, 131);
             assertThat(due.firings()).extracting(Firing::key)
-                    .containsExactlyElementsOf(updates.stream().map(WindowUpdate::key).toList());
+                    .containsExactlyElementsOf(updates.stream().map(KeyUpdate::key).toList());
             assertThat(due.firings()).extracting(Firing::accumulator).containsExactlyElementsOf(
                     updates.stream().map(u -> Long.toString(value(u.values().get(0).sequenceNumber().longValue())))
                             .toList());
@@ -890,7 +891,7 @@ class DynamoDbStateBackendTest {
             backend.commitCheckpoint(first, second);
             ShardCheckpoint read = backend.readCheckpoint(SHARD_A);
             assertThat(read).isEqualTo(new ShardCheckpoint(SHARD_A, LONGEST_SEQUENCE, 1_700_000_000_000L,
-                    1_700_000_001_000L, 2, ShardCheckpoint.Totals.ZERO));
+                    1_700_000_001_000L, 2, Figures.ZERO));
             assertThat(backend.readCheckpoint(SHARD_B)).isEqualTo(ShardCheckpoint.initial(SHARD_B));
         }
 
@@ -922,12 +923,12 @@ class DynamoDbStateBackendTest {
 
         @Test
         void theTotalsGrowWithEachCommitInTheSameWriteOfOneUnit() {
-            ShardCheckpoint.Totals batch = new ShardCheckpoint.Totals(500, 3, 2, 1, 40, 41, 1, 55.5, 12.5);
+            Figures batch = new Figures(500, 3, 2, 1, 40, 41, 1, 55.5, 12.5);
             ShardCheckpoint initial = backend.readCheckpoint(SHARD_A);
             ShardCheckpoint first = initial.advance(LONGEST_SEQUENCE.subtract(BigInteger.TEN), 10, 20, batch);
             backend.commitCheckpoint(initial, first);
             // figures of a long-lived shard: the item stays far below 1 KB, so a commit costs one write unit
-            ShardCheckpoint.Totals large = new ShardCheckpoint.Totals(Long.MAX_VALUE / 4, 1L << 40, 1L << 40,
+            Figures large = new Figures(Long.MAX_VALUE / 4, 1L << 40, 1L << 40,
                     1L << 40, 1L << 40, 1L << 40, 1L << 40, 1e12 + 0.5, 1e12 + 0.5);
             ShardCheckpoint second = first.advance(LONGEST_SEQUENCE, 30, 40, large);
             double before = backend.usage().writeUnits();
@@ -957,8 +958,8 @@ class DynamoDbStateBackendTest {
 
             ShardCheckpoint old = backend.readCheckpoint(SHARD_A);
             assertThat(old).isEqualTo(new ShardCheckpoint(SHARD_A, BigInteger.valueOf(77), 100, 111, 4,
-                    ShardCheckpoint.Totals.ZERO));
-            ShardCheckpoint.Totals batch = new ShardCheckpoint.Totals(10, 0, 1, 0, 2, 2, 0, 4, 3);
+                    Figures.ZERO));
+            Figures batch = new Figures(10, 0, 1, 0, 2, 2, 0, 4, 3);
             backend.commitCheckpoint(old, old.advance(BigInteger.valueOf(90), 120, 131, batch));
             assertThat(backend.readCheckpoint(SHARD_A).totals()).isEqualTo(batch);
             assertThat(backend.readCheckpoint(SHARD_A).version()).isEqualTo(5);
@@ -968,7 +969,7 @@ class DynamoDbStateBackendTest {
         void aNextCheckpointMustBeOneVersionAhead() {
             ShardCheckpoint initial = backend.readCheckpoint(SHARD_A);
             ShardCheckpoint skipping = new ShardCheckpoint(SHARD_A, BigInteger.ONE, 0, 0, 2,
-                    ShardCheckpoint.Totals.ZERO);
+                    Figures.ZERO);
             assertThatThrownBy(() -> backend.commitCheckpoint(initial, skipping))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(backend.readCheckpoint(SHARD_A)).isEqualTo(initial);
@@ -1027,7 +1028,7 @@ class DynamoDbStateBackendTest {
 
         @Test
         void aReplayedBatchWritesNothing() {
-            List<WindowUpdate> updates = List.of(update("a", new Window(0, 10), 1, 50));
+            List<KeyUpdate> updates = List.of(update("a", new Window(0, 10), 1, 50));
             backend.applyUpdates(SHARD_A, range(1, 50), updates, at(100));
             double before = backend.usage().writeUnits();
             double readsBefore = backend.usage().readUnits();
@@ -1076,7 +1077,7 @@ class DynamoDbStateBackendTest {
             BigInteger longest = new BigInteger("9".repeat(129));
             BigInteger previous = longest.subtract(BigInteger.ONE);
             backend.applyUpdates(SHARD_A, new BatchRange(previous, longest, new TreeMap<>()), List.of(
-                    new WindowUpdate("k", w, List.of(new SequencedValue(previous, 3L, 1, false),
+                    new KeyUpdate("k", w, List.of(new SequencedValue(previous, 3L, 1, false),
                             new SequencedValue(longest, 4L, 2, false)))), at(20, 50));
 
             Map<String, AttributeValue> item = item(StateTable.stateItem("k", w).pk(), StateTable.stateItem("k", w).sk());
@@ -1117,15 +1118,15 @@ class DynamoDbStateBackendTest {
 
         static final String CHILD = "shardId-000000000002";
 
-        WindowUpdate keyed(WindowUpdate update, String partitionKey) {
-            return new WindowUpdate(update.key(), update.window(), update.values(), partitionKey);
+        KeyUpdate keyed(KeyUpdate update, String partitionKey) {
+            return new KeyUpdate(update.key(), update.window(), update.values(), partitionKey);
         }
 
         /** Commits a checkpoint whose batch counted {@code last} records. */
         void commit(String shard, long last, long watermark, long maxEventTime) {
             ShardCheckpoint c = backend.readCheckpoint(shard);
             backend.commitCheckpoint(c, c.advance(big(last), watermark, maxEventTime,
-                    new ShardCheckpoint.Totals(last, 0, 0, 0, 0, 0, 0, 1, 1)));
+                    new Figures(last, 0, 0, 0, 0, 0, 0, 1, 1)));
         }
 
         @Test
@@ -1135,7 +1136,7 @@ class DynamoDbStateBackendTest {
             commit(SHARD_A, 2, 5, 16);
 
             ShardCheckpoint child = backend.inherit(CHILD, List.of(SHARD_A), "pk-k"::equals);
-            assertThat(child).isEqualTo(new ShardCheckpoint(CHILD, null, 5, 16, 0, ShardCheckpoint.Totals.ZERO));
+            assertThat(child).isEqualTo(new ShardCheckpoint(CHILD, null, 5, 16, 0, Figures.ZERO));
             // a retried first batch inherits again: nothing is taken twice
             assertThat(backend.inherit(CHILD, List.of(SHARD_A), "pk-k"::equals)).isEqualTo(child);
 
@@ -1156,7 +1157,7 @@ class DynamoDbStateBackendTest {
             commit(SHARD_B, 9, 30, 41);
             // the child counts its own batches from zero; its parents keep their totals
             assertThat(backend.inherit(CHILD, List.of(SHARD_A, SHARD_B), pk -> true))
-                    .isEqualTo(new ShardCheckpoint(CHILD, null, 30, 41, 0, ShardCheckpoint.Totals.ZERO));
+                    .isEqualTo(new ShardCheckpoint(CHILD, null, 30, 41, 0, Figures.ZERO));
             assertThat(backend.readCheckpoint(SHARD_A).totals().records()).isEqualTo(7);
             assertThat(backend.readCheckpoint(SHARD_B).totals().records()).isEqualTo(9);
         }

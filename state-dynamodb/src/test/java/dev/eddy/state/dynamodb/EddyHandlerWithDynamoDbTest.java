@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.handler.EddyHandler;
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.Ev;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.In;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.Out;

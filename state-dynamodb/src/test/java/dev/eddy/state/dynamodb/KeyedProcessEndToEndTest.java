@@ -104,7 +104,7 @@ class KeyedProcessEndToEndTest {
     static List<Out> run(Pipeline pipeline, List<List<In>> batches, Path dir, Clock clock) throws Exception {
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("process"))) {
-            BatchProcessor processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir), clock);
+            BatchProcessor processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(dir), clock);
             for (List<In> batch : batches) {
                 assertThat(processor.process(event(batch)).getBatchItemFailures()).isEmpty();
             }
@@ -154,10 +154,10 @@ class KeyedProcessEndToEndTest {
         Instant t0 = Instant.parse("2024-03-01T10:00:00Z");
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("ttl"))) {
-            new BatchProcessor(counter.plan(), backend, new FileSinkFactory(dir), Clock.fixed(t0, ZoneOffset.UTC))
+            new BatchProcessor(counter, backend, new FileSinkFactory(dir), Clock.fixed(t0, ZoneOffset.UTC))
                     .process(event(input.subList(0, 2)));
             // two hours later, by the clock: the count starts over
-            new BatchProcessor(counter.plan(), backend, new FileSinkFactory(dir),
+            new BatchProcessor(counter, backend, new FileSinkFactory(dir),
                     Clock.fixed(t0.plus(Duration.ofHours(2)), ZoneOffset.UTC)).process(event(input.subList(2, 3)));
         }
         List<Long> counts = new ArrayList<>();

@@ -73,7 +73,7 @@ class RecordErrorsAndLateDataEndToEndTest {
                 In.poison(2, "not json"), In.of(3, new Ev("a", 102, 4)));
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("retry"))) {
-            BatchProcessor processor = new BatchProcessor(pipeline(RecordErrorPolicy.RETRY).plan(), backend,
+            BatchProcessor processor = new BatchProcessor(pipeline(RecordErrorPolicy.RETRY), backend,
                     new FileSinkFactory(dir));
 
             StreamsEventResponse first = processor.process(event(input));
@@ -97,8 +97,7 @@ class RecordErrorsAndLateDataEndToEndTest {
         List<In> input = List.of(In.of(0, new Ev("a", 100, 1)), In.poison(1, "not json"), In.of(2, new Ev("a", 101, 2)));
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("dest"))) {
-            BatchProcessor processor = new BatchProcessor(
-                    pipeline(RecordErrorPolicy.FAILURE_DESTINATION).plan(), backend, new FileSinkFactory(dir));
+            BatchProcessor processor = new BatchProcessor(pipeline(RecordErrorPolicy.FAILURE_DESTINATION), backend, new FileSinkFactory(dir));
             assertThat(processor.process(event(input)).getBatchItemFailures()).isEmpty();
             processor.drain(SHARD);
         }
@@ -115,8 +114,7 @@ class RecordErrorsAndLateDataEndToEndTest {
                 In.of(2, new Ev("a", 110, 4)));
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("late"))) {
-            BatchProcessor processor = new BatchProcessor(
-                    pipeline(RecordErrorPolicy.FAILURE_DESTINATION).plan(), backend, new FileSinkFactory(dir));
+            BatchProcessor processor = new BatchProcessor(pipeline(RecordErrorPolicy.FAILURE_DESTINATION), backend, new FileSinkFactory(dir));
             assertThat(processor.process(event(input)).getBatchItemFailures()).isEmpty();
             processor.drain(SHARD);
         }

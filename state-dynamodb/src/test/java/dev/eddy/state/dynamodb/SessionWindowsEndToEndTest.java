@@ -117,7 +117,7 @@ class SessionWindowsEndToEndTest {
             throws Exception {
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("sessions"))) {
-            BatchProcessor processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir));
+            BatchProcessor processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(dir));
             for (List<In> batch : batches) {
                 assertThat(processor.process(event(batch)).getBatchItemFailures()).isEmpty();
             }

@@ -88,7 +88,7 @@ class WindowFunctionsEndToEndTest {
     static Set<Result> run(Pipeline pipeline, List<In> input, int batchSize, Path dir) throws Exception {
         try (DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbLocal.client(),
                 DynamoDbLocal.newTable("wf"))) {
-            BatchProcessor processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(dir));
+            BatchProcessor processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(dir));
             for (List<In> batch : chunks(input, batchSize)) {
                 assertThat(processor.process(event(batch)).getBatchItemFailures()).isEmpty();
             }

@@ -5,9 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eddy.handler.HandlerMetrics;
+import dev.eddy.metrics.Figures;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.internal.Jsons;
+import dev.eddy.codec.internal.Jsons;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineDefinition;
@@ -153,7 +153,7 @@ public final class EddyTestDriver implements AutoCloseable {
         this.dynamoDb = EmbeddedDynamoDb.withTable(table);
         try {
             this.state = new DynamoDbStateBackend(dynamoDb.client(), table, clock);
-            this.processor = new BatchProcessor(pipeline.plan(), state, sinks, clock);
+            this.processor = new BatchProcessor(pipeline, state, sinks, clock);
         } catch (RuntimeException e) {
             dynamoDb.close();
             throw e;
@@ -220,7 +220,7 @@ public final class EddyTestDriver implements AutoCloseable {
                     + " one has " + data.length + " bytes of data");
         }
         Shard shard = shardFor(partitionKey);
-        Optional<String> key = pipeline.plan().keyOf(data);
+        Optional<String> key = pipeline.keyOf(data);
         if (key.isPresent()) {
             Shard owner = keyOwners.putIfAbsent(key.get(), shard);
             if (owner != null && owner != shard) {
@@ -399,7 +399,7 @@ public final class EddyTestDriver implements AutoCloseable {
      * @return the processor's figures so far: invocations, records, replays skipped, failed and late records,
      *     windows fired, results emitted, sink retries, deadline stops, DynamoDB write and read units
      */
-    public HandlerMetrics metrics() {
+    public Figures metrics() {
         return processor.metrics();
     }
 

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  *     <td>as an event-time bucket, {@code at} in wall-clock ms</td></tr>
  * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>
  *     <td>{@code seq} (stored sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver},
- *     {@code totals} (map: the shard's running totals, {@link dev.eddy.state.ShardCheckpoint.Totals}; absent in
+ *     {@code totals} (map: the shard's running totals, {@link dev.eddy.state.Figures}; absent in
  *     items written before it, which read as zeros)</td></tr>
  * </table>
  *

@@ -1,4 +1,4 @@
-package dev.eddy.internal;
+package dev.eddy.pipeline.internal;
 
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.pipeline.KinesisSource;

@@ -1,4 +1,4 @@
-package dev.eddy.internal;
+package dev.eddy.pipeline.internal;
 
 /** What travels with a value through the stateless steps: its event time. Internal, mutable, per record. */
 public final class RecordContext {

@@ -4,24 +4,27 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What is stored for one key's window (or, for a keyed process, one key), besides its fencing.
+ * What is stored for one key, besides its fencing: its open windows, a global window's pane, or a keyed process's
+ * state, as the framework's {@link KeyLogic} writes them.
  *
- * @param accumulator the accumulator's JSON (a keyed process's state)
- * @param firings how many times the window has fired (outputs a keyed process has emitted)
+ * @param accumulator the key's state as JSON: its open windows with their accumulators and firing counts, a pane,
+ *     or a keyed process's state
+ * @param firings panes fired (global windows), or outputs emitted (a keyed process); 0 for time windows, which
+ *     count their firings in {@code accumulator}
  * @param pending firings not yet known to be emitted: kept until a later batch shows them committed
- * @param timerMs the watermark time at which the window's next timer is due (its firing at {@code end − 1}, or
- *     its clean-up at {@code end − 1 + allowed lateness}); {@code null} for none
- * @param cleanedUp whether the window is past its allowed lateness (its item then expires by TTL)
+ * @param timerMs the watermark time at which the key's next event-time timer is due (the earliest firing at a
+ *     window's {@code end − 1}, or clean-up at {@code end − 1 + allowed lateness}); {@code null} for none
+ * @param cleanedUp whether the state is done with (its item then expires by TTL)
  * @param expiresAt when DynamoDB's TTL may delete the item, or {@code null} to let the backend decide (a week
  *     after clean-up, never before)
  * @param processingTimerMs the wall-clock time (ms since the epoch) at which the state's processing-time timer
  *     is due, or {@code null} for none
  */
-public record WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp,
+public record KeyState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp,
         Instant expiresAt, Long processingTimerMs) {
 
     /** Copies the pending list. */
-    public WindowState {
+    public KeyState {
         pending = List.copyOf(pending);
     }
 
@@ -32,9 +35,9 @@ public record WindowState(String accumulator, int firings, List<Firing> pending,
      * @param firings firings so far
      * @param pending firings not yet known to be emitted
      * @param timerMs time of the next timer, or {@code null}
-     * @param cleanedUp whether the window is past its allowed lateness
+     * @param cleanedUp whether the state is done with
      */
-    public WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp) {
+    public KeyState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp) {
         this(accumulator, firings, pending, timerMs, cleanedUp, null, null);
     }
 
@@ -45,10 +48,10 @@ public record WindowState(String accumulator, int firings, List<Firing> pending,
      * @param firings firings so far
      * @param pending firings not yet known to be emitted
      * @param timerMs time of the next event-time timer, or {@code null}
-     * @param cleanedUp whether the window is past its allowed lateness
+     * @param cleanedUp whether the state is done with
      * @param expiresAt when the TTL may delete the item, or {@code null}
      */
-    public WindowState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp,
+    public KeyState(String accumulator, int firings, List<Firing> pending, Long timerMs, boolean cleanedUp,
             Instant expiresAt) {
         this(accumulator, firings, pending, timerMs, cleanedUp, expiresAt, null);
     }

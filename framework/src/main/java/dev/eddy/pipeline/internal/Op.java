@@ -1,4 +1,4 @@
-package dev.eddy.internal;
+package dev.eddy.pipeline.internal;
 
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,10 +1,5 @@
-package dev.eddy.handler;
+package dev.eddy.config;
 
-import dev.eddy.internal.DeadlineBudget;
-import dev.eddy.sink.AwsSinkFactory;
-import dev.eddy.sink.FileSinkFactory;
-import dev.eddy.sink.SinkFactory;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -18,8 +13,8 @@ import java.util.function.UnaryOperator;
  * <tr><th>name</th><th>meaning</th><th>default</th></tr>
  * <tr><td>{@code EDDY_STATE_TABLE}</td><td>DynamoDB state table</td><td>{@code eddy-<pipeline>-state}</td></tr>
  * <tr><td>{@code EDDY_SINKS}</td><td>{@code aws}: deliver to the Firehose delivery streams, SNS topics, Kinesis
- *     streams and SQS queues the pipeline names ({@link AwsSinkFactory}); {@code file:<dir>}: write them to files
- *     under dir ({@link FileSinkFactory}), as local runs do</td><td>{@code aws}</td></tr>
+ *     streams and SQS queues the pipeline names ({@code dev.eddy.sink.AwsSinkFactory}); {@code file:<dir>}: write them to files
+ *     under dir ({@code dev.eddy.sink.FileSinkFactory}), as local runs do</td><td>{@code aws}</td></tr>
  * <tr><td>{@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override</td>
  *     <td>AWS</td></tr>
  * <tr><td>{@code AWS_ENDPOINT_URL_KINESIS}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override for
@@ -36,7 +31,7 @@ import java.util.function.UnaryOperator;
  * <tr><td>{@code EDDY_DYNAMODB_MAX_ATTEMPTS}</td><td>attempts of one DynamoDB request, the first included (SDK
  *     standard retries: back-off with full jitter; see {@code DynamoDbStateBackendProvider})</td><td>5</td></tr>
  * <tr><td>{@code EDDY_DEADLINE_RESERVE_MS}</td><td>time, ms, an invocation keeps in hand before Lambda's deadline:
- *     it stops before a chunk of records that would leave less (see {@link EddyHandler#handleRequest})</td>
+ *     it stops before a chunk of records that would leave less (see {@code EddyHandler#handleRequest})</td>
  *     <td>1000</td></tr>
  * </table>
  */
@@ -50,6 +45,8 @@ public final class EddySettings {
     public static final String METRICS = "EDDY_METRICS";
     /** Setting of the reserve, ms, kept before Lambda's deadline. */
     public static final String DEADLINE_RESERVE_MS = "EDDY_DEADLINE_RESERVE_MS";
+    /** Default reserve before Lambda's deadline, ms: left for the response, logging and the estimate's error. */
+    public static final long DEFAULT_DEADLINE_RESERVE_MS = 1_000;
 
     private final UnaryOperator<String> lookup;
 
@@ -110,7 +107,7 @@ public final class EddySettings {
      * starts only if its estimated duration plus this reserve fits in the remaining time. An invocation that runs
      * past its timeout is stopped by Lambda and its whole batch retried; stopping early keeps what was committed.
      *
-     * @return {@code EDDY_DEADLINE_RESERVE_MS} in milliseconds, else {@link DeadlineBudget#DEFAULT_RESERVE_MS}
+     * @return {@code EDDY_DEADLINE_RESERVE_MS} in milliseconds, else {@link #DEFAULT_DEADLINE_RESERVE_MS}
      *     (1,000 ms)
      * @throws IllegalStateException if it is set to something other than a whole number of milliseconds, zero or
      *     more
@@ -127,8 +124,8 @@ public final class EddySettings {
             }
             throw new IllegalStateException(DEADLINE_RESERVE_MS + "='" + value
                     + "' is not understood: use a whole number of milliseconds, zero or more (default "
-                    + DeadlineBudget.DEFAULT_RESERVE_MS + ")");
-        }).orElse(DeadlineBudget.DEFAULT_RESERVE_MS);
+                    + DEFAULT_DEADLINE_RESERVE_MS + ")");
+        }).orElse(DEFAULT_DEADLINE_RESERVE_MS);
     }
 
     /**
@@ -146,34 +143,5 @@ public final class EddySettings {
             case "off" -> false;
             default -> throw new IllegalStateException(METRICS + "='" + value + "' is not understood: use emf or off");
         };
-    }
-
-    /**
-     * @param functionArn the invoked function's ARN ({@code Context#getInvokedFunctionArn()}), or {@code null}
-     *     outside Lambda: where AWS sinks find the account and region of SNS topic ARNs
-     * @return the sink factory {@code EDDY_SINKS} selects: {@code aws} (the default) or {@code file:<folder>}
-     * @throws IllegalStateException if it is set to something else; the message says what to set
-     */
-    public SinkFactory sinks(String functionArn) {
-        return sinksFor(() -> functionArn);
-    }
-
-    /**
-     * As {@link #sinks(String)}, with the function's ARN asked when first needed.
-     *
-     * @param functionArn gives the invoked function's ARN, or {@code null} while unknown
-     * @return the sink factory {@code EDDY_SINKS} selects
-     * @throws IllegalStateException if it is set to something else than {@code aws} or {@code file:<folder>}
-     */
-    public SinkFactory sinksFor(java.util.function.Supplier<String> functionArn) {
-        String value = get(SINKS).orElse("aws");
-        if (value.equals("aws")) {
-            return AwsSinkFactory.forFunction(this, functionArn);
-        }
-        if (value.startsWith("file:") && value.length() > "file:".length()) {
-            return new FileSinkFactory(Path.of(value.substring("file:".length())));
-        }
-        throw new IllegalStateException(SINKS + "='" + value + "' is not understood: use aws (deliver to the"
-                + " pipeline's Firehose, SNS, Kinesis and SQS destinations) or file:<folder> (write them to files)");
     }
 }

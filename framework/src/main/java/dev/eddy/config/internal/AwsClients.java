@@ -1,6 +1,6 @@
-package dev.eddy.internal;
+package dev.eddy.config.internal;
 
-import dev.eddy.handler.EddySettings;
+import dev.eddy.config.EddySettings;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;

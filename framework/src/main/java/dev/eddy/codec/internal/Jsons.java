@@ -1,4 +1,4 @@
-package dev.eddy.internal;
+package dev.eddy.codec.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,0 +1,166 @@
+package dev.eddy.internal;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.eddy.pipeline.RecordErrorPolicy;
+import dev.eddy.pipeline.internal.Plan;
+import dev.eddy.sink.SinkRecord;
+import dev.eddy.state.KeyUpdate;
+import dev.eddy.state.SequencedValue;
+import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.window.Window;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The records of one cycle, read in memory: each key's elements in order (a key's state is one item, so one update
+ * per key), the watermark over them, and the side outputs — failed records and late elements. Each element is judged
+ * against the watermark of the records before it (docs/windows.md), so results do not depend on where batches are
+ * cut. Internal.
+ */
+final class ShardBatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardBatch.class);
+
+    private final Plan plan;
+    private final String shardId;
+    private final RecordReader reader;
+    private final SideRecords side;
+    /** Whether windows merge (sessions): their lateness is decided after merging, by the key logic. */
+    private final boolean merging;
+    private final WatermarkTracker watermark;
+    private final Map<String, List<SequencedValue>> updates = new LinkedHashMap<>();
+    /** Per key, the partition key of its latest record: where the key lives after a reshard. */
+    private final Map<String, String> partitionKeys = new HashMap<>();
+    private final List<SinkRecord> failed = new ArrayList<>();
+    private final List<SinkRecord> late = new ArrayList<>();
+    private BigInteger last;
+    private long records;
+    private long replaysSkipped;
+
+    ShardBatch(Plan plan, String shardId, ShardCheckpoint checkpoint, RecordReader reader, SideRecords side) {
+        this.plan = plan;
+        this.shardId = shardId;
+        this.reader = reader;
+        this.side = side;
+        this.merging = plan.windows() != null && plan.windows().isMerging();
+        this.watermark = new WatermarkTracker(checkpoint.watermarkMs(), checkpoint.maxEventTimeMs(),
+                plan.outOfOrdernessMs());
+    }
+
+    /** A record the checkpoint covers: an earlier attempt committed it. */
+    void replaySkipped() {
+        replaysSkipped++;
+    }
+
+    /**
+     * Reads one record.
+     *
+     * @param record the record
+     * @param sequence its sequence number
+     * @return {@code false} if it failed under {@link RecordErrorPolicy#RETRY}: the cycle stops before it
+     */
+    boolean add(KinesisEvent.KinesisEventRecord record, BigInteger sequence) {
+        KinesisEvent.Record kinesis = record.getKinesis();
+        byte[] data = bytes(kinesis.getData());
+        List<Element> elements;
+        try {
+            elements = reader.read(data, kinesis.getApproximateArrivalTimestamp().getTime());
+        } catch (RuntimeException e) {
+            if (plan.onRecordError() == RecordErrorPolicy.RETRY) {
+                LOG.warn("pipeline {} shard {}: record {} failed and will be retried: {}", plan.name(), shardId,
+                        kinesis.getSequenceNumber(), e.toString());
+                return false;
+            }
+            last = sequence;
+            records++;
+            failed.add(side.failure(record, data, e));
+            return true;
+        }
+        last = sequence;
+        records++;
+        int index = 0;
+        for (Element element : elements) {
+            // a window past its allowed lateness takes no more elements: late data; sessions decide after merging,
+            // in the key logic
+            boolean joinsAWindow = false;
+            for (Window window : element.windows()) {
+                if (!merging && KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs())
+                        <= watermark.watermarkMs()) {
+                    late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), index++),
+                            kinesis.getSequenceNumber(), element.value(), element.key(), element.timestampMs(), window,
+                            watermark.watermarkMs()));
+                } else {
+                    joinsAWindow = true;
+                }
+            }
+            if (joinsAWindow) {
+                updates.computeIfAbsent(element.key(), k -> new ArrayList<>()).add(new SequencedValue(sequence,
+                        element.value(), element.timestampMs(), false, watermark.watermarkMs()));
+                partitionKeys.put(element.key(), kinesis.getPartitionKey());
+            }
+            watermark.observe(element.timestampMs(), sequence);
+        }
+        return true;
+    }
+
+    /** Values the key logic refused (a key seen on two shards) go to the late-data output too. */
+    void refused(KeyUpdate update) {
+        int index = 0;
+        for (SequencedValue value : update.values()) {
+            String sequence = value.sequenceNumber().toString();
+            // a key's item names no window: report the element's own
+            Window window = plan.windows() != null ? plan.windows().assign(value.timestampMs())[0]
+                    : dev.eddy.window.GlobalWindows.ALL_TIME;
+            late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
+                    + window.startMs() + ":" + index++, sequence, value.value(), update.key(), value.timestampMs(),
+                    window, watermark.watermarkMs()));
+        }
+    }
+
+    /** @return one update per key, in first-seen order */
+    List<KeyUpdate> updates() {
+        List<KeyUpdate> list = new ArrayList<>(updates.size());
+        updates.forEach((key, values) -> list.add(new KeyUpdate(key, values, partitionKeys.get(key))));
+        return list;
+    }
+
+    /** @return the sequence number of the last record taken, or {@code null} if none was */
+    BigInteger last() {
+        return last;
+    }
+
+    /** @return the watermark over the records taken */
+    WatermarkTracker watermark() {
+        return watermark;
+    }
+
+    List<SinkRecord> failed() {
+        return failed;
+    }
+
+    List<SinkRecord> late() {
+        return late;
+    }
+
+    long records() {
+        return records;
+    }
+
+    long replaysSkipped() {
+        return replaysSkipped;
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        ByteBuffer copy = data.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.eddy.internal;
+
+import java.math.BigInteger;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * A shard's watermark over one batch, record by record (docs/windows.md): bounded out-of-orderness, punctuated on
+ * every element, never moving back. Remembers after which record each rise happened, so that a firing is tagged
+ * with the record whose watermark caused it. Internal.
+ */
+final class WatermarkTracker {
+
+    private final long boundMs;
+    private long watermarkMs;
+    private long maxEventTimeMs;
+    private final NavigableMap<Long, BigInteger> steps = new TreeMap<>();
+
+    /**
+     * @param watermarkMs the watermark committed before the batch, ms
+     * @param maxEventTimeMs the largest event time committed before it, ms
+     * @param boundMs the out-of-orderness bound, ms
+     */
+    WatermarkTracker(long watermarkMs, long maxEventTimeMs, long boundMs) {
+        this.watermarkMs = watermarkMs;
+        this.maxEventTimeMs = maxEventTimeMs;
+        this.boundMs = boundMs;
+    }
+
+    /**
+     * An element's event time, from the record with this sequence number: the watermark may rise.
+     *
+     * @param timestampMs event time, ms
+     * @param sequence the record's sequence number
+     */
+    void observe(long timestampMs, BigInteger sequence) {
+        maxEventTimeMs = Math.max(maxEventTimeMs, timestampMs);
+        long before = watermarkMs;
+        watermarkMs = Math.max(watermarkMs, Watermarks.bounded(maxEventTimeMs, boundMs));
+        if (watermarkMs > before) {
+            steps.put(watermarkMs, sequence);
+        }
+    }
+
+    /** @return the watermark after the records observed, ms */
+    long watermarkMs() {
+        return watermarkMs;
+    }
+
+    /** @return the largest event time seen, ms */
+    long maxEventTimeMs() {
+        return maxEventTimeMs;
+    }
+
+    /** @return watermark after a record → that record's sequence number, for each record that raised it */
+    NavigableMap<Long, BigInteger> steps() {
+        return steps;
+    }
+}
