@@ -71,6 +71,15 @@ public final class EddySettings {
     }
 
     /**
+     * @param overrides settings that win over these (a value's name, as in the table above, to the value)
+     * @return settings that read {@code overrides} first, then these
+     */
+    public EddySettings with(java.util.Map<String, String> overrides) {
+        java.util.Map<String, String> copy = java.util.Map.copyOf(overrides);
+        return new EddySettings(name -> copy.containsKey(name) ? copy.get(name) : lookup.apply(name));
+    }
+
+    /**
      * @param name setting name
      * @return its non-blank value
      */

@@ -13,11 +13,13 @@ import java.util.function.Function;
 public final class KeyedStream<T> {
     private final PlanBuilder plan;
     private final Op steps;
+    private final EventTime eventTime;
     private final Function<? super T, String> key;
 
-    KeyedStream(PlanBuilder plan, Op steps, Function<? super T, String> key) {
+    KeyedStream(PlanBuilder plan, Op steps, EventTime eventTime, Function<? super T, String> key) {
         this.plan = plan;
         this.steps = steps;
+        this.eventTime = eventTime;
         this.key = key;
     }
 
@@ -28,7 +30,7 @@ public final class KeyedStream<T> {
      * @return the windowed stream
      */
     public WindowedStream<T> window(WindowAssigner windows) {
-        return new WindowedStream<>(plan, steps, key, Objects.requireNonNull(windows, "windows"), 0, null);
+        return new WindowedStream<>(plan, steps, eventTime, key, Objects.requireNonNull(windows, "windows"), 0, null);
     }
 
     /**
@@ -41,7 +43,7 @@ public final class KeyedStream<T> {
      * @throws IllegalStateException if the pipeline already has a windowed aggregate or a keyed process
      */
     public <S, R> ResultStream<Keyed<R>> process(KeyedProcess<? super T, S, R> process) {
-        plan.process(steps, key, Objects.requireNonNull(process, "process"));
+        plan.process(steps, eventTime, key, Objects.requireNonNull(process, "process"));
         return new ResultStream<>(plan, Op.IDENTITY);
     }
 }

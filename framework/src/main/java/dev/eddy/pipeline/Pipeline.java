@@ -167,7 +167,7 @@ public final class Pipeline {
             plan.onRecordError = onRecordError;
             plan.failureDestination = failureDestination != null ? failureDestination
                     : defaultFailureDestination(name);
-            return new RecordStream<>(plan, dev.eddy.pipeline.internal.Op.IDENTITY);
+            return new RecordStream<>(plan, dev.eddy.pipeline.internal.Op.IDENTITY, EventTime.ARRIVAL);
         }
     }
 }

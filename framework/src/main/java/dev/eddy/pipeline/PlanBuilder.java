@@ -33,13 +33,15 @@ final class PlanBuilder {
     }
 
     @SuppressWarnings("unchecked")
-    void window(Op steps, Function<?, String> key, WindowAssigner windows, long allowedLatenessMs,
-            SinkRef lateDataSink, Aggregator<?, ?, ?> aggregator) {
+    void window(Op steps, EventTime eventTime, Function<?, String> key, WindowAssigner windows,
+            long allowedLatenessMs, SinkRef lateDataSink, Aggregator<?, ?, ?> aggregator) {
         if (this.aggregator != null || this.process != null) {
             throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate or a keyed"
                     + " process; one per pipeline is supported");
         }
         this.preWindow = steps;
+        this.eventTimeSet = eventTime.fromRecords();
+        this.outOfOrdernessMs = eventTime.outOfOrdernessMs();
         this.key = (Function<Object, String>) key;
         this.windows = windows;
         this.allowedLatenessMs = allowedLatenessMs;
@@ -48,12 +50,14 @@ final class PlanBuilder {
     }
 
     @SuppressWarnings("unchecked")
-    void process(Op steps, Function<?, String> key, KeyedProcess<?, ?, ?> process) {
+    void process(Op steps, EventTime eventTime, Function<?, String> key, KeyedProcess<?, ?, ?> process) {
         if (this.aggregator != null || this.process != null) {
             throw new IllegalStateException("pipeline '" + name + "' already has a windowed aggregate or a keyed"
                     + " process; one per pipeline is supported");
         }
         this.preWindow = steps;
+        this.eventTimeSet = eventTime.fromRecords();
+        this.outOfOrdernessMs = eventTime.outOfOrdernessMs();
         this.key = (Function<Object, String>) key;
         this.process = (KeyedProcess<Object, Object, Object>) process;
     }

@@ -18,10 +18,12 @@ import java.util.function.Predicate;
 public final class RecordStream<T> {
     private final PlanBuilder plan;
     private final Op steps;
+    private final EventTime eventTime;
 
-    RecordStream(PlanBuilder plan, Op steps) {
+    RecordStream(PlanBuilder plan, Op steps, EventTime eventTime) {
         this.plan = plan;
         this.steps = steps;
+        this.eventTime = eventTime;
     }
 
     /**
@@ -31,7 +33,7 @@ public final class RecordStream<T> {
      * @return the filtered stream
      */
     public RecordStream<T> filter(Predicate<? super T> predicate) {
-        return new RecordStream<>(plan, steps.then(Op.filter(predicate)));
+        return new RecordStream<>(plan, steps.then(Op.filter(predicate)), eventTime);
     }
 
     /**
@@ -42,7 +44,7 @@ public final class RecordStream<T> {
      * @return the mapped stream
      */
     public <R> RecordStream<R> map(Function<? super T, ? extends R> mapper) {
-        return new RecordStream<>(plan, steps.then(Op.map(mapper)));
+        return new RecordStream<>(plan, steps.then(Op.map(mapper)), eventTime);
     }
 
     /**
@@ -59,7 +61,7 @@ public final class RecordStream<T> {
             for (R value : mapper.apply((T) in)) {
                 out.emit(Objects.requireNonNull(value, "flatMap returned a null element"));
             }
-        }));
+        }), eventTime);
     }
 
     /**
@@ -83,16 +85,14 @@ public final class RecordStream<T> {
         if (outOfOrderness.isNegative()) {
             throw new IllegalArgumentException("out-of-orderness must not be negative, was " + outOfOrderness);
         }
-        if (plan.eventTimeSet) {
+        if (eventTime.fromRecords()) {
             throw new IllegalStateException("event time is already set for pipeline '" + plan.name + "'");
         }
-        plan.eventTimeSet = true;
-        plan.outOfOrdernessMs = outOfOrderness.toMillis();
         return new RecordStream<>(plan, steps.then((in, ctx, out) -> {
             Instant time = Objects.requireNonNull(extractor.apply((T) in), "event time extractor returned null");
             ctx.timestampMs = time.toEpochMilli();
             out.emit(in);
-        }));
+        }), new EventTime(true, outOfOrderness.toMillis()));
     }
 
     /**
@@ -109,6 +109,6 @@ public final class RecordStream<T> {
      */
     public KeyedStream<T> keyBy(Function<? super T, String> key) {
         Objects.requireNonNull(key, "key");
-        return new KeyedStream<>(plan, steps, element -> InvalidKeyException.check(key.apply(element)));
+        return new KeyedStream<>(plan, steps, eventTime, element -> InvalidKeyException.check(key.apply(element)));
     }
 }

@@ -24,15 +24,17 @@ import java.util.function.Function;
 public final class WindowedStream<T> {
     private final PlanBuilder plan;
     private final Op steps;
+    private final EventTime eventTime;
     private final Function<? super T, String> key;
     private final WindowAssigner windows;
     private final long allowedLatenessMs;
     private final SinkRef lateDataSink;
 
-    WindowedStream(PlanBuilder plan, Op steps, Function<? super T, String> key, WindowAssigner windows,
-            long allowedLatenessMs, SinkRef lateDataSink) {
+    WindowedStream(PlanBuilder plan, Op steps, EventTime eventTime, Function<? super T, String> key,
+            WindowAssigner windows, long allowedLatenessMs, SinkRef lateDataSink) {
         this.plan = plan;
         this.steps = steps;
+        this.eventTime = eventTime;
         this.key = key;
         this.windows = windows;
         this.allowedLatenessMs = allowedLatenessMs;
@@ -50,7 +52,8 @@ public final class WindowedStream<T> {
      * @return a copy that sends late data there
      */
     public WindowedStream<T> lateDataTo(SinkRef sink) {
-        return new WindowedStream<>(plan, steps, key, windows, allowedLatenessMs, Objects.requireNonNull(sink, "sink"));
+        return new WindowedStream<>(plan, steps, eventTime, key, windows, allowedLatenessMs,
+                Objects.requireNonNull(sink, "sink"));
     }
 
     /**
@@ -69,7 +72,7 @@ public final class WindowedStream<T> {
         if (lateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must not be negative, was " + lateness);
         }
-        return new WindowedStream<>(plan, steps, key, windows, lateness.toMillis(), lateDataSink);
+        return new WindowedStream<>(plan, steps, eventTime, key, windows, lateness.toMillis(), lateDataSink);
     }
 
     /**
@@ -83,7 +86,7 @@ public final class WindowedStream<T> {
      * @throws IllegalStateException if the pipeline already has a windowed aggregate
      */
     public <A, R> ResultStream<Windowed<R>> aggregate(Aggregator<? super T, A, R> aggregator) {
-        plan.window(steps, key, windows, allowedLatenessMs, lateDataSink,
+        plan.window(steps, eventTime, key, windows, allowedLatenessMs, lateDataSink,
                 Objects.requireNonNull(aggregator, "aggregator"));
         return new ResultStream<>(plan, Op.IDENTITY);
     }

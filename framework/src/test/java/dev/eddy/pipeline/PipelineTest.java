@@ -83,6 +83,18 @@ class PipelineTest {
     }
 
     @Test
+    void aStreamThatIsDroppedChangesNothing() {
+        RecordStream<Ev> records = Pipeline.named("t")
+                .from(KinesisSource.stream("events").decode(Json.of(Ev.class)));
+        // a branch of the definition that is never used: its event time must not leak into the pipeline
+        records.withEventTime(e -> java.time.Instant.ofEpochMilli(e.ts()), Duration.ofMinutes(5));
+        Pipeline pipeline = records.keyBy(Ev::key).window(TumblingWindows.of(Duration.ofMillis(10))).aggregate(SUM)
+                .to(Firehose.deliveryStream("out")).build();
+        assertThat(pipeline.outOfOrderness()).isZero();
+        assertThat(Plans.of(pipeline).eventTimeFromRecords()).isFalse();
+    }
+
+    @Test
     void withoutEventTimeTheBoundIsZeroAndArrivalTimeIsKept() {
         Pipeline pipeline = Pipeline.named("t")
                 .from(KinesisSource.stream("events").decode(Json.of(Ev.class)))

@@ -20,12 +20,13 @@ import software.amazon.awssdk.regions.Region;
  * <li>region {@code AWS_REGION} (or {@code aws.region}; Lambda always sets {@code AWS_REGION}), else the SDK's
  *     region chain;
  * <li>endpoint {@code AWS_ENDPOINT_URL_<SERVICE>}, else {@code AWS_ENDPOINT_URL}, when set: the variables the SDK
- *     itself reads, also taken from system properties of those names (the local emulator's way);
+ *     itself reads;
  * <li>credentials: on Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} set) the execution role's keys from the environment
  *     ({@link EnvironmentVariableCredentialsProvider}: no file or network look-up on a cold start), or, where Lambda
  *     sets no keys (SnapStart), from its container credentials endpoint ({@link ContainerCredentialsProvider},
  *     {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}), asked when needed, so a restored snapshot gets fresh ones;
- *     elsewhere the SDK's default chain;
+ *     elsewhere {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) when the
+ *     settings give them, else the SDK's default chain;
  * <li>the URL-connection HTTP client (small, fast to start);
  * <li>the SDK's standard retry strategy (3 attempts, exponential back-off with full jitter) for whole requests.
  * </ul>
@@ -69,6 +70,16 @@ public final class AwsClients {
      */
     public static AwsCredentialsProvider credentials(EddySettings settings) {
         if (settings.get("AWS_LAMBDA_FUNCTION_NAME").isEmpty()) {
+            // keys given as settings (a local run's dummy keys for emulators) win over the SDK's chain
+            var key = settings.get("AWS_ACCESS_KEY_ID");
+            var secret = settings.get("AWS_SECRET_ACCESS_KEY");
+            if (key.isPresent() && secret.isPresent()) {
+                var token = settings.get("AWS_SESSION_TOKEN");
+                return software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(token.isPresent()
+                        ? software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(key.get(), secret.get(),
+                                token.get())
+                        : software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(key.get(), secret.get()));
+            }
             return DefaultCredentialsProvider.create();
         }
         return settings.get("AWS_ACCESS_KEY_ID").isPresent() ? EnvironmentVariableCredentialsProvider.create()

@@ -9,7 +9,7 @@ import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.Windowed;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.Sns;
-import dev.eddy.emulator.driver.EddyTestDriver;
+import dev.eddy.testing.EddyTestDriver;
 import dev.eddy.window.TumblingWindows;
 import dev.eddy.window.Window;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import dev.eddy.functions.fraud.FraudAlerts.Suspicion;
 import dev.eddy.functions.fraud.FraudAlerts.Transaction;
 import dev.eddy.pipeline.ProcessContext;
 import dev.eddy.sink.Sns;
-import dev.eddy.emulator.driver.EddyTestDriver;
+import dev.eddy.testing.EddyTestDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.eddy.functions.orders.OrderRevenue.Order;
 import dev.eddy.functions.orders.OrderRevenue.Revenue;
 import dev.eddy.functions.orders.OrderRevenue.StoreMinute;
 import dev.eddy.pipeline.Windowed;
-import dev.eddy.emulator.driver.EddyTestDriver;
+import dev.eddy.testing.EddyTestDriver;
 import dev.eddy.window.TumblingWindows;
 import dev.eddy.window.Window;
 import java.time.Duration;

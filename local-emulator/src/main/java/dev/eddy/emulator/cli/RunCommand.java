@@ -8,7 +8,7 @@ import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
-import dev.eddy.emulator.lambda.FunctionSettings;
+import dev.eddy.config.internal.AwsClients;
 import dev.eddy.emulator.input.InputException;
 import dev.eddy.emulator.input.InputFile;
 import dev.eddy.handler.EddyHandler;
@@ -217,32 +217,39 @@ final class RunCommand implements Callable<Integer> {
                 kinesalite = Kinesalite.start();
                 kinesisEndpoint = kinesalite.endpoint();
                 dynamoEndpoint = dynamoDbLocal.endpoint();
-                FunctionSettings.setIfAbsent("aws.accessKeyId", "eddylocal");
-                FunctionSettings.setIfAbsent("aws.secretAccessKey", "eddylocal");
             }
             AwsOptions.using("KINESIS", kinesisEndpoint);
             AwsOptions.using("DYNAMODB", dynamoEndpoint);
-            if (!aws || System.getenv("AWS_REGION") == null) {
-                FunctionSettings.setIfAbsent("aws.region", "us-east-1");
+            // the handlers' settings, given as a value: the environment's, and what this run decides
+            Map<String, String> run = new LinkedHashMap<>();
+            run.put(EddySettings.STATE_TABLE, table);
+            EddySettings environment = EddySettings.fromEnvironment();
+            if (endpointOption == null) {
+                run.put("AWS_ACCESS_KEY_ID", "eddylocal"); // emulators take any key
+                run.put("AWS_SECRET_ACCESS_KEY", "eddylocal");
             }
-            System.setProperty(EddySettings.STATE_TABLE, table);
+            if (!aws || environment.get("AWS_REGION").isEmpty()) {
+                run.put("AWS_REGION", environment.get("AWS_REGION").orElse("us-east-1"));
+            }
             if (!aws) {
-                System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
-                // handlers ask Kinesis for a new shard's parents (ListShards)
-                System.setProperty("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
+                run.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+                // handlers ask Kinesis for a new shard's parents (ListShards); Kinesis sinks write there too
+                run.put("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
             }
 
             try (SinkTarget target = SinkTarget.open(sinks, pipeline, outputs.dir(),
                         message -> progress(stderr, "%s", message));
-                 DynamoDbClient dynamo = dynamoClient(dynamoEndpoint);
-                 KinesisClient kinesis = kinesisClient(kinesisEndpoint)) {
+                 DynamoDbClient dynamo = dynamoClient(environment.with(run), dynamoEndpoint);
+                 KinesisClient kinesis = kinesisClient(environment.with(run), kinesisEndpoint)) {
+                run.putAll(target.settings());
+                EddySettings handlers = environment.with(run);
                 StateTable.create(dynamo, table);
                 createStream(kinesis, stream, shardCount);
                 for (SinkRef sink : target.kinesisStreams()) {
                     createStream(kinesis, sink.name(), 1);
                 }
-                target.check();
-                Map<String, ShardCheckpoint> before = checkpoints(dynamoEndpoint, table,
+                target.check(handlers);
+                Map<String, ShardCheckpoint> before = checkpoints(handlers, dynamoEndpoint, table,
                         KinesisStreams.shardIds(kinesis, stream));
 
                 AtomicBoolean inputComplete = new AtomicBoolean();
@@ -250,7 +257,8 @@ final class RunCommand implements Callable<Integer> {
                 OnFailureDestination onFailure = new OnFailureDestination(outputs.dir(), pipeline.name(),
                         target.onFailureQueue());
                 try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream,
-                        () -> Pipelines.instantiate(handlerType), settings, inputComplete::get, onFailure);
+                        () -> Pipelines.instantiate(handlerType).withSettings(handlers), settings, inputComplete::get,
+                        onFailure);
                      Interruption interruption = new Interruption(stderr, outputs)) {
                     mapping.start();
                     Thread reporter = reporter(stderr, records.size(), producer, mapping, started);
@@ -266,7 +274,8 @@ final class RunCommand implements Callable<Integer> {
                     target.readBack();
                     outputs.addInputLines();
                     outputs.addRefused(refused);
-                    Map<String, ShardCheckpoint> checkpoints = checkpoints(dynamoEndpoint, table, mapping.shardIds());
+                    Map<String, ShardCheckpoint> checkpoints = checkpoints(handlers, dynamoEndpoint, table,
+                            mapping.shardIds());
                     RunSummary.printResults(stdout, pipeline, outputs, printLimit);
                     RunSummary.print(stdout, pipeline, new RunSummary.Run(records.size(), refused.size(),
                             committed(checkpoints, before), checkpoints, seconds), mapping, outputs,
@@ -398,16 +407,14 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** @param endpoint the endpoint, or {@code null} for AWS itself */
-    private static KinesisClient kinesisClient(URI endpoint) {
-        var builder = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(System.getProperty("aws.region", System.getenv("AWS_REGION"))));
+    private static KinesisClient kinesisClient(EddySettings settings, URI endpoint) {
+        var builder = AwsClients.configure(KinesisClient.builder(), settings, "KINESIS");
         return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
     }
 
     /** @param endpoint the endpoint, or {@code null} for AWS itself */
-    private static DynamoDbClient dynamoClient(URI endpoint) {
-        var builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(System.getProperty("aws.region", System.getenv("AWS_REGION"))));
+    private static DynamoDbClient dynamoClient(EddySettings settings, URI endpoint) {
+        var builder = AwsClients.configure(DynamoDbClient.builder(), settings, "DYNAMODB");
         return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
     }
 
@@ -449,9 +456,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** @return each shard's checkpoint, read from the state table */
-    private static Map<String, ShardCheckpoint> checkpoints(URI endpoint, String table, List<String> shardIds) {
+    private static Map<String, ShardCheckpoint> checkpoints(EddySettings settings, URI endpoint, String table,
+            List<String> shardIds) {
         Map<String, ShardCheckpoint> checkpoints = new LinkedHashMap<>();
-        try (DynamoDbStateBackend state = new DynamoDbStateBackend(dynamoClient(endpoint), table)) {
+        try (DynamoDbStateBackend state = new DynamoDbStateBackend(dynamoClient(settings, endpoint), table)) {
             shardIds.forEach(shardId -> checkpoints.put(shardId, state.readCheckpoint(shardId)));
         }
         return checkpoints;

@@ -1,7 +1,6 @@
 package dev.eddy.emulator.cli;
 
 import dev.eddy.emulator.embedded.MotoServer;
-import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.emulator.sinks.LocalSinks;
 import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.Pipeline;
@@ -16,7 +15,7 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Where a local run's sinks deliver ({@code ./eddy run --sinks}): files, moto started for the run, or any AWS
- * endpoint. Sets the handler's settings (as system properties, restored on close) and, for moto, creates the
+ * endpoint. Gives the handlers' settings for it ({@link #settings()}) and, for moto, creates the
  * pipeline's destinations and reads them back into the files the file sinks would have written.
  */
 final class SinkTarget implements AutoCloseable {
@@ -24,7 +23,8 @@ final class SinkTarget implements AutoCloseable {
     private final String kind;
     private final Pipeline pipeline;
     private final Path outDir;
-    private final FunctionSettings settings = new FunctionSettings();
+    /** The handlers' settings for this target: sinks, their endpoints, the account of SNS topic ARNs. */
+    private final java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
     private MotoServer moto;
     private LocalSinks local;
 
@@ -46,22 +46,22 @@ final class SinkTarget implements AutoCloseable {
         SinkTarget target = new SinkTarget(kind, pipeline, outDir);
         try {
             switch (kind) {
-                case "file" -> target.settings.set(EddySettings.SINKS, "file:" + outDir);
+                case "file" -> target.settings.put(EddySettings.SINKS, "file:" + outDir);
                 case "aws" -> {
-                    target.settings.set(EddySettings.SINKS, "aws");
+                    target.settings.put(EddySettings.SINKS, "aws");
                     if (System.getenv(AwsSinkFactory.ACCOUNT_SETTING) == null) {
-                        target.settings.set(AwsSinkFactory.ACCOUNT_SETTING, "000000000000");
+                        target.settings.put(AwsSinkFactory.ACCOUNT_SETTING, "000000000000");
                     }
                 }
                 case "moto" -> {
                     progress.accept("starting moto (Firehose to S3, SNS, SQS) for the sinks");
                     target.moto = MotoServer.start();
                     String endpoint = target.moto.endpoint().toString();
-                    target.settings.set(EddySettings.SINKS, "aws");
-                    target.settings.set("AWS_ENDPOINT_URL_FIREHOSE", endpoint);
-                    target.settings.set("AWS_ENDPOINT_URL_SNS", endpoint);
-                    target.settings.set("AWS_ENDPOINT_URL_SQS", endpoint);
-                    target.settings.set(AwsSinkFactory.ACCOUNT_SETTING, target.moto.accountId());
+                    target.settings.put(EddySettings.SINKS, "aws");
+                    target.settings.put("AWS_ENDPOINT_URL_FIREHOSE", endpoint);
+                    target.settings.put("AWS_ENDPOINT_URL_SNS", endpoint);
+                    target.settings.put("AWS_ENDPOINT_URL_SQS", endpoint);
+                    target.settings.put(AwsSinkFactory.ACCOUNT_SETTING, target.moto.accountId());
                     target.local = new LocalSinks(target.moto.endpoint(), Region.of(target.moto.region()),
                             target.moto.accountId());
                     target.local.provision(pipeline);
@@ -91,13 +91,15 @@ final class SinkTarget implements AutoCloseable {
     /**
      * For {@code aws}: checks that every destination of the pipeline exists and answers, before the run starts.
      *
+     * @param handlers the handlers' settings, with this target's
+     *
      * @throws EddyCli.UsageError naming each missing or unreachable destination and how to create them
      */
-    void check() {
+    void check(EddySettings handlers) {
         if (!"aws".equals(kind)) {
             return;
         }
-        try (AwsSinkFactory sinks = AwsSinkFactory.create(EddySettings.fromEnvironment(), null)) {
+        try (AwsSinkFactory sinks = AwsSinkFactory.create(handlers, null)) {
             List<String> problems = sinks.unavailable(LocalSinks.destinations(pipeline));
             if (!problems.isEmpty()) {
                 throw new EddyCli.UsageError(String.join("; ", problems) + ". With --sinks aws the pipeline's"
@@ -105,6 +107,11 @@ final class SinkTarget implements AutoCloseable {
                         + " them on a local moto server");
             }
         }
+    }
+
+    /** @return the handlers' settings for this target, to add to theirs */
+    java.util.Map<String, String> settings() {
+        return java.util.Collections.unmodifiableMap(settings);
     }
 
     /** @return the Kinesis streams the pipeline writes to, to be created on the run's Kinesis */
@@ -126,7 +133,6 @@ final class SinkTarget implements AutoCloseable {
 
     @Override
     public void close() {
-        settings.close();
         if (local != null) {
             local.close();
         }

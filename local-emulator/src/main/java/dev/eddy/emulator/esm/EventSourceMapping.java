@@ -255,8 +255,10 @@ public final class EventSourceMapping implements AutoCloseable {
         return List.copyOf(pollers.keySet());
     }
 
+    /** Stops the pollers and ends every shard's execution environment (handlers, their clients and threads). */
     @Override
     public void close() {
         executor.shutdownNow();
+        pollers.values().forEach(ShardPoller::close);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * takes Kinesis events. An {@link EddyHandler} is one ({@link #of}); tests build others for the case (a function
  * that throws, returns an invalid item identifier, …).
  */
-public interface LocalFunction {
+public interface LocalFunction extends AutoCloseable {
 
     /**
      * Handles one batch, as Lambda calls the function.
@@ -34,6 +34,11 @@ public interface LocalFunction {
      */
     default int drain(String shardId) {
         return 0;
+    }
+
+    /** Ends this instance: its state backend, clients and threads. By default nothing to end. */
+    @Override
+    default void close() {
     }
 
     /** @return this instance's figures */
@@ -79,6 +84,11 @@ public interface LocalFunction {
             @Override
             public Figures metrics() {
                 return handler.metrics();
+            }
+
+            @Override
+            public void close() {
+                handler.close();
             }
 
             @Override

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.emulator.lambda.LambdaEvents;
 import dev.eddy.emulator.lambda.LocalContext;
+import dev.eddy.testing.internal.BatchResponses;
+import dev.eddy.testing.internal.RetryAttempts;
 import dev.eddy.metrics.Figures;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -57,6 +59,8 @@ final class ShardPoller {
     private long invokedAtNanos;
     /** The wall clock, for record ages; tests move it. */
     volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    /** Whether the shard's last execution environment was ended ({@link #close()}). */
+    private volatile boolean ended;
     /** Figures of execution environments replaced after a timeout. */
     private volatile Figures retired = Figures.ZERO;
     /** The last sequence number the mapping checkpointed, or {@code null} before the first. */
@@ -92,7 +96,7 @@ final class ShardPoller {
 
     /** @return the figures of every execution environment this shard had */
     Figures metrics() {
-        return retired.plus(handler.metrics());
+        return ended ? retired : retired.plus(handler.metrics());
     }
 
     String shardId() {
@@ -103,6 +107,7 @@ final class ShardPoller {
     private void coldStart() {
         if (handler != null) {
             retired = retired.plus(handler.metrics());
+            retire(handler); // as Lambda ends a replaced environment: its clients and threads go with it
         }
         handler = environments.get();
         servedSinceColdStart = 0;
@@ -114,13 +119,32 @@ final class ShardPoller {
         coldStarts.incrementAndGet();
     }
 
+    /** Ends the current execution environment: its handler's backend, clients and threads. */
+    synchronized void close() {
+        if (ended) {
+            return;
+        }
+        retired = retired.plus(handler.metrics());
+        ended = true;
+        retire(handler);
+        environment.shutdownNow();
+    }
+
+    private void retire(LocalFunction function) {
+        try {
+            function.close();
+        } catch (RuntimeException e) {
+            LOG.warn("shard {}: closing a retired execution environment failed: {}", shardId, e.toString());
+        }
+    }
+
     /**
      * Polls until the input is complete and the shard is read to its end, then drains the handler; a closed shard
      * (the parent of a split or merge) ends when read to its end, without draining: its children continue it.
      */
     void run() throws InterruptedException {
         String iterator = startingIterator();
-        int attempts = 0;
+        RetryAttempts attempts = new RetryAttempts(settings.maxRetryAttempts());
         // halves of a bisected batch still to invoke, the next on top; the batch size limits the rest
         java.util.Deque<Integer> halves = new java.util.ArrayDeque<>();
         int limit = settings.batchSize();
@@ -205,7 +229,7 @@ final class ShardPoller {
             Invocation invocation = invoke(batch, event);
             log.accept(invocation);
             if (invocation.outcome() == Invocation.Outcome.SUCCESS) {
-                attempts = 0;
+                attempts.succeeded();
                 halves.poll();
                 limit = halves.isEmpty() ? settings.batchSize() : halves.peek();
                 checkpoint = last(batch);
@@ -229,19 +253,18 @@ final class ShardPoller {
                 iterator = iterator(ShardIteratorType.AT_SEQUENCE_NUMBER, retryFrom, null);
                 continue;
             }
-            attempts++;
-            if (attempts > settings.maxRetryAttempts()) {
+            if (attempts.failed()) {
                 List<Record> failed = batch.stream()
                         .filter(r -> new BigInteger(r.sequenceNumber()).compareTo(new BigInteger(retryFrom)) >= 0)
                         .toList();
-                onFailure.batchDiscarded(stream, shardId, failed, attempts, "RetryAttemptsExhausted");
+                onFailure.batchDiscarded(stream, shardId, failed, attempts.attempts(), "RetryAttemptsExhausted");
                 discardedBatches.incrementAndGet();
                 discards.add(String.format(java.util.Locale.ROOT, "%s: %,d records from sequence number %s failed"
                         + " %d times (RetryAttemptsExhausted), last because: %s", shardId, failed.size(), retryFrom,
-                        attempts, lastError));
+                        attempts.attempts(), lastError));
                 LOG.error("shard {}: batch from {} failed {} times; sent to the on-failure destination and skipped",
-                        shardId, retryFrom, attempts);
-                attempts = 0;
+                        shardId, retryFrom, attempts.attempts());
+                attempts.reset();
                 halves.poll();
                 limit = halves.isEmpty() ? settings.batchSize() : halves.peek();
                 checkpoint = last(batch);
@@ -255,7 +278,7 @@ final class ShardPoller {
                 halves.clear();
                 limit = settings.batchSize();
             }
-            Thread.sleep(Math.min(2_000, 50L << Math.min(attempts, 5)));
+            Thread.sleep(Math.min(2_000, 50L << Math.min(attempts.attempts(), 5)));
             iterator = iterator(ShardIteratorType.AT_SEQUENCE_NUMBER, retryFrom, null);
         }
     }
@@ -329,26 +352,18 @@ final class ShardPoller {
             environment.shutdown();
             coldStart();
         }
-        if (failures.isEmpty()) {
-            recordsDelivered.addAndGet(batch.size());
+        BatchResponses.Verdict verdict = BatchResponses.judge(batch.stream().map(Record::sequenceNumber).toList(),
+                failures);
+        recordsDelivered.addAndGet(verdict.done());
+        if (verdict.success()) {
             return outcome(batch, Invocation.Outcome.SUCCESS, null);
         }
-        BigInteger lowest = null;
-        for (String id : failures) {
-            if (id == null || id.isBlank() || batch.stream().noneMatch(r -> r.sequenceNumber().equals(id))) {
-                // AWS: a null, empty or unknown identifier fails the whole batch.
-                lastError = "the function returned the batch item failure '" + id + "', which names no record of"
-                        + " the batch";
-                return outcome(batch, Invocation.Outcome.BATCH_FAILURE, null);
-            }
-            BigInteger sequence = new BigInteger(id);
-            lowest = lowest == null || sequence.compareTo(lowest) < 0 ? sequence : lowest;
+        if (verdict.wholeBatch()) {
+            lastError = "the function returned a batch item failure that names no record of the batch: " + failures;
+            return outcome(batch, Invocation.Outcome.BATCH_FAILURE, null);
         }
-        BigInteger firstFailed = lowest;
-        lastError = current.lastFailure().orElse("batch item failure at sequence number " + lowest);
-        recordsDelivered.addAndGet(batch.stream()
-                .filter(r -> new BigInteger(r.sequenceNumber()).compareTo(firstFailed) < 0).count());
-        return outcome(batch, Invocation.Outcome.PARTIAL_FAILURE, lowest.toString());
+        lastError = current.lastFailure().orElse("batch item failure at sequence number " + verdict.retryFrom());
+        return outcome(batch, Invocation.Outcome.PARTIAL_FAILURE, verdict.retryFrom());
     }
 
     private Invocation outcome(List<Record> batch, Invocation.Outcome outcome, String retryFrom) {

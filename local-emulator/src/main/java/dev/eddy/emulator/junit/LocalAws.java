@@ -11,7 +11,6 @@ import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
-import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.handler.EddyHandler;
 import dev.eddy.config.EddySettings;
 import dev.eddy.metrics.Figures;
@@ -24,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
@@ -41,6 +41,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 public final class LocalAws implements AutoCloseable {
 
+    /** The region of the emulators' resources and of the handlers' clients. */
+    private static final String REGION = "us-east-1";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -52,16 +55,18 @@ public final class LocalAws implements AutoCloseable {
     private LocalAws(KinesisEmulator kinesisEmulator, DynamoDbLocal dynamoDbLocal) {
         this.kinesisEmulator = kinesisEmulator;
         this.dynamoDbLocal = dynamoDbLocal;
-        this.kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(kinesisEmulator.endpoint()).region(Region.US_EAST_1).build();
-        this.dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1).build();
+        var dummy = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("eddylocal", "eddylocal"));
+        this.kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create()).credentialsProvider(dummy)
+                .endpointOverride(kinesisEmulator.endpoint()).region(Region.of(REGION)).build();
+        this.dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).credentialsProvider(dummy)
+                .endpointOverride(dynamoDbLocal.endpoint()).region(Region.of(REGION)).build();
     }
 
     /**
-     * Starts the emulators. Sets the JVM-wide settings they need when not set already: {@code aws.cborEnabled=false}
-     * (kinesalite speaks JSON only), {@code aws.region} us-east-1 and dummy {@code aws.accessKeyId} and
-     * {@code aws.secretAccessKey}.
+     * Starts the emulators. Sets the one JVM-wide setting they need, {@code aws.cborEnabled=false} (kinesalite speaks
+     * JSON only, and the AWS SDK reads this setting for the whole JVM); everything else is given to clients and
+     * handlers as values.
      *
      * @param kinesisEmulator {@code kinesalite} or {@code kinesis-mock}
      * @return the running emulators
@@ -69,9 +74,6 @@ public final class LocalAws implements AutoCloseable {
      */
     public static LocalAws start(String kinesisEmulator) {
         Kinesalite.disableCbor();
-        FunctionSettings.setIfAbsent("aws.region", "us-east-1");
-        FunctionSettings.setIfAbsent("aws.accessKeyId", "eddylocal");
-        FunctionSettings.setIfAbsent("aws.secretAccessKey", "eddylocal");
         KinesisEmulator kinesis = KinesisEmulator.start(kinesisEmulator);
         try {
             return new LocalAws(kinesis, DynamoDbLocal.start());
@@ -127,12 +129,16 @@ public final class LocalAws implements AutoCloseable {
         int n = RUNS.incrementAndGet();
         String stream = pipeline.source().streamName() + "-" + n;
         String table = EddySettings.defaultStateTable(pipeline.name()) + "-" + n;
-        try (FunctionSettings settingsScope = new FunctionSettings()) {
+        try {
             Path out = Files.createTempDirectory("eddy-run-");
-            settingsScope.set(EddySettings.STATE_TABLE, table)
-                    .set(EddySettings.SINKS, "file:" + out)
-                    .set("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString())
-                    .set("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint().toString());
+            EddySettings functions = EddySettings.fromEnvironment().with(Map.of(
+                    EddySettings.STATE_TABLE, table,
+                    EddySettings.SINKS, "file:" + out,
+                    "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString(),
+                    "AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint().toString(),
+                    "AWS_REGION", REGION,
+                    "AWS_ACCESS_KEY_ID", "eddylocal",
+                    "AWS_SECRET_ACCESS_KEY", "eddylocal"));
             StateTable.create(dynamoDb, table);
             kinesis.createStream(b -> b.streamName(stream).shardCount(pipeline.source().shards()));
             KinesisStreams.awaitStatus(kinesis, stream, java.time.Duration.ofMinutes(1),
@@ -143,7 +149,8 @@ public final class LocalAws implements AutoCloseable {
             }
             new Producer(kinesis, stream).putAll(records, i -> pipeline.keyOf(records.get(i))
                     .orElse("unkeyed-" + i));
-            try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream, handlers::get,
+            try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream,
+                    () -> handlers.get().withSettings(functions),
                     settings != null ? settings : MappingSettings.of(pipeline.source()), () -> true,
                     new OnFailureDestination(out, pipeline.name()))) {
                 mapping.start();

@@ -1,4 +1,4 @@
-package dev.eddy.emulator.driver;
+package dev.eddy.testing;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -15,6 +15,10 @@ import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.state.ShardLineage;
 import dev.eddy.state.dynamodb.DynamoDbStateBackend;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
+import dev.eddy.testing.internal.BatchResponses;
+import dev.eddy.testing.internal.RetryAttempts;
+import dev.eddy.state.dynamodb.table.StateTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -66,9 +70,10 @@ import java.util.Optional;
  * Nothing is processed until {@link #flush()} or {@link #drain()}. {@code flush} delivers each shard's pending
  * records in batches of the pipeline's batch size ({@code KinesisSource#withBatchSize}) and honours the handler's
  * batch item failures as the event source mapping does: the records below the lowest failed sequence number are
- * done, the rest are delivered again, at most the pipeline's {@code maxRetryAttempts} times in a row
- * ({@link Builder#maxRetries}); then, where the event source mapping would send the batch to its on-failure
- * destination and move on, the driver throws an {@link AssertionError}: in a test, that is a failure.
+ * done, the rest are delivered again; every attempt that leaves records undone counts as a retry of the batch, at most
+ * the pipeline's {@code maxRetryAttempts} ({@link Builder#maxRetries}); then, where the event source mapping would
+ * send the batch to its on-failure destination and move on, the driver throws an {@link AssertionError}: in a test,
+ * that is a failure. The local event source mapping of {@code ./eddy run} applies the same rules.
  * {@code drain} is the end of a bounded input: every window fires (the watermark goes to +∞, as Flink does at the
  * end of a bounded source); later records are late.
  *
@@ -121,7 +126,7 @@ public final class EddyTestDriver implements AutoCloseable {
     private final int batchSize;
     private final int maxRetries;
     private final DriverClock clock;
-    private final EmbeddedDynamoDb dynamoDb;
+    private final DynamoDbLocal dynamoDb;
     private final DynamoDbStateBackend state;
     private final MemorySinks sinks = new MemorySinks();
     private final BatchProcessor processor;
@@ -150,8 +155,9 @@ public final class EddyTestDriver implements AutoCloseable {
                     FIRST_SEQUENCE.add(SHARD_STEP.multiply(BigInteger.valueOf(i)))));
         }
         String table = "eddy-" + pipeline.name() + "-state";
-        this.dynamoDb = EmbeddedDynamoDb.withTable(table);
+        this.dynamoDb = DynamoDbLocal.embedded();
         try {
+            StateTable.create(dynamoDb.client(), table);
             this.state = new DynamoDbStateBackend(dynamoDb.client(), table, clock);
             this.processor = new BatchProcessor(pipeline, state, sinks, clock);
         } catch (RuntimeException e) {
@@ -248,12 +254,12 @@ public final class EddyTestDriver implements AutoCloseable {
      * source mapping does: after a batch item failure, again from the lowest failed sequence number (a
      * {@code null}, empty or unknown identifier, or an exception, fails the whole batch).
      *
-     * @throws AssertionError if a batch fails more than {@link Builder#maxRetries} times in a row without progress
+     * @throws AssertionError if a batch leaves records undone more than {@link Builder#maxRetries} times
      */
     public void flush() {
         requireOpen();
         for (Shard shard : shards) {
-            int failures = 0;
+            RetryAttempts attempts = new RetryAttempts(maxRetries);
             RuntimeException lastError = null;
             while (!shard.pending.isEmpty()) {
                 List<KinesisEvent.KinesisEventRecord> batch =
@@ -268,13 +274,12 @@ public final class EddyTestDriver implements AutoCloseable {
                 lastError = outcome.error() != null ? outcome.error() : lastError;
                 shard.pending.subList(0, outcome.done()).clear();
                 if (outcome.done() == batch.size()) {
-                    failures = 0;
+                    attempts.succeeded();
                     continue;
                 }
-                failures = outcome.done() > 0 ? 1 : failures + 1;
-                if (failures > maxRetries) {
+                if (attempts.failed()) {
                     throw new AssertionError(shard.id() + ": the batch from sequence number "
-                            + sequenceNumber(shard.pending.get(0)) + " failed " + failures + " times in a row"
+                            + sequenceNumber(shard.pending.get(0)) + " failed " + attempts.attempts() + " times"
                             + " (maxRetries " + maxRetries + "), where the event source mapping would give it to its"
                             + " on-failure destination and skip it. The cause is logged by "
                             + BatchProcessor.class.getName()
@@ -480,30 +485,11 @@ public final class EddyTestDriver implements AutoCloseable {
         } catch (RuntimeException e) {
             return new Outcome(0, e); // a function error: the whole batch again
         }
-        List<StreamsEventResponse.BatchItemFailure> failures =
-                response == null || response.getBatchItemFailures() == null ? List.of()
-                        : response.getBatchItemFailures();
-        int done = batch.size();
-        for (StreamsEventResponse.BatchItemFailure failure : failures) {
-            int index = indexOf(batch, failure.getItemIdentifier());
-            if (index < 0) {
-                return new Outcome(0, null); // AWS: a null, empty or unknown identifier fails the whole batch
-            }
-            done = Math.min(done, index);
-        }
-        return new Outcome(done, null);
-    }
-
-    private static int indexOf(List<KinesisEvent.KinesisEventRecord> batch, String sequenceNumber) {
-        if (sequenceNumber == null || sequenceNumber.isBlank()) {
-            return -1;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            if (sequenceNumber(batch.get(i)).equals(sequenceNumber)) {
-                return i;
-            }
-        }
-        return -1;
+        List<String> failures = response == null || response.getBatchItemFailures() == null ? List.of()
+                : response.getBatchItemFailures().stream()
+                        .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList();
+        return new Outcome(BatchResponses.judge(batch.stream().map(EddyTestDriver::sequenceNumber).toList(),
+                failures).done(), null);
     }
 
     private static String sequenceNumber(KinesisEvent.KinesisEventRecord record) {

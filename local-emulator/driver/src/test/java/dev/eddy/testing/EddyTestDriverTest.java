@@ -1,4 +1,4 @@
-package dev.eddy.emulator.driver;
+package dev.eddy.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.eddy.emulator.driver;
+package dev.eddy.testing;
 
 import dev.eddy.sink.SinkException;
 import dev.eddy.sink.SinkFactory;
