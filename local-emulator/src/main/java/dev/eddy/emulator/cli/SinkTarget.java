@@ -1,5 +1,6 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.emulator.sinks.LocalSinks;
@@ -91,7 +92,7 @@ final class SinkTarget implements AutoCloseable {
     /**
      * For {@code aws}: checks that every destination of the pipeline exists and answers, before the run starts.
      *
-     * @throws EddyCli.UsageError naming each missing or unreachable destination and how to create them
+     * @throws UsageError naming each missing or unreachable destination and how to create them
      */
     void check() {
         if (!"aws".equals(kind)) {
@@ -100,7 +101,7 @@ final class SinkTarget implements AutoCloseable {
         try (AwsSinkFactory sinks = AwsSinkFactory.create(EddySettings.fromEnvironment(), null)) {
             List<String> problems = sinks.unavailable(LocalSinks.destinations(pipeline));
             if (!problems.isEmpty()) {
-                throw new EddyCli.UsageError(String.join("; ", problems) + ". With --sinks aws the pipeline's"
+                throw new UsageError(String.join("; ", problems) + ". With --sinks aws the pipeline's"
                         + " destinations must exist: deploy its stack (cdk deploy), or try --sinks moto, which creates"
                         + " them on a local moto server");
             }

@@ -1,9 +1,10 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.eddy.emulator.bench.StartupProbe;
+import dev.eddy.emulator.console.Pipelines;
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.handler.EddySettings;
@@ -72,7 +73,7 @@ final class StartupBench implements Callable<Integer> {
      */
     List<BenchRow> measure() throws Exception {
         if (runs < 1) {
-            throw new EddyCli.UsageError("--runs must be 1 or more, was " + runs);
+            throw new UsageError("--runs must be 1 or more, was " + runs);
         }
         String handler = Pipelines.find(pipeline).getName();
         Path jar = jar(pipeline);

@@ -1,5 +1,6 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
@@ -93,17 +94,17 @@ final class EndToEndBench implements Callable<Integer> {
         // partition key = the pipeline's key (the origin), as `put --partition-key-from` and `run` put records
         List<String> keys = new ArrayList<>(records.size());
         for (byte[] record : records) {
-            keys.add(PIPELINE.plan().keyOf(record).orElseThrow(() -> new EddyCli.UsageError(file
+            keys.add(PIPELINE.plan().keyOf(record).orElseThrow(() -> new UsageError(file
                     + " holds a record the flight-delays pipeline cannot key: " + new String(record,
                     java.nio.charset.StandardCharsets.UTF_8))));
         }
         for (int shards : shardCounts) {
             if (shards < 1 || shards > 16) {
-                throw new EddyCli.UsageError("shard counts must be 1-16, was " + shards);
+                throw new UsageError("shard counts must be 1-16, was " + shards);
             }
         }
         if (latencySeconds < 1 || latencySeconds > 600) {
-            throw new EddyCli.UsageError("--latency-seconds must be 1-600, was " + latencySeconds);
+            throw new UsageError("--latency-seconds must be 1-600, was " + latencySeconds);
         }
         List<BenchRow> rows = new ArrayList<>();
         Kinesalite.disableCbor();

@@ -1,6 +1,7 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.embedded.DynamoDbLocal;
 import dev.eddy.emulator.input.InputFile;
 import dev.eddy.functions.flightdelays.FlightDelays;
@@ -108,12 +109,12 @@ final class StateBench implements Callable<Integer> {
         List<byte[]> records = InputFile.data(InputFile.read(file));
         for (int size : batchSizes) {
             if (size < 1 || size > 10_000) {
-                throw new EddyCli.UsageError("batch sizes must be 1-10000, was " + size);
+                throw new UsageError("batch sizes must be 1-10000, was " + size);
             }
         }
         for (int shards : shardCounts) {
             if (shards < 1 || shards > 64) {
-                throw new EddyCli.UsageError("shard counts must be 1-64, was " + shards);
+                throw new UsageError("shard counts must be 1-64, was " + shards);
             }
         }
         rows.clear();
