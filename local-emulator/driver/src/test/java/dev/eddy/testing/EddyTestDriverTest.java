@@ -243,7 +243,7 @@ class EddyTestDriverTest {
             driver.put("s0", reading("s0", 100, 5)); // fires the first minute in this batch
             assertThatThrownBy(driver::flush).isInstanceOf(AssertionError.class)
                     .hasMessageContaining(driver.shardOf("s0"))
-                    .hasMessageContaining("failed 3 times in a row (maxRetries 2)");
+                    .hasMessageContaining("failed 3 times (maxRetries 2)");
         }
     }
 
@@ -265,7 +265,7 @@ class EddyTestDriverTest {
             driver.failSink("counts", 2);
             driver.put("s0", reading("s0", 1, 1));
             assertThatThrownBy(driver::flush).isInstanceOf(AssertionError.class)
-                    .hasMessageContaining("failed 2 times in a row (maxRetries 1)")
+                    .hasMessageContaining("failed 2 times (maxRetries 1)")
                     .hasMessageContaining("on-failure destination");
         }
     }
@@ -286,7 +286,7 @@ class EddyTestDriverTest {
             driver.put("s0", "not json");
             driver.put("s0", reading("s0", 1, 5));
             assertThatThrownBy(driver::flush).isInstanceOf(AssertionError.class)
-                    .hasMessageContaining("failed 4 times in a row");
+                    .hasMessageContaining("failed 4 times (maxRetries 3)");
             assertThat(driver.metrics().records()).as("the record before it is committed").isEqualTo(1);
             assertThat(driver.failures()).isEmpty();
         }

@@ -1,5 +1,6 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.config.EddySettings;
 import dev.eddy.config.internal.AwsClients;
@@ -152,7 +153,7 @@ final class AwsOptions {
                 && service.statusCode() == 404 && (service.awsErrorDetails() == null
                         || service.awsErrorDetails().errorCode() == null)) {
             String name = service.awsErrorDetails() == null ? "the service" : service.awsErrorDetails().serviceName();
-            return new EddyCli.UsageError("the endpoint answered HTTP 404 to a " + name + " request: it does not"
+            return new UsageError("the endpoint answered HTTP 404 to a " + name + " request: it does not"
                     + " serve the " + name + " API (endpoints in use: " + endpoints() + "); point --endpoint at one"
                     + " that does, e.g. LocalStack, DynamoDB Local or moto");
         }
@@ -161,11 +162,11 @@ final class AwsOptions {
         }
         String message = String.valueOf(e.getMessage());
         if (message.startsWith("Unable to load region")) {
-            return new EddyCli.UsageError("no AWS region is set: set AWS_REGION (or a region in the AWS profile), pass"
+            return new UsageError("no AWS region is set: set AWS_REGION (or a region in the AWS profile), pass"
                     + " --region, or give --endpoint URL for an emulator");
         }
         if (message.startsWith("Unable to load credentials")) {
-            return new EddyCli.UsageError("no AWS credentials found (system properties, environment, profile,"
+            return new UsageError("no AWS credentials found (system properties, environment, profile,"
                     + " container, instance): set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give"
                     + " --endpoint URL for an emulator");
         }

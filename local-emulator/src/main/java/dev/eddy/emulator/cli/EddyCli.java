@@ -1,5 +1,7 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.bench.BenchCommand;
+import dev.eddy.emulator.console.UsageError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -75,14 +77,5 @@ public final class EddyCli {
     static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         return message.replace('\n', ' ').strip();
-    }
-
-    /** Bad arguments or input: exit code 2. */
-    static final class UsageError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageError(String message) {
-            super(message);
-        }
     }
 }

@@ -2,6 +2,8 @@ package dev.eddy.emulator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.console.Pipelines;
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.esm.KinesisStreams;
 import dev.eddy.emulator.esm.Producer;
 import dev.eddy.emulator.input.InputException;
@@ -89,7 +91,7 @@ final class PutCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         Progress progress = new Progress(System.err, quiet);
         if (shards != null && !create) {
-            throw new EddyCli.UsageError("--shards applies to a stream --create makes; add --create or drop --shards");
+            throw new UsageError("--shards applies to a stream --create makes; add --create or drop --shards");
         }
         dev.eddy.pipeline.Pipeline plan = null;
         int defaultShards = 1;
@@ -100,13 +102,13 @@ final class PutCommand implements Callable<Integer> {
         }
         int shardCount = shards != null ? shards : defaultShards;
         if (shardCount < 1 || shardCount > 500) {
-            throw new EddyCli.UsageError("--shards must be 1-500, was " + shardCount);
+            throw new UsageError("--shards must be 1-500, was " + shardCount);
         }
         List<InputFile.Record> records;
         try {
             records = InputFile.read(input);
         } catch (InputException e) {
-            throw new EddyCli.UsageError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
         List<Producer.Entry> entries = new ArrayList<>(records.size());
         int unkeyed = 0;
@@ -117,7 +119,7 @@ final class PutCommand implements Callable<Integer> {
             unkeyed += key.isEmpty() ? 1 : 0;
             Producer.Entry entry = Producer.Entry.of(data, i, records.get(i).line(), key);
             if (entry.refusal() != null) {
-                throw new EddyCli.UsageError("line " + entry.line() + " of " + input + ": " + entry.refusal()
+                throw new UsageError("line " + entry.line() + " of " + input + ": " + entry.refusal()
                         + "; nothing was put");
             }
             entries.add(entry);
@@ -182,7 +184,7 @@ final class PutCommand implements Callable<Integer> {
     private int ensureStream(KinesisClient kinesis, int shardCount, Progress progress) throws InterruptedException {
         StreamDescriptionSummary summary = describe(kinesis);
         if (summary == null && !create) {
-            throw new EddyCli.UsageError("stream '" + stream + "' does not exist at " + aws.describe("KINESIS")
+            throw new UsageError("stream '" + stream + "' does not exist at " + aws.describe("KINESIS")
                     + "; add --create [--shards N] to create it");
         }
         if (summary == null) {

@@ -1,6 +1,8 @@
 package dev.eddy.emulator.cli;
 
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.console.Pipelines;
+import dev.eddy.emulator.console.UsageError;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
 import dev.eddy.emulator.esm.Invocation;
@@ -170,14 +172,14 @@ final class RunCommand implements Callable<Integer> {
         Pipeline pipeline = Pipelines.instantiate(handlerType).pipeline();
         if (endpointOption != null && !endpointOption.equals("aws")
                 && !endpointOption.matches("https?://[^\\s]+")) {
-            throw new EddyCli.UsageError("--endpoint takes an http(s) URL or 'aws', was '" + endpointOption + "'");
+            throw new UsageError("--endpoint takes an http(s) URL or 'aws', was '" + endpointOption + "'");
         }
         if (!List.of("file", "moto", "aws").contains(sinks)) {
-            throw new EddyCli.UsageError("--sinks takes file, moto or aws, was '" + sinks + "'");
+            throw new UsageError("--sinks takes file, moto or aws, was '" + sinks + "'");
         }
         int shardCount = shards != null ? shards : pipeline.source().shards();
         if (shardCount < 1 || shardCount > 500) {
-            throw new EddyCli.UsageError("--shards must be 1-500, was " + shardCount);
+            throw new UsageError("--shards must be 1-500, was " + shardCount);
         }
         MappingSettings settings = settings(pipeline);
         int printLimit = printLimit();
@@ -185,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             records = InputFile.read(input);
         } catch (InputException e) {
-            throw new EddyCli.UsageError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
         // the partition key a well-behaved producer gives each record; records Kinesis could never take are
         // reported, not put
@@ -213,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
             URI dynamoEndpoint = endpoint;
             if (endpointOption == null) {
                 progress(stderr, "starting DynamoDB Local and kinesalite");
-                dynamoDbLocal = DynamoDbLocal.start();
+                dynamoDbLocal = DynamoDbLocal.server();
                 kinesalite = Kinesalite.start();
                 kinesisEndpoint = kinesalite.endpoint();
                 dynamoEndpoint = dynamoDbLocal.endpoint();
@@ -320,17 +322,17 @@ final class RunCommand implements Callable<Integer> {
                             : maxRecordAgeSeconds < 0 ? -1 : maxRecordAgeSeconds * 1_000,
                     parallelizationFactor, coldStartEvery);
         } catch (IllegalArgumentException e) {
-            throw new EddyCli.UsageError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
         long reserveMs = EddySettings.fromEnvironment().deadlineReserveMs();
         if (settings.functionTimeoutMs() < reserveMs + 1_000) {
-            throw new EddyCli.UsageError(String.format(Locale.ROOT, "--timeout %d s leaves no time for work: the"
+            throw new UsageError(String.format(Locale.ROOT, "--timeout %d s leaves no time for work: the"
                     + " handler stops each invocation %,d ms before its deadline (%s) and needs time for a chunk of"
                     + " records; use --timeout %d or more", timeoutSeconds, reserveMs, EddySettings.DEADLINE_RESERVE_MS,
                     (reserveMs + 1_999) / 1_000));
         }
         if (settings.startingTimestamp() != null && settings.startingTimestamp().isAfter(Instant.now())) {
-            throw new EddyCli.UsageError("--starting-timestamp " + settings.startingTimestamp() + " is in the future:"
+            throw new UsageError("--starting-timestamp " + settings.startingTimestamp() + " is in the future:"
                     + " Kinesis refuses an AT_TIMESTAMP iterator after the current time; give a past time, or"
                     + " --starting-position LATEST");
         }
@@ -403,7 +405,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new EddyCli.UsageError("--print takes a number of rows or 'all', was '" + print + "'");
+        throw new UsageError("--print takes a number of rows or 'all', was '" + print + "'");
     }
 
     /** @param endpoint the endpoint, or {@code null} for AWS itself */

@@ -3,6 +3,7 @@ package dev.eddy.emulator.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.esm.Producer;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;
@@ -62,11 +63,11 @@ final class RunOutputs implements AutoCloseable {
      * @param pipeline the pipeline run
      * @param input the input file, for the marker's text
      * @return the outputs
-     * @throws EddyCli.UsageError if the folder is a file, cannot be created or written, or another run holds it
+     * @throws UsageError if the folder is a file, cannot be created or written, or another run holds it
      */
     static RunOutputs open(Path dir, Pipeline pipeline, Path input) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new EddyCli.UsageError("--out " + dir + " is a file, not a folder: give a folder for the outputs");
+            throw new UsageError("--out " + dir + " is a file, not a folder: give a folder for the outputs");
         }
         FileChannel channel;
         try {
@@ -74,7 +75,7 @@ final class RunOutputs implements AutoCloseable {
             channel = FileChannel.open(dir.resolve(".eddy-run.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
         } catch (IOException | UnsupportedOperationException e) {
-            throw new EddyCli.UsageError("--out " + dir + " cannot be written (" + reason(e) + "): give a folder you"
+            throw new UsageError("--out " + dir + " cannot be written (" + reason(e) + "): give a folder you"
                     + " can write to");
         }
         FileLock lock;
@@ -85,7 +86,7 @@ final class RunOutputs implements AutoCloseable {
         }
         if (lock == null) {
             close(channel);
-            throw new EddyCli.UsageError("another ./eddy run is writing to " + dir + " (it holds "
+            throw new UsageError("another ./eddy run is writing to " + dir + " (it holds "
                     + dir.resolve(".eddy-run.lock") + "): wait for it to end, or give this run another --out");
         }
         RunOutputs outputs = new RunOutputs(dir, pipeline, channel, lock);
@@ -100,7 +101,7 @@ final class RunOutputs implements AutoCloseable {
                     + " The file goes when the run ends; if it is still here, the run was interrupted or crashed.\n");
         } catch (IOException e) {
             outputs.close();
-            throw new EddyCli.UsageError("--out " + dir + " cannot be written (" + reason(e) + "): give a folder you"
+            throw new UsageError("--out " + dir + " cannot be written (" + reason(e) + "): give a folder you"
                     + " can write to");
         }
         return outputs;

@@ -2,6 +2,7 @@ package dev.eddy.emulator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.console.Formats;
 import dev.eddy.emulator.esm.EventSourceMapping;
 import dev.eddy.emulator.esm.Invocation;
 import dev.eddy.metrics.Figures;
@@ -96,8 +97,8 @@ final class RunSummary {
         row(stdout, "sink retries", "SinkRetries", "%,d", m.sinkRetries());
         row(stdout, "deadline stops", "DeadlineStops", "%,d", t.deadlineStops());
         row(stdout, "state write units", "StateWriteUnits", "%s (%.3f per record)",
-                StatusCommand.units(m.writeUnits()), t.records() == 0 ? 0.0 : m.writeUnits() / t.records());
-        row(stdout, "state read units", "StateReadUnits", "%s", StatusCommand.units(m.readUnits()));
+                Formats.units(m.writeUnits()), t.records() == 0 ? 0.0 : m.writeUnits() / t.records());
+        row(stdout, "state read units", "StateReadUnits", "%s", Formats.units(m.readUnits()));
         long[] durations = mapping.invocationLog().stream().mapToLong(Invocation::durationMs).sorted().toArray();
         row(stdout, "batch duration", "BatchDuration", "%s", durations.length == 0 ? "no invocations"
                 : String.format(Locale.ROOT, "p50 %,d ms · p99 %,d ms · max %,d ms (%,d invocations)",
@@ -171,7 +172,7 @@ final class RunSummary {
             return "none: no watermark" + (drained ? ", then end of input" : "");
         }
         return String.format(Locale.ROOT, "%s (watermark %s)%s",
-                StatusCommand.duration(lastBatchEndMs - watermark), Instant.ofEpochMilli(watermark),
+                Formats.duration(lastBatchEndMs - watermark), Instant.ofEpochMilli(watermark),
                 drained ? ", then end of input" : "");
     }
 

@@ -1,5 +1,6 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.functions.fraud.SampleTransactions;
 import dev.eddy.functions.orders.SampleOrders;
 import dev.eddy.codec.internal.Jsons;
@@ -23,7 +24,7 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new EddyCli.UsageError("name a sample: `./eddy sample transactions` or `./eddy sample orders`");
+        throw new UsageError("name a sample: `./eddy sample transactions` or `./eddy sample orders`");
     }
 
     /** Options every sample takes. */
@@ -64,18 +65,18 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
 
     private static void check(String option, int count) {
         if (count < 1 || count > 1_000_000) {
-            throw new EddyCli.UsageError(option + " must be 1-1000000, was " + count);
+            throw new UsageError(option + " must be 1-1000000, was " + count);
         }
     }
 
     private static int write(List<?> records, String what, Path output) throws IOException {
         Path folder = output == null ? null : output.toAbsolutePath().getParent();
         if (folder != null && !Files.isDirectory(folder)) {
-            throw new EddyCli.UsageError("cannot write --output " + output + ": folder " + folder
+            throw new UsageError("cannot write --output " + output + ": folder " + folder
                     + " does not exist; create it first");
         }
         if (output != null && Files.isDirectory(output)) {
-            throw new EddyCli.UsageError("cannot write --output " + output + ": it is a folder; name a file");
+            throw new UsageError("cannot write --output " + output + ": it is a folder; name a file");
         }
         Writer writer = output == null
                 ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))

@@ -1,5 +1,6 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.sinks.LocalSinks;
 import dev.eddy.config.EddySettings;
@@ -93,7 +94,7 @@ final class SinkTarget implements AutoCloseable {
      *
      * @param handlers the handlers' settings, with this target's
      *
-     * @throws EddyCli.UsageError naming each missing or unreachable destination and how to create them
+     * @throws UsageError naming each missing or unreachable destination and how to create them
      */
     void check(EddySettings handlers) {
         if (!"aws".equals(kind)) {
@@ -102,7 +103,7 @@ final class SinkTarget implements AutoCloseable {
         try (AwsSinkFactory sinks = AwsSinkFactory.create(handlers, null)) {
             List<String> problems = sinks.unavailable(LocalSinks.destinations(pipeline));
             if (!problems.isEmpty()) {
-                throw new EddyCli.UsageError(String.join("; ", problems) + ". With --sinks aws the pipeline's"
+                throw new UsageError(String.join("; ", problems) + ". With --sinks aws the pipeline's"
                         + " destinations must exist: deploy its stack (cdk deploy), or try --sinks moto, which creates"
                         + " them on a local moto server");
             }

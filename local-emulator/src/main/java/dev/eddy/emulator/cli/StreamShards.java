@@ -1,5 +1,6 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.console.UsageError;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +20,7 @@ final class StreamShards {
      * @param stream the stream
      * @param where where the stream was looked for, for the message
      * @return its shards in shard-id order (a parent's id is below its children's)
-     * @throws EddyCli.UsageError if there is no such stream
+     * @throws UsageError if there is no such stream
      */
     static List<Shard> list(KinesisClient kinesis, String stream, String where) {
         List<Shard> shards = new ArrayList<>();
@@ -32,7 +33,7 @@ final class StreamShards {
                 shards.addAll(page.shards());
             }
         } catch (ResourceNotFoundException missing) {
-            throw new EddyCli.UsageError("stream '" + stream + "' does not exist at " + where);
+            throw new UsageError("stream '" + stream + "' does not exist at " + where);
         }
         shards.sort(Comparator.comparing(Shard::shardId));
         return shards;

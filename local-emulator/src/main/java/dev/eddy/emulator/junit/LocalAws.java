@@ -2,7 +2,7 @@ package dev.eddy.emulator.junit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.KinesisEmulator;
 import dev.eddy.emulator.esm.EventSourceMapping;
@@ -76,7 +76,7 @@ public final class LocalAws implements AutoCloseable {
         Kinesalite.disableCbor();
         KinesisEmulator kinesis = KinesisEmulator.start(kinesisEmulator);
         try {
-            return new LocalAws(kinesis, DynamoDbLocal.start());
+            return new LocalAws(kinesis, DynamoDbLocal.server());
         } catch (RuntimeException e) {
             kinesis.close();
             throw e;

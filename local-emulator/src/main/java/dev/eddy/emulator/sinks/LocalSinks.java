@@ -24,7 +24,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.ResourceInUseException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -163,23 +162,12 @@ public final class LocalSinks implements AutoCloseable {
 
     /**
      * @param sink a delivery stream
-     * @return the records it delivered to S3, one line each, objects in key order
+     * @return the records it delivered to its bucket ({@link #bucket}), as UTF-8 text: objects in key order, GZIP
+     *     ones un-GZIPped, one record per non-empty line ({@link FirehoseObjects})
      */
     public List<String> deliveredRecords(Firehose sink) {
-        List<String> lines = new ArrayList<>();
-        String bucket = bucket(sink);
-        List<S3Object> objects = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach(objects::add);
-        objects.sort(java.util.Comparator.comparing(S3Object::key));
-        for (S3Object object : objects) {
-            String text = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asUtf8String();
-            for (String line : text.split("\n")) {
-                if (!line.isEmpty()) {
-                    lines.add(line);
-                }
-            }
-        }
-        return lines;
+        return FirehoseObjects.list(s3, bucket(sink), "").records().stream()
+                .map(record -> new String(record, StandardCharsets.UTF_8)).toList();
     }
 
     /**

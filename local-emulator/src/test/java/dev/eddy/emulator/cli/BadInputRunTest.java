@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.NodeModules;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ class BadInputRunTest {
         Files.write(input, file.toByteArray());
 
         Path out = dir.resolve("out");
-        Cli.Result result = Cli.run("run", "flight-delays", "--input", input.toString(), "--out", out.toString(),
+        Captured result = Cli.run("run", "flight-delays", "--input", input.toString(), "--out", out.toString(),
                 "--print", "all", "--quiet");
 
         assertThat(result.exit()).as(result.err()).isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.NodeModules;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -208,7 +209,7 @@ class FlightDelaysRunTest {
         String watermark = java.time.Instant.ofEpochMilli(maxEventTime - 10 * 60_000 - 1).toString();
 
         dev.eddy.emulator.sinks.EntryFaults.failFirstEntry("PutRecordBatch", 1);
-        Cli.Result result;
+        Captured result;
         try {
             result = Cli.run("run", "flight-delays", "--input", input.toString(), "--out", dir.toString(),
                     "--shards", "1", "--sinks", "moto", "--print", "0", "--quiet");
@@ -259,7 +260,7 @@ class FlightDelaysRunTest {
         Files.createDirectories(out);
         Files.writeString(out.resolve("sns"), "a file where the SNS sink's folder should be: alerts cannot be written");
 
-        Cli.Result result = Cli.run("run", "flight-delays", "--input", input.toString(), "--out", out.toString(),
+        Captured result = Cli.run("run", "flight-delays", "--input", input.toString(), "--out", out.toString(),
                 "--shards", "1", "--max-retries", "1", "--print", "0", "--quiet");
 
         assertThat(result.exit()).isEqualTo(EddyCli.EXIT_RUN_FAILED);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.NodeModules;
 import java.math.BigInteger;
@@ -65,7 +66,7 @@ class PutTailCommandTest {
         Path input = dir.resolve("events.jsonl");
         Files.write(input, lines);
 
-        Cli.Result put = Cli.run("put", "events", "--input", input.toString(), "--endpoint", endpoint,
+        Captured put = Cli.run("put", "events", "--input", input.toString(), "--endpoint", endpoint,
                 "--partition-key", "user", "--create", "--shards", "3");
 
         assertThat(put.exit()).as(put.err()).isZero();
@@ -75,7 +76,7 @@ class PutTailCommandTest {
                 .containsPattern("wall time +\\S+ \\([0-9,]+ records/s\\)");
         assertThat(put.err()).contains("created stream events with 3 shards");
 
-        Cli.Result tail = Cli.run("tail", "events", "--endpoint", endpoint);
+        Captured tail = Cli.run("tail", "events", "--endpoint", endpoint);
 
         assertThat(tail.exit()).as(tail.err()).isZero();
         List<JsonNode> records = tail.json();
@@ -113,7 +114,7 @@ class PutTailCommandTest {
         assertThat(shardsInOutput).isSorted().hasSize(3);
         assertThat(orderOfKey).hasSize(23).allSatisfy((key, ns) -> assertThat(ns).isSorted().hasSizeGreaterThan(50));
 
-        Cli.Result limited = Cli.run("tail", "events", "--endpoint", endpoint, "--shard", shardsInOutput.get(1),
+        Captured limited = Cli.run("tail", "events", "--endpoint", endpoint, "--shard", shardsInOutput.get(1),
                 "--limit", "7", "--quiet");
         assertThat(limited.exit()).isZero();
         assertThat(limited.json()).hasSize(7)
@@ -125,7 +126,7 @@ class PutTailCommandTest {
     void partitionKeyFromAPipelineIsThePipelinesKeyOfEachRecord() throws Exception {
         Path input = NodeModules.find("vega-datasets").resolve("data/flights-2k.json");
 
-        Cli.Result put = Cli.run("put", "flights-by-origin", "--input", input.toString(), "--endpoint", endpoint,
+        Captured put = Cli.run("put", "flights-by-origin", "--input", input.toString(), "--endpoint", endpoint,
                 "--partition-key-from", "flight-delays", "--create", "--quiet");
 
         assertThat(put.exit()).as(put.err()).isZero();
@@ -146,7 +147,7 @@ class PutTailCommandTest {
             kinesis.waiter().waitUntilStreamExists(b -> b.streamName("live"));
             kinesis.putRecord(b -> b.streamName("live").partitionKey("old").data(SdkBytes.fromUtf8String("{\"old\":1}")));
 
-            CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(() -> Cli.run("tail", "live",
+            CompletableFuture<Captured> tail = CompletableFuture.supplyAsync(() -> Cli.run("tail", "live",
                     "--endpoint", endpoint, "--from", "latest", "--follow", "--limit", "3"));
             int n = 0;
             while (!tail.isDone() && n < 200) {
@@ -155,7 +156,7 @@ class PutTailCommandTest {
                         .data(SdkBytes.fromString("{\"n\":" + value + "}", StandardCharsets.UTF_8)));
                 Thread.sleep(100);
             }
-            Cli.Result result = tail.get(30, TimeUnit.SECONDS);
+            Captured result = tail.get(30, TimeUnit.SECONDS);
 
             assertThat(result.exit()).as(result.err()).isZero();
             List<JsonNode> records = result.json();
@@ -167,21 +168,21 @@ class PutTailCommandTest {
     @Test
     void bytesArePrintedAsJsonTextOrBase64AndFirehoseObjectsSplitIntoRecords() {
         com.fasterxml.jackson.databind.node.ObjectNode line = JSON.createObjectNode();
-        TailCommand.payload(line, "{\"amount\":1.10,\"big\":123456789012345678901234567890}"
+        TailLines.payload(line, "{\"amount\":1.10,\"big\":123456789012345678901234567890}"
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(line.toString()).isEqualTo("{\"data\":{\"amount\":1.10,\"big\":123456789012345678901234567890}}");
         line = JSON.createObjectNode();
-        TailCommand.payload(line, "grüße, not json".getBytes(StandardCharsets.UTF_8));
+        TailLines.payload(line, "grüße, not json".getBytes(StandardCharsets.UTF_8));
         assertThat(line.get("text").asText()).isEqualTo("grüße, not json");
         line = JSON.createObjectNode();
-        TailCommand.payload(line, new byte[] {(byte) 0xff, 0, 1});
+        TailLines.payload(line, new byte[] {(byte) 0xff, 0, 1});
         assertThat(line.get("base64").asText()).isEqualTo("/wAB");
 
-        assertThat(TailCommand.records("{\"a\":1}\n{\"a\":2}\n".getBytes(StandardCharsets.UTF_8))).hasSize(2);
-        assertThat(TailCommand.records("{\"a\":1}{\"a\":2}{\"a\":3}".getBytes(StandardCharsets.UTF_8)))
+        assertThat(DeliveryStreamTail.records("{\"a\":1}\n{\"a\":2}\n".getBytes(StandardCharsets.UTF_8))).hasSize(2);
+        assertThat(DeliveryStreamTail.records("{\"a\":1}{\"a\":2}{\"a\":3}".getBytes(StandardCharsets.UTF_8)))
                 .extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly("{\"a\":1}", "{\"a\":2}",
                         "{\"a\":3}");
-        assertThat(TailCommand.records("one\ntwo words\n".getBytes(StandardCharsets.UTF_8)))
+        assertThat(DeliveryStreamTail.records("one\ntwo words\n".getBytes(StandardCharsets.UTF_8)))
                 .extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly("one", "two words");
     }
 
@@ -201,7 +202,7 @@ class PutTailCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"put", "tail", "status"})
     void everyCommandExplainsItselfWithHelp(String command) {
-        Cli.Result help = Cli.run(command, "--help");
+        Captured help = Cli.run(command, "--help");
 
         assertThat(help.exit()).isZero();
         assertThat(help.out()).startsWith("Usage: eddy " + command).contains("--endpoint=URL").contains("Exit codes:")
@@ -243,7 +244,7 @@ class PutTailCommandTest {
         cases.put(List.of("status", "flight-delays", "--count-max", "0"), "--count-max must be 1 or more");
         cases.put(List.of("status", "flight-delays", "--tables", "x"), "Unknown options: '--tables'");
         cases.forEach((args, reason) -> {
-            Cli.Result result = Cli.run(args.toArray(String[]::new));
+            Captured result = Cli.run(args.toArray(String[]::new));
             assertThat(result.exit()).as("%s: %s", args, result.err()).isEqualTo(EddyCli.EXIT_USAGE);
             assertThat(result.err().lines().findFirst().orElse("")).as("%s", args).startsWith("eddy: error: ")
                     .contains(reason);

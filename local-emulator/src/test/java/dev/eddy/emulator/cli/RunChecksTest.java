@@ -2,6 +2,8 @@ package dev.eddy.emulator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.emulator.console.Captured;
+import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.pipeline.Pipeline;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ class RunChecksTest {
         return input;
     }
 
-    private static void assertRefused(Cli.Result result, String... parts) {
+    private static void assertRefused(Captured result, String... parts) {
         assertThat(result.exit()).as(result.err()).isEqualTo(EddyCli.EXIT_USAGE);
         assertThat(result.err().lines().toList()).as(result.err()).hasSize(1);
         assertThat(result.err()).startsWith("eddy: error: ").contains(parts);
@@ -94,7 +96,7 @@ class RunChecksTest {
     void aStartingTimestampInThePastStartsAtTheFirstRecordArrivedAfterIt() throws Exception {
         Path out = dir.resolve("out");
         long started = System.nanoTime();
-        Cli.Result result = Cli.run("run", "flight-delays", "--input", input().toString(), "--out", out.toString(),
+        Captured result = Cli.run("run", "flight-delays", "--input", input().toString(), "--out", out.toString(),
                 "--starting-timestamp", "2000-01-01T00:00:00Z", "--shards", "2", "--print", "0", "--quiet");
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).contains("records processed                    Records           1\n");
@@ -107,7 +109,7 @@ class RunChecksTest {
     @Test
     void sampleSaysWhatItWroteAndWhyItCannot() throws Exception {
         Path file = dir.resolve("orders.jsonl");
-        Cli.Result ok = Cli.run("sample", "orders", "--orders", "50", "--output", file.toString());
+        Captured ok = Cli.run("sample", "orders", "--orders", "50", "--output", file.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.err()).contains("wrote 50 orders to " + file);
         assertThat(Files.readAllLines(file)).hasSize(50);
@@ -117,7 +119,7 @@ class RunChecksTest {
 
     @Test
     void errorsOfAnEndpointNameIt() throws Exception {
-        Cli.Result refused = Cli.run("status", "flight-delays", "--endpoint", "http://127.0.0.1:9");
+        Captured refused = Cli.run("status", "flight-delays", "--endpoint", "http://127.0.0.1:9");
         assertThat(refused.exit()).isEqualTo(EddyCli.EXIT_RUN_FAILED);
         assertThat(refused.err()).startsWith("eddy: error: cannot connect to ").contains("http://127.0.0.1:9")
                 .contains("Connection refused");

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.console.Captured;
+import dev.eddy.emulator.console.Pipelines;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.lambda.LambdaEvents;
@@ -99,7 +101,7 @@ class StatusCommandTest {
         Kinesalite.disableCbor();
         Path input = NodeModules.find("vega-datasets").resolve("data/flights-2k.json");
         try (Kinesalite kinesalite = Kinesalite.start();
-             DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start();
+             DynamoDbLocal dynamoDbLocal = DynamoDbLocal.server();
              KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
                      .endpointOverride(kinesalite.endpoint()).region(Region.US_EAST_1)
                      .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
@@ -110,11 +112,11 @@ class StatusCommandTest {
                      .build()) {
             String k = kinesalite.endpoint().toString();
             String d = dynamoDbLocal.endpoint().toString();
-            Cli.Result put = Cli.run("put", "flights", "--input", input.toString(), "--endpoint", k,
+            Captured put = Cli.run("put", "flights", "--input", input.toString(), "--endpoint", k,
                     "--partition-key-from", "flight-delays", "--create", "--shards", "2", "--quiet");
             assertThat(put.exit()).as(put.err()).isZero();
 
-            Cli.Result noTable = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d);
+            Captured noTable = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d);
             assertThat(noTable.exit()).isEqualTo(EddyCli.EXIT_USAGE);
             assertThat(noTable.err()).startsWith("eddy: error: state table 'eddy-flight-delays-state' does not exist");
 
@@ -129,7 +131,7 @@ class StatusCommandTest {
             String table = EddySettings.defaultStateTable("flight-delays");
             StateTable.create(dynamo, table);
             Pipeline pipeline = Pipelines.instantiate(Pipelines.find("flight-delays")).pipeline();
-            BatchProcessor processor = new BatchProcessor(pipeline.plan(), new DynamoDbStateBackend(
+            BatchProcessor processor = new BatchProcessor(pipeline, new DynamoDbStateBackend(
                     DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                             .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)
                             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
@@ -139,7 +141,7 @@ class StatusCommandTest {
             Figures figures = processor.metrics();
             Instant checked = Instant.now();
 
-            Cli.Result status = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,
+            Captured status = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,
                     "--json", "--items");
 
             assertThat(status.exit()).as(status.err()).isZero();
@@ -200,7 +202,7 @@ class StatusCommandTest {
             assertThat(root.get("items").get("keyState").asLong()).isPositive();
             assertThat(root.get("checkpointsOfUnlistedShards")).isEmpty();
 
-            Cli.Result capped = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,
+            Captured capped = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d,
                     "--json", "--count-max", "10");
             JsonNode cappedSecond = JSON.readTree(capped.out()).get("shards").get(1);
             assertThat(cappedSecond.get("recordsBehind").asLong()).isEqualTo(10);
@@ -208,7 +210,7 @@ class StatusCommandTest {
             assertThat(JSON.readTree(capped.out()).has("items")).isFalse();
 
             processor.drain(shards.get(0));
-            Cli.Result text = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d);
+            Captured text = Cli.run("status", "flight-delays", "--kinesis-endpoint", k, "--dynamodb-endpoint", d);
 
             assertThat(text.exit()).as(text.err()).isZero();
             assertThat(text.out())
@@ -264,14 +266,14 @@ class StatusCommandTest {
 
     @Test
     void aStreamThatDoesNotExistIsABadArgument() {
-        try (Kinesalite kinesalite = Kinesalite.start(); DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start()) {
+        try (Kinesalite kinesalite = Kinesalite.start(); DynamoDbLocal dynamoDbLocal = DynamoDbLocal.server()) {
             DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                     .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y"))).build();
             StateTable.create(dynamo, "some-table");
             dynamo.close();
 
-            Cli.Result result = Cli.run("status", "flight-delays", "--kinesis-endpoint",
+            Captured result = Cli.run("status", "flight-delays", "--kinesis-endpoint",
                     kinesalite.endpoint().toString(), "--dynamodb-endpoint", dynamoDbLocal.endpoint().toString(),
                     "--table", "some-table", "--stream", "nope");
 

@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.codec.Json;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.KinesisEmulator;
 import dev.eddy.emulator.esm.Invocation.Outcome;
@@ -90,7 +90,7 @@ abstract class EventSourceMappingTest {
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "eddytest"));
         System.setProperty("aws.region", System.getProperty("aws.region", "us-east-1"));
         emulator = KinesisEmulator.start(emulator());
-        dynamoDbLocal = DynamoDbLocal.start();
+        dynamoDbLocal = DynamoDbLocal.server();
         kinesis = KinesisClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create()).build();
         dynamo = DynamoDbClient.builder().endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)

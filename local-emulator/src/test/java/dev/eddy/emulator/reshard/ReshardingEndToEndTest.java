@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.lambda.LambdaEvents;
@@ -69,7 +69,7 @@ class ReshardingEndToEndTest {
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "eddytest"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "eddytest"));
         kinesalite = Kinesalite.start();
-        dynamo = DynamoDbLocal.start();
+        dynamo = DynamoDbLocal.server();
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("eddytest", "eddytest"));
         kinesis = KinesisClient.builder().endpointOverride(kinesalite.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
@@ -143,7 +143,7 @@ class ReshardingEndToEndTest {
         DynamoDbStateBackend backend = new DynamoDbStateBackend(DynamoDbClient.builder()
                 .endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create()).build(), table);
-        BatchProcessor processor = new BatchProcessor(new FlightDelays().define().plan(), backend,
+        BatchProcessor processor = new BatchProcessor(new FlightDelays().define(), backend,
                 new FileSinkFactory(out));
         if (lineage) {
             processor.withShardLineage(lineageOf(stream));

@@ -28,7 +28,7 @@ public final class Fixtures {
      */
     static BatchProcessor processor(DynamoDbClient dynamo, String table, Pipeline pipeline, SinkFactory sinks) {
         StateTable.create(dynamo, table);
-        return new BatchProcessor(pipeline.plan(), new DynamoDbStateBackend(dynamo, table), sinks);
+        return new BatchProcessor(pipeline, new DynamoDbStateBackend(dynamo, table), sinks);
     }
 
     /**

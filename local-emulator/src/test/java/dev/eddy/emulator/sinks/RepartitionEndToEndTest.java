@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.codec.Json;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.lambda.LambdaEvents;
@@ -103,7 +103,7 @@ class RepartitionEndToEndTest {
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "eddylocal"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "eddylocal"));
         try (Kinesalite kinesalite = Kinesalite.start();
-             DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start();
+             DynamoDbLocal dynamoDbLocal = DynamoDbLocal.server();
              KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
                      .endpointOverride(kinesalite.endpoint()).region(Region.US_EAST_1).build();
              DynamoDbClient dynamo = DynamoDbStateBackendProvider.client(EddySettings.of(Map.of(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.codec.Json;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.lambda.LambdaEvents;
@@ -69,7 +69,7 @@ class SinkFailuresEndToEndTest {
 
     @BeforeAll
     static void startDynamoDb() {
-        dynamoDbLocal = DynamoDbLocal.start();
+        dynamoDbLocal = DynamoDbLocal.server();
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "eddylocal"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "eddylocal"));
         dynamo = DynamoDbStateBackendProvider.client(EddySettings.of(Map.of("AWS_ENDPOINT_URL_DYNAMODB",

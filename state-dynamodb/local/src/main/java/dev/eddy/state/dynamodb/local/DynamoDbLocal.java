@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -89,9 +88,16 @@ public final class DynamoDbLocal implements AutoCloseable {
         }
     }
 
-    /** @return the HTTP endpoint ({@code http://127.0.0.1:<port>}) of a {@link #server()}; empty when embedded */
-    public Optional<URI> endpoint() {
-        return Optional.ofNullable(endpoint);
+    /**
+     * @return the HTTP endpoint of a {@link #server()}, {@code http://127.0.0.1:<port>}
+     * @throws IllegalStateException for an {@link #embedded()} instance, which has none: use its {@link #client()}
+     */
+    public URI endpoint() {
+        if (endpoint == null) {
+            throw new IllegalStateException("an embedded DynamoDB Local has no endpoint: use its client(), or start"
+                    + " a server()");
+        }
+        return endpoint;
     }
 
     /**

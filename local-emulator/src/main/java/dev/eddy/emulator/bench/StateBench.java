@@ -1,7 +1,8 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.console.UsageError;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.input.InputFile;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
@@ -108,17 +109,17 @@ final class StateBench implements Callable<Integer> {
         List<byte[]> records = InputFile.data(InputFile.read(file));
         for (int size : batchSizes) {
             if (size < 1 || size > 10_000) {
-                throw new EddyCli.UsageError("batch sizes must be 1-10000, was " + size);
+                throw new UsageError("batch sizes must be 1-10000, was " + size);
             }
         }
         for (int shards : shardCounts) {
             if (shards < 1 || shards > 64) {
-                throw new EddyCli.UsageError("shard counts must be 1-64, was " + shards);
+                throw new UsageError("shard counts must be 1-64, was " + shards);
             }
         }
         rows.clear();
         Path out = Files.createTempDirectory("eddy-bench");
-        try (DynamoDbLocal local = DynamoDbLocal.start();
+        try (DynamoDbLocal local = DynamoDbLocal.server();
              DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                      .endpointOverride(local.endpoint()).region(Region.US_EAST_1)
                      .credentialsProvider(StaticCredentialsProvider.create(
@@ -163,7 +164,7 @@ final class StateBench implements Callable<Integer> {
         Pipeline pipeline = new FlightDelays().define();
         // not closed: closing a backend closes its client, which the whole run shares
         DynamoDbStateBackend backend = new DynamoDbStateBackend(client, table);
-        BatchProcessor processor = new BatchProcessor(pipeline.plan(), backend, new FileSinkFactory(out.resolve(table)));
+        BatchProcessor processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(out.resolve(table)));
         List<List<Integer>> byShard = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             byShard.add(new ArrayList<>());

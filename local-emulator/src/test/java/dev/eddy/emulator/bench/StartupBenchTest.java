@@ -1,8 +1,9 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.emulator.console.Captured;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class StartupBenchTest {
 
     @Test
     void theShadedJarStartsAndHandlesItsFirstBatchesColdAndPrimed() throws Exception {
-        Cli.Result result = Cli.run("bench", "startup", "--runs", "1", "--json");
+        Captured result = BenchCli.run("startup", "--runs", "1", "--json");
 
         assertThat(result.exit()).as(result.err()).isZero();
         List<JsonNode> rows = result.json();

@@ -1,6 +1,7 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.eddy.emulator.console.Formats;
 import dev.eddy.codec.internal.Jsons;
 import java.io.PrintStream;
 import java.util.List;
@@ -50,15 +51,8 @@ record BenchRow(String benchmark, String system, String metric, double value, St
         String format = "%-11s  %-" + system + "s  %-" + metric + "s  %12s  %s%n";
         out.printf(Locale.ROOT, format, "benchmark", "system", "metric", "value", "unit");
         for (BenchRow row : rows) {
-            out.printf(Locale.ROOT, format, row.benchmark(), row.system(), row.metric(), number(row.value()),
-                    row.unit());
+            out.printf(Locale.ROOT, format, row.benchmark(), row.system(), row.metric(),
+                    Formats.number(row.value()), row.unit());
         }
-    }
-
-    /** @return the value with thousands separators; decimals only where they carry information */
-    static String number(double value) {
-        double magnitude = Math.abs(value);
-        String pattern = magnitude >= 100 ? "%,.0f" : magnitude >= 10 ? "%,.1f" : "%,.2f";
-        return String.format(Locale.ROOT, pattern, value);
     }
 }

@@ -1,4 +1,4 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import dev.eddy.emulator.embedded.NodeModules;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
+import dev.eddy.emulator.console.UsageError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ./eddy bench}: the measurements; alone, it runs each with its defaults and prints one table. */
+/**
+ * {@code ./eddy bench}: the measurements ({@code cpu}, {@code e2e}, {@code state}, {@code startup}, each a
+ * subcommand); alone, it runs each with its defaults and prints one table of {@link BenchRow}s. Public only so that
+ * {@code EddyCli} can register it; picocli creates it.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         subcommands = {CpuBench.class, EndToEndBench.class, StateBench.class, StartupBench.class},
         description = {"Measurements, not tests. Without a subcommand, runs them all with their defaults (about 4"
@@ -19,7 +24,7 @@ import picocli.CommandLine.Spec;
             "  e2e       records/s and put-to-emit latency through the local event source mapping, per shard count",
             "  state     DynamoDB write and read units per 1,000 records: Eddy against per-record idempotency",
             "  startup   a function's start-up on its shaded jar, cold and primed (SnapStart)"})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
@@ -52,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * @param relative a path inside Eddy's checkout, e.g. {@code functions/target/lambda/flight-delays.jar}
      * @return it, found from the working directory or a parent
-     * @throws EddyCli.UsageError if there is none: the build makes it
+     * @throws UsageError if there is none: the build makes it
      */
     static Path inCheckout(Path relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
@@ -60,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
                 return dir.resolve(relative);
             }
         }
-        throw new EddyCli.UsageError("no " + relative + " here or above: run ./eddy bench from Eddy's checkout, which"
+        throw new UsageError("no " + relative + " here or above: run ./eddy bench from Eddy's checkout, which"
                 + " builds it (or mvn -q package -DskipTests)");
     }
 }

@@ -1,10 +1,11 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.eddy.emulator.bench.StartupProbe;
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.console.Pipelines;
+import dev.eddy.emulator.console.UsageError;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.config.EddySettings;
 import dev.eddy.state.dynamodb.table.StateTable;
@@ -72,7 +73,7 @@ final class StartupBench implements Callable<Integer> {
      */
     List<BenchRow> measure() throws Exception {
         if (runs < 1) {
-            throw new EddyCli.UsageError("--runs must be 1 or more, was " + runs);
+            throw new UsageError("--runs must be 1 or more, was " + runs);
         }
         String handler = Pipelines.find(pipeline).getName();
         Path jar = jar(pipeline);
@@ -82,7 +83,7 @@ final class StartupBench implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "[bench] %s: %s (%.1f MB), %d JVM(s) per mode%n", pipeline, jar,
                 Files.size(jar) / 1e6, runs);
         results.clear();
-        try (DynamoDbLocal dynamo = DynamoDbLocal.start();
+        try (DynamoDbLocal dynamo = DynamoDbLocal.server();
              DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                      .endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
                      .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("eddylocal",

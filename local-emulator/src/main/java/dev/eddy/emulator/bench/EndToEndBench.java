@@ -1,6 +1,7 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
-import dev.eddy.emulator.embedded.DynamoDbLocal;
+import dev.eddy.emulator.console.UsageError;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
 import dev.eddy.emulator.esm.Invocation;
@@ -9,7 +10,6 @@ import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
 import dev.eddy.emulator.input.InputFile;
-import dev.eddy.emulator.lambda.FunctionSettings;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
 import dev.eddy.config.EddySettings;
@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -93,31 +95,30 @@ final class EndToEndBench implements Callable<Integer> {
         // partition key = the pipeline's key (the origin), as `put --partition-key-from` and `run` put records
         List<String> keys = new ArrayList<>(records.size());
         for (byte[] record : records) {
-            keys.add(PIPELINE.plan().keyOf(record).orElseThrow(() -> new EddyCli.UsageError(file
+            keys.add(PIPELINE.keyOf(record).orElseThrow(() -> new UsageError(file
                     + " holds a record the flight-delays pipeline cannot key: " + new String(record,
                     java.nio.charset.StandardCharsets.UTF_8))));
         }
         for (int shards : shardCounts) {
             if (shards < 1 || shards > 16) {
-                throw new EddyCli.UsageError("shard counts must be 1-16, was " + shards);
+                throw new UsageError("shard counts must be 1-16, was " + shards);
             }
         }
         if (latencySeconds < 1 || latencySeconds > 600) {
-            throw new EddyCli.UsageError("--latency-seconds must be 1-600, was " + latencySeconds);
+            throw new UsageError("--latency-seconds must be 1-600, was " + latencySeconds);
         }
         List<BenchRow> rows = new ArrayList<>();
         Kinesalite.disableCbor();
-        FunctionSettings.setIfAbsent("aws.accessKeyId", "eddylocal");
-        FunctionSettings.setIfAbsent("aws.secretAccessKey", "eddylocal");
-        FunctionSettings.setIfAbsent("aws.region", "us-east-1");
         Path out = Files.createTempDirectory("eddy-bench-e2e");
-        try (DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start();
+        try (DynamoDbLocal dynamoDbLocal = DynamoDbLocal.server();
              Kinesalite kinesalite = Kinesalite.start();
-             DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                     .region(Region.US_EAST_1).endpointOverride(dynamoDbLocal.endpoint()).build();
              KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
-                     .region(Region.US_EAST_1).endpointOverride(kinesalite.endpoint()).build()) {
-            Emulators emulators = new Emulators(dynamo, kinesis, dynamoDbLocal.endpoint(), kinesalite.endpoint(), out);
+                     .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                             AwsBasicCredentials.create("eddylocal", "eddylocal")))
+                     .endpointOverride(kinesalite.endpoint()).build()) {
+            URI dynamoEndpoint = dynamoDbLocal.endpoint();
+            Emulators emulators = new Emulators(dynamoDbLocal.client(), kinesis, dynamoEndpoint, kinesalite.endpoint(),
+                    out);
             // JIT compilation of the handler, the SDK and DynamoDB Local, outside every measurement
             progress("warming up on %,d records", Math.min(records.size(), 5_000));
             int warmUp = Math.min(records.size(), 5_000);
@@ -154,11 +155,12 @@ final class EndToEndBench implements Callable<Integer> {
      */
     private static double[] throughput(Emulators emulators, String name, List<byte[]> records, List<String> keys,
             int shards) throws Exception {
-        try (FunctionSettings settings = prepare(emulators, name, shards)) {
+        {
+            EddySettings settings = prepare(emulators, name, shards);
             new Producer(emulators.kinesis(), name).putAll(records, keys::get);
             long started = System.nanoTime();
             long inFunction = 0;
-            try (EventSourceMapping mapping = mapping(emulators, name, () -> true)) {
+            try (EventSourceMapping mapping = mapping(emulators, name, settings, () -> true)) {
                 mapping.start();
                 mapping.awaitDrained();
                 if (mapping.recordsDelivered() != records.size()) {
@@ -180,9 +182,10 @@ final class EndToEndBench implements Callable<Integer> {
         String name = "bench-e2e-latency-" + shards;
         Map<String, NavigableMap<BigInteger, Long>> putAt = new HashMap<>();
         List<Invocation> log;
-        try (FunctionSettings settings = prepare(emulators, name, shards)) {
+        {
+            EddySettings settings = prepare(emulators, name, shards);
             AtomicBoolean complete = new AtomicBoolean();
-            try (EventSourceMapping mapping = mapping(emulators, name, complete::get)) {
+            try (EventSourceMapping mapping = mapping(emulators, name, settings, complete::get)) {
                 mapping.start();
                 int perTick = Math.max(1, RECORDS_PER_SECOND_PER_SHARD * shards / 10); // every 100 ms
                 long next = System.nanoTime();
@@ -246,20 +249,24 @@ final class EndToEndBench implements Callable<Integer> {
     }
 
     /** A stream and a state table of their own, and the settings the function reads. */
-    private static FunctionSettings prepare(Emulators emulators, String name, int shards) throws Exception {
+    private static EddySettings prepare(Emulators emulators, String name, int shards) throws Exception {
         StateTable.create(emulators.dynamo(), name);
         emulators.kinesis().createStream(b -> b.streamName(name).shardCount(shards));
         KinesisStreams.awaitStatus(emulators.kinesis(), name, Duration.ofMinutes(2), StreamStatus.ACTIVE);
-        return new FunctionSettings()
-                .set(EddySettings.STATE_TABLE, name)
-                .set(EddySettings.SINKS, "file:" + emulators.out().resolve(name))
-                .set("AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoEndpoint().toString())
-                .set("AWS_ENDPOINT_URL_KINESIS", emulators.kinesisEndpoint().toString());
+        return EddySettings.fromEnvironment().with(java.util.Map.of(
+                EddySettings.STATE_TABLE, name,
+                EddySettings.SINKS, "file:" + emulators.out().resolve(name),
+                "AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoEndpoint().toString(),
+                "AWS_ENDPOINT_URL_KINESIS", emulators.kinesisEndpoint().toString(),
+                "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "eddylocal",
+                "AWS_SECRET_ACCESS_KEY", "eddylocal"));
     }
 
-    private static EventSourceMapping mapping(Emulators emulators, String stream,
+    private static EventSourceMapping mapping(Emulators emulators, String stream, EddySettings settings,
             java.util.function.BooleanSupplier complete) {
-        return new EventSourceMapping(emulators.kinesis(), stream, FlightDelaysHandler::new,
+        return new EventSourceMapping(emulators.kinesis(), stream,
+                () -> new FlightDelaysHandler().withSettings(settings),
                 MappingSettings.of(PIPELINE.source()), complete,
                 new OnFailureDestination(emulators.out().resolve(stream), PIPELINE.name()));
     }

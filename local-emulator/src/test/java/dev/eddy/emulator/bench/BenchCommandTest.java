@@ -1,8 +1,9 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.NodeModules;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ class BenchCommandTest {
 
     @Test
     void cpuRunsEddysPathsAndTheFlinkJobInJvmsOfTheirOwn() throws Exception {
-        Cli.Result result = Cli.run("bench", "cpu", "--input", FLIGHTS_2K, "--records", "20000", "--quick",
+        Captured result = BenchCli.run("cpu", "--input", FLIGHTS_2K, "--records", "20000", "--quick",
                 "--json");
 
         assertThat(result.exit()).as(result.err()).isZero();
@@ -35,7 +36,7 @@ class BenchCommandTest {
 
     @Test
     void endToEndMeasuresThroughputAndLatencyPerShardCount() throws Exception {
-        Cli.Result result = Cli.run("bench", "e2e", "--input", FLIGHTS_2K, "--shards", "1,2",
+        Captured result = BenchCli.run("e2e", "--input", FLIGHTS_2K, "--shards", "1,2",
                 "--latency-seconds", "1", "--json");
 
         assertThat(result.exit()).as(result.err()).isZero();
@@ -64,7 +65,7 @@ class BenchCommandTest {
     }
 
     /** @return the JSON rows, each checked to have exactly the five documented fields */
-    private static List<JsonNode> rows(Cli.Result result) {
+    private static List<JsonNode> rows(Captured result) {
         List<JsonNode> rows = result.json();
         assertThat(rows).allSatisfy(row -> assertThat(row.properties()).extracting(java.util.Map.Entry::getKey)
                 .containsExactly("benchmark", "system", "metric", "value", "unit"));

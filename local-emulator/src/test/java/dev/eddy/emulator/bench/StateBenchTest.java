@@ -1,13 +1,11 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.codec.internal.Jsons;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,20 +27,12 @@ class StateBenchTest {
         }
         Path input = dir.resolve("flights.jsonl");
         Files.write(input, lines);
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = EddyCli.execute("bench", "state", "--input", input.toString(), "--batch-sizes", "50,300",
-                    "--shards", "1,2", "--json");
-        } finally {
-            System.setOut(stdout);
-        }
+        Captured result = BenchCli.run("state", "--input", input.toString(), "--batch-sizes", "50,300",
+                "--shards", "1,2", "--json");
 
-        assertThat(exit).isZero();
+        assertThat(result.exit()).as(result.err()).isZero();
         List<JsonNode> rows = new ArrayList<>();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : result.out().split("\n")) {
             rows.add(Jsons.strictMapper().readTree(line));
         }
         assertThat(rows).extracting(r -> r.get("system").asText() + ": " + r.get("metric").asText())

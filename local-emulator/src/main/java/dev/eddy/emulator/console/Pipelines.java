@@ -1,4 +1,4 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.console;
 
 import dev.eddy.handler.EddyHandler;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * The handlers on the classpath, found through {@code META-INF/services/dev.eddy.handler.EddyHandler}, by
  * pipeline name.
  */
-final class Pipelines {
+public final class Pipelines {
 
     private Pipelines() {
     }
@@ -22,17 +22,27 @@ final class Pipelines {
         return byName;
     }
 
-    static Class<? extends EddyHandler> find(String name) {
+    /**
+     * @param name a pipeline name, e.g. {@code flight-delays}
+     * @return the handler class of that pipeline
+     * @throws UsageError if no handler on the classpath has it, listing the known names
+     */
+    public static Class<? extends EddyHandler> find(String name) {
         TreeMap<String, Class<? extends EddyHandler>> all = all();
         Class<? extends EddyHandler> type = all.get(name);
         if (type == null) {
-            throw new EddyCli.UsageError("no pipeline named '" + name + "'; known pipelines: "
+            throw new UsageError("no pipeline named '" + name + "'; known pipelines: "
                     + (all.isEmpty() ? "none" : String.join(", ", all.keySet())));
         }
         return type;
     }
 
-    static EddyHandler instantiate(Class<? extends EddyHandler> type) {
+    /**
+     * @param type a handler class
+     * @return a new instance, through its public no-argument constructor
+     * @throws IllegalStateException if it has none or it throws
+     */
+    public static EddyHandler instantiate(Class<? extends EddyHandler> type) {
         try {
             return type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {

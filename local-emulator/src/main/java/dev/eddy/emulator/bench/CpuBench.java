@@ -1,5 +1,6 @@
-package dev.eddy.emulator.cli;
+package dev.eddy.emulator.bench;
 
+import dev.eddy.emulator.console.UsageError;
 import dev.eddy.codec.internal.Jsons;
 import java.io.File;
 import java.io.IOException;
@@ -51,7 +52,7 @@ final class CpuBench implements Callable<Integer> {
      */
     List<BenchRow> measure() throws Exception {
         if (batchSize < 1 || batchSize > 10_000 || records < Math.max(10_000, batchSize)) {
-            throw new EddyCli.UsageError("--batch-size must be 1-10000 and --records at least 10000 and the batch"
+            throw new UsageError("--batch-size must be 1-10000 and --records at least 10000 and the batch"
                     + " size (Flink's fixed cost is measured on a job of 1,000 records)");
         }
         Path file = options.flights();
