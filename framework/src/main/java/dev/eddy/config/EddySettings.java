@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * <tr><th>name</th><th>meaning</th><th>default</th></tr>
  * <tr><td>{@code EDDY_STATE_TABLE}</td><td>DynamoDB state table</td><td>{@code eddy-<pipeline>-state}</td></tr>
  * <tr><td>{@code EDDY_SINKS}</td><td>{@code aws}: deliver to the Firehose delivery streams, SNS topics, Kinesis
- *     streams and SQS queues the pipeline names ({@code dev.eddy.sink.AwsSinkFactory}); {@code file:<dir>}: write them to files
+ *     streams and SQS queues the pipeline names ({@code dev.eddy.sink.internal.AwsSinkFactory}); {@code file:<dir>}: write them to files
  *     under dir ({@code dev.eddy.sink.FileSinkFactory}), as local runs do</td><td>{@code aws}</td></tr>
  * <tr><td>{@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL}</td><td>endpoint override</td>
  *     <td>AWS</td></tr>

@@ -1,5 +1,6 @@
 package dev.eddy.handler;
 
+import dev.eddy.internal.SinkFactories;
 import dev.eddy.config.EddySettings;
 import dev.eddy.metrics.Figures;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -277,7 +278,7 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
                         invocationMetrics = new InvocationMetrics(pipeline.name(),
                                 new software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment());
                     }
-                    p = new BatchProcessor(pipeline, stateBackend(settings), SinkFactory.fromSettings(settings, () -> functionArn),
+                    p = new BatchProcessor(pipeline, stateBackend(settings), SinkFactories.fromSettings(settings, () -> functionArn),
                             Clock.systemUTC(), new DeadlineBudget(settings.deadlineReserveMs()))
                             .withShardLineage(new KinesisShardLineage(settings));
                     processor = p;

@@ -8,7 +8,7 @@ import dev.eddy.metrics.Figures;
 import dev.eddy.metrics.Metric;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.internal.Plan;
-import dev.eddy.pipeline.internal.Plans;
+import dev.eddy.internal.Plans;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.state.ShardLineage;
 import dev.eddy.state.StateBackend;

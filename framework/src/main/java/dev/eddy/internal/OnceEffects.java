@@ -2,7 +2,7 @@ package dev.eddy.internal;
 
 import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.pipeline.internal.RecordContext;
-import dev.eddy.pipeline.SideEffectException;
+import dev.eddy.sink.SideEffectException;
 import dev.eddy.state.StateBackend;
 import java.time.Duration;
 import java.util.ArrayList;

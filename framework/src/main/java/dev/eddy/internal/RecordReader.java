@@ -31,7 +31,7 @@ final class RecordReader {
      */
     List<Element> read(byte[] data, long arrivalMs) {
         elements.clear();
-        Object value = plan.source().decoder().decode(data);
+        Object value = plan.decoder().decode(data);
         ctx.timestampMs = arrivalMs;
         plan.preWindow().apply(value, ctx, element -> elements.add(new Element(element, ctx.timestampMs,
                 plan.key().apply(element), plan.process() != null ? ALL_TIME : plan.windows().assign(ctx.timestampMs))));

@@ -73,7 +73,7 @@ final class ShardBatch {
         try {
             elements = reader.read(data, kinesis.getApproximateArrivalTimestamp().getTime());
         } catch (RuntimeException e) {
-            if (plan.onRecordError() == RecordErrorPolicy.RETRY) {
+            if (plan.retryFailedRecords()) {
                 LOG.warn("pipeline {} shard {}: record {} failed and will be retried: {}", plan.name(), shardId,
                         kinesis.getSequenceNumber(), e.toString());
                 return false;

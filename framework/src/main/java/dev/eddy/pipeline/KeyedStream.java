@@ -1,5 +1,7 @@
 package dev.eddy.pipeline;
 
+import dev.eddy.process.KeyedProcess;
+import dev.eddy.process.Keyed;
 import dev.eddy.pipeline.internal.Op;
 import dev.eddy.window.WindowAssigner;
 import java.util.Objects;

@@ -27,14 +27,15 @@ import java.util.Objects;
  */
 public final class Pipeline {
 
-    static {
-        dev.eddy.pipeline.internal.Plans.grant(pipeline -> pipeline.plan);
-    }
-
     private final Plan plan;
+    private final KinesisSource<?> source;
+    private final RecordErrorPolicy onRecordError;
 
-    Pipeline(Plan plan) {
+    Pipeline(Plan plan, KinesisSource<?> source, RecordErrorPolicy onRecordError) {
         this.plan = plan;
+        this.source = source;
+        this.onRecordError = onRecordError;
+        dev.eddy.pipeline.internal.PlanRegistry.register(this, plan);
     }
 
     /**
@@ -61,7 +62,7 @@ public final class Pipeline {
 
     /** @return the Kinesis source */
     public KinesisSource<?> source() {
-        return plan.source();
+        return source;
     }
 
     /** @return the watermark's out-of-orderness bound (zero with arrival time) */
@@ -86,7 +87,7 @@ public final class Pipeline {
 
     /** @return what happens to a record that cannot be processed */
     public RecordErrorPolicy onRecordError() {
-        return plan.onRecordError();
+        return onRecordError;
     }
 
     /**

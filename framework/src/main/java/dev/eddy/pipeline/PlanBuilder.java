@@ -1,5 +1,6 @@
 package dev.eddy.pipeline;
 
+import dev.eddy.process.KeyedProcess;
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.pipeline.internal.Op;
 import dev.eddy.pipeline.internal.Plan;
@@ -80,8 +81,9 @@ final class PlanBuilder {
             throw new IllegalStateException("pipeline '" + name + "' sends its results to no sink: add .to(...)"
                     + " or .forEachOnce(...)");
         }
-        return new Plan(name, source, preWindow, eventTimeSet, outOfOrdernessMs, key, windows, allowedLatenessMs,
-                lateDataSink, onRecordError, failureDestination, aggregator, process,
+        return new Plan(name, source.decoder(), preWindow, eventTimeSet, outOfOrdernessMs, key, windows,
+                allowedLatenessMs, lateDataSink, onRecordError == RecordErrorPolicy.RETRY, failureDestination, aggregator,
+                process,
                 List.copyOf(bindings), List.copyOf(onceBindings));
     }
 }

@@ -1,5 +1,6 @@
 package dev.eddy.pipeline;
 
+import dev.eddy.sink.SideEffect;
 import dev.eddy.pipeline.internal.Op;
 import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.sink.SinkRef;
@@ -174,6 +175,6 @@ public final class ResultStream<T> {
      * @throws IllegalStateException if no sink was named
      */
     public Pipeline build() {
-        return new Pipeline(plan.build());
+        return new Pipeline(plan.build(), plan.source, plan.onRecordError);
     }
 }

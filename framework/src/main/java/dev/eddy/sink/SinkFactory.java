@@ -31,29 +31,4 @@ public interface SinkFactory {
      * @return its writer
      */
     SinkWriter lateData(String pipeline, SinkRef failureDestination);
-
-    /**
-     * The sink factory a function's settings select with {@code EDDY_SINKS}: {@code aws} (the default: the
-     * pipeline's Firehose, SNS, Kinesis and SQS destinations) or {@code file:<folder>} (JSON lines in files, for
-     * local runs).
-     *
-     * @param settings the function's settings
-     * @param functionArn gives the invoked function's ARN, or {@code null} while unknown: where AWS sinks find the
-     *     account and region of SNS topic ARNs
-     * @return the factory; no client is created yet
-     * @throws IllegalStateException if {@code EDDY_SINKS} is set to something else; the message says what to set
-     */
-    static SinkFactory fromSettings(dev.eddy.config.EddySettings settings,
-            java.util.function.Supplier<String> functionArn) {
-        String value = settings.get(dev.eddy.config.EddySettings.SINKS).orElse("aws");
-        if (value.equals("aws")) {
-            return AwsSinkFactory.forFunction(settings, functionArn);
-        }
-        if (value.startsWith("file:") && value.length() > "file:".length()) {
-            return new FileSinkFactory(java.nio.file.Path.of(value.substring("file:".length())));
-        }
-        throw new IllegalStateException(dev.eddy.config.EddySettings.SINKS + "='" + value + "' is not understood:"
-                + " use aws (deliver to the pipeline's Firehose, SNS, Kinesis and SQS destinations) or file:<folder>"
-                + " (write them to files)");
-    }
 }

@@ -1,10 +1,11 @@
 package dev.eddy.handler;
 
+import dev.eddy.internal.SinkFactories;
 import dev.eddy.config.EddySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.internal.AwsSinkFactory;
 import dev.eddy.sink.FileSinkFactory;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,18 +16,18 @@ class EddySettingsTest {
 
     @Test
     void sinksDeliverToAwsUnlessFilesAreAskedFor() {
-        assertThat(SinkFactory.fromSettings(EddySettings.of(Map.<String, String>of()::get), () -> null)).isInstanceOf(AwsSinkFactory.class);
-        assertThat(SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "aws")::get), () -> null))
+        assertThat(SinkFactories.fromSettings(EddySettings.of(Map.<String, String>of()::get), () -> null)).isInstanceOf(AwsSinkFactory.class);
+        assertThat(SinkFactories.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "aws")::get), () -> null))
                 .isInstanceOf(AwsSinkFactory.class);
-        assertThat(SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "file:/tmp/out")::get), () -> null))
+        assertThat(SinkFactories.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "file:/tmp/out")::get), () -> null))
                 .isInstanceOfSatisfying(FileSinkFactory.class, f -> assertThat(f.dir()).isEqualTo(Path.of("/tmp/out")));
     }
 
     @Test
     void anUnknownSinksSettingSaysWhatIsUnderstood() {
-        assertThatThrownBy(() -> SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "file:")::get), () -> null))
+        assertThatThrownBy(() -> SinkFactories.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "file:")::get), () -> null))
                 .hasMessageContaining("use aws").hasMessageContaining("file:<folder>");
-        assertThatThrownBy(() -> SinkFactory.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "s3://bucket")::get), () -> null))
+        assertThatThrownBy(() -> SinkFactories.fromSettings(EddySettings.of(Map.of(EddySettings.SINKS, "s3://bucket")::get), () -> null))
                 .hasMessageContaining("EDDY_SINKS='s3://bucket' is not understood");
     }
 

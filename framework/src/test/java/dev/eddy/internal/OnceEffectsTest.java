@@ -1,6 +1,6 @@
 package dev.eddy.internal;
 
-import dev.eddy.pipeline.internal.Plans;
+import dev.eddy.internal.Plans;
 import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.pipeline.internal.RecordContext;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,8 +11,8 @@ import dev.eddy.codec.Json;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.ResultStream;
-import dev.eddy.pipeline.SideEffect;
-import dev.eddy.pipeline.SideEffectException;
+import dev.eddy.sink.SideEffect;
+import dev.eddy.sink.SideEffectException;
 import dev.eddy.pipeline.Windowed;
 import dev.eddy.state.BatchRange;
 import dev.eddy.state.CapacityUsage;

@@ -1,6 +1,6 @@
 package dev.eddy.internal;
 
-import dev.eddy.pipeline.internal.Plans;
+import dev.eddy.internal.Plans;
 import dev.eddy.codec.internal.Jsons;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
 package dev.eddy.pipeline;
 
-import dev.eddy.pipeline.internal.Plans;
+import dev.eddy.sink.SideEffect;
+import dev.eddy.internal.Plans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package dev.eddy.pipeline;
 
-import dev.eddy.pipeline.internal.Plans;
+import dev.eddy.internal.Plans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -127,7 +127,7 @@ class PipelineTest {
                 .to(Firehose.deliveryStream("out"))
                 .build();
         Plan plan = Plans.of(pipeline);
-        Ev decoded = (Ev) plan.source().decoder().decode(
+        Ev decoded = (Ev) plan.decoder().decode(
                 "{\"key\":\"a\",\"ts\":40,\"v\":3}".getBytes(StandardCharsets.UTF_8));
         RecordContext ctx = new RecordContext();
         List<String> seen = new ArrayList<>();

@@ -1,12 +1,12 @@
 package dev.eddy.functions.fraud;
 
 import dev.eddy.codec.Json;
-import dev.eddy.pipeline.Keyed;
-import dev.eddy.pipeline.KeyedProcess;
+import dev.eddy.process.Keyed;
+import dev.eddy.process.KeyedProcess;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineDefinition;
-import dev.eddy.pipeline.ProcessContext;
+import dev.eddy.process.ProcessContext;
 import dev.eddy.sink.Sns;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import dev.eddy.functions.fraud.FraudAlerts.CardState;
 import dev.eddy.functions.fraud.FraudAlerts.FraudAlert;
 import dev.eddy.functions.fraud.FraudAlerts.Suspicion;
 import dev.eddy.functions.fraud.FraudAlerts.Transaction;
-import dev.eddy.pipeline.ProcessContext;
+import dev.eddy.process.ProcessContext;
 import dev.eddy.sink.Sns;
 import dev.eddy.testing.EddyTestDriver;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.sinks.LocalSinks;
 import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.Pipeline;
-import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.internal.AwsSinkFactory;
 import dev.eddy.sink.Kinesis;
 import dev.eddy.sink.SinkRef;
 import java.io.IOException;

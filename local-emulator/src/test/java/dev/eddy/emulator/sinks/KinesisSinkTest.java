@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.config.EddySettings;
-import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.internal.AwsSinkFactory;
 import dev.eddy.sink.Kinesis;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkWriter;

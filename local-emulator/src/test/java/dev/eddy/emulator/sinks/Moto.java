@@ -3,7 +3,7 @@ package dev.eddy.emulator.sinks;
 import dev.eddy.emulator.embedded.MotoServer;
 import dev.eddy.emulator.sinks.LocalSinks;
 import dev.eddy.config.EddySettings;
-import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.internal.AwsSinkFactory;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

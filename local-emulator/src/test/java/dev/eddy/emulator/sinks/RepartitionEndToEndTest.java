@@ -18,7 +18,7 @@ import dev.eddy.internal.BatchProcessor;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.Windowed;
-import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.internal.AwsSinkFactory;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.Kinesis;

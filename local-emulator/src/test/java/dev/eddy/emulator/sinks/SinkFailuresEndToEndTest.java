@@ -17,7 +17,7 @@ import dev.eddy.config.EddySettings;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
-import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.internal.AwsSinkFactory;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.SinkFactory;

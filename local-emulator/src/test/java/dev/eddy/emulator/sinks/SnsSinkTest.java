@@ -6,7 +6,7 @@ import static dev.eddy.emulator.sinks.SinkRecords.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.emulator.embedded.MotoServer;
-import dev.eddy.sink.AwsSinkFactory;
+import dev.eddy.sink.internal.AwsSinkFactory;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkWriter;
 import dev.eddy.sink.Sns;

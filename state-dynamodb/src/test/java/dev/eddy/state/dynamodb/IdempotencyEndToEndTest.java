@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.ResultStream;
-import dev.eddy.pipeline.SideEffect;
+import dev.eddy.sink.SideEffect;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.CrashPoint;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.CrashingBackend;

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.Json;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.pipeline.KeyedProcess;
+import dev.eddy.process.KeyedProcess;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.FileSinkFactory;

@@ -1,4 +1,4 @@
-package dev.eddy.sink;
+package dev.eddy.sink.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.eddy.pipeline;
+package dev.eddy.sink;
 
 /**
  * A {@link SideEffect} of {@link ResultStream#forEachOnce} threw. The calls of the batch that succeeded before it are

@@ -1,4 +1,4 @@
-package dev.eddy.pipeline;
+package dev.eddy.process;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.eddy.pipeline;
+package dev.eddy.sink;
 
 /**
  * A user's own side effect on a result — a call to an external service — made once per idempotency key by

@@ -1,12 +1,19 @@
-package dev.eddy.sink;
+package dev.eddy.sink.internal;
 
+import dev.eddy.sink.SinkFactory;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.sink.SinkWriter;
+import dev.eddy.sink.Firehose;
+import dev.eddy.sink.Sns;
+import dev.eddy.sink.Sqs;
+import dev.eddy.sink.Kinesis;
 import dev.eddy.config.EddySettings;
 import dev.eddy.config.internal.AwsClients;
-import dev.eddy.sink.internal.FirehoseWriter;
-import dev.eddy.sink.internal.KinesisWriter;
-import dev.eddy.sink.internal.SinkRetry;
-import dev.eddy.sink.internal.SnsWriter;
-import dev.eddy.sink.internal.SqsWriter;
+
+
+
+
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
