@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * A Kinesis data stream as a sink: how one pipeline feeds another. Each result is one record whose data is the
  * result's JSON. Its partition key is the result's key, or a top-level field of the result chosen with
- * {@link #withPartitionKeyFrom}: that is the repartition path of DESIGN §2 — a pipeline that needs another key
+ * {@link #withPartitionKeyFrom}: that is the repartition path of docs/windows.md, "Keys and shards" — a pipeline that needs another key
  * writes its results partitioned by that key, and the next pipeline, keyed by it, reads the stream with every key
  * on one shard.
  *

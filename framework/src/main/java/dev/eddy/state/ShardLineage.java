@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Where a shard comes from: after a reshard (Kinesis {@code SplitShard} or {@code MergeShards}) a child shard
- * continues its parents' keys, and with them their watermark and timers (DESIGN §3). Lambda's event does not say
+ * continues its parents' keys, and with them their watermark and timers (docs/state.md, "Resharding"). Lambda's event does not say
  * whether a shard has parents, so the handler asks Kinesis ({@code ListShards}) on a shard's first batch.
  */
 @FunctionalInterface

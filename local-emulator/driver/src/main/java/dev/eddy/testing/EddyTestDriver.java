@@ -109,18 +109,10 @@ public final class EddyTestDriver implements AutoCloseable {
     /** Where the clock starts unless {@link Builder#startTime} says otherwise: 2024-01-01T00:00:00Z. */
     public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
     /** Region of the events' ARNs. */
-    public static final String REGION = "us-east-1";
+    public static final String REGION = DriverStream.REGION;
     /** Account of the events' ARNs. */
-    public static final String ACCOUNT = "000000000000";
+    public static final String ACCOUNT = DriverStream.ACCOUNT;
 
-    /** Kinesis's limit of one record: data and partition key, bytes. */
-    private static final int MAX_RECORD_BYTES = 1024 * 1024;
-    /** The first sequence number of shard 0: a real one's shape (56 digits). */
-    private static final BigInteger FIRST_SEQUENCE =
-            new BigInteger("49590338271490256608559692538361571095921575989136588898");
-    private static final BigInteger SHARD_STEP = BigInteger.TEN.pow(40);
-    private static final BigInteger RECORD_STEP = BigInteger.TEN.pow(20);
-    private static final BigInteger HASH_KEYS = BigInteger.TWO.pow(128);
 
     private final Pipeline pipeline;
     private final int batchSize;
@@ -130,12 +122,10 @@ public final class EddyTestDriver implements AutoCloseable {
     private final DynamoDbStateBackend state;
     private final MemorySinks sinks = new MemorySinks();
     private final BatchProcessor processor;
-    private final List<Shard> shards = new ArrayList<>();
-    /** Shard of each key seen, by the pipeline's key function. */
-    private final Map<String, Shard> keyOwners = new HashMap<>();
+    private final DriverStream stream;
     private final ObjectMapper json = Jsons.strictMapper();
     private int duplicates;
-    private Shard lastShard;
+    private DriverStream.Shard lastShard;
     private List<KinesisEvent.KinesisEventRecord> lastBatch = List.of();
     private boolean closed;
 
@@ -145,15 +135,7 @@ public final class EddyTestDriver implements AutoCloseable {
         this.batchSize = builder.batchSize > 0 ? builder.batchSize : pipeline.source().batchSize();
         this.maxRetries = builder.maxRetries >= 0 ? builder.maxRetries : pipeline.source().maxRetryAttempts();
         this.clock = new DriverClock(builder.startTime);
-        int shardCount = builder.shards > 0 ? builder.shards : pipeline.source().shards();
-        BigInteger width = HASH_KEYS.divide(BigInteger.valueOf(shardCount));
-        for (int i = 0; i < shardCount; i++) {
-            BigInteger start = width.multiply(BigInteger.valueOf(i));
-            BigInteger end = i == shardCount - 1 ? HASH_KEYS.subtract(BigInteger.ONE)
-                    : start.add(width).subtract(BigInteger.ONE);
-            shards.add(new Shard(new ShardLineage.Shard(String.format("shardId-%012d", i), List.of(), start, end),
-                    FIRST_SEQUENCE.add(SHARD_STEP.multiply(BigInteger.valueOf(i)))));
-        }
+        this.stream = new DriverStream(pipeline, builder.shards > 0 ? builder.shards : pipeline.source().shards());
         String table = "eddy-" + pipeline.name() + "-state";
         this.dynamoDb = DynamoDbLocal.embedded();
         try {
@@ -216,27 +198,7 @@ public final class EddyTestDriver implements AutoCloseable {
         Objects.requireNonNull(partitionKey, "partitionKey");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(arrival, "arrival");
-        if (partitionKey.isEmpty() || partitionKey.length() > 256) {
-            throw new IllegalArgumentException("a partition key has 1-256 characters (Kinesis PutRecord), was "
-                    + partitionKey.length());
-        }
-        byte[] data = bytes(value);
-        if (data.length + partitionKey.getBytes(StandardCharsets.UTF_8).length > MAX_RECORD_BYTES) {
-            throw new IllegalArgumentException("a Kinesis record holds at most 1 MiB of data and partition key; this"
-                    + " one has " + data.length + " bytes of data");
-        }
-        Shard shard = shardFor(partitionKey);
-        Optional<String> key = pipeline.keyOf(data);
-        if (key.isPresent()) {
-            Shard owner = keyOwners.putIfAbsent(key.get(), shard);
-            if (owner != null && owner != shard) {
-                throw new IllegalArgumentException("key '" + key.get() + "' reaches " + shard.id()
-                        + " with partition key '" + partitionKey + "', but earlier records of the key went to "
-                        + owner.id() + ": keyed state belongs to the shard that owns the key, so put records with"
-                        + " the pipeline's key (or one partition key per key) as partition key");
-            }
-        }
-        shard.put(partitionKey, data, arrival, pipeline);
+        stream.put(partitionKey, bytes(value), arrival);
     }
 
     /**
@@ -244,7 +206,7 @@ public final class EddyTestDriver implements AutoCloseable {
      * @return the shard its records go to, e.g. {@code shardId-000000000002}
      */
     public String shardOf(String partitionKey) {
-        return shardFor(Objects.requireNonNull(partitionKey, "partitionKey")).id();
+        return stream.shardFor(Objects.requireNonNull(partitionKey, "partitionKey")).id();
     }
 
     // ---------------------------------------------------------------- delivery
@@ -258,7 +220,7 @@ public final class EddyTestDriver implements AutoCloseable {
      */
     public void flush() {
         requireOpen();
-        for (Shard shard : shards) {
+        for (DriverStream.Shard shard : stream.shards()) {
             RetryAttempts attempts = new RetryAttempts(maxRetries);
             RuntimeException lastError = null;
             while (!shard.pending.isEmpty()) {
@@ -300,7 +262,7 @@ public final class EddyTestDriver implements AutoCloseable {
      */
     public void drain() {
         flush();
-        for (Shard shard : shards) {
+        for (DriverStream.Shard shard : stream.shards()) {
             if (!shard.used) {
                 continue; // Lambda never invokes for a shard without records: nothing of it is in state
             }
@@ -496,14 +458,6 @@ public final class EddyTestDriver implements AutoCloseable {
         return record.getKinesis().getSequenceNumber();
     }
 
-    private Shard shardFor(String partitionKey) {
-        for (Shard shard : shards) {
-            if (shard.range.owns(partitionKey)) {
-                return shard;
-            }
-        }
-        throw new IllegalStateException("no shard owns partition key " + partitionKey); // ranges cover all keys
-    }
 
     /**
      * @param sink a name or {@code kind:name}
@@ -561,87 +515,6 @@ public final class EddyTestDriver implements AutoCloseable {
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("this EddyTestDriver is closed");
-        }
-    }
-
-    /** One shard of the driver's stream: its hash key range and the records not delivered yet. */
-    private static final class Shard {
-        final ShardLineage.Shard range;
-        final List<KinesisEvent.KinesisEventRecord> pending = new ArrayList<>();
-        BigInteger nextSequence;
-        /** Whether any record was put into it. */
-        boolean used;
-
-        Shard(ShardLineage.Shard range, BigInteger firstSequence) {
-            this.range = range;
-            this.nextSequence = firstSequence;
-        }
-
-        String id() {
-            return range.shardId();
-        }
-
-        void put(String partitionKey, byte[] data, Instant arrival, Pipeline pipeline) {
-            String sequenceNumber = nextSequence.toString();
-            nextSequence = nextSequence.add(RECORD_STEP);
-            used = true;
-            KinesisEvent.Record kinesis = new KinesisEvent.Record();
-            kinesis.setKinesisSchemaVersion("1.0");
-            kinesis.setPartitionKey(partitionKey);
-            kinesis.setSequenceNumber(sequenceNumber);
-            kinesis.setData(ByteBuffer.wrap(data).asReadOnlyBuffer());
-            kinesis.setApproximateArrivalTimestamp(new Date(arrival.toEpochMilli()));
-            KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
-            record.setKinesis(kinesis);
-            record.setEventSource("aws:kinesis");
-            record.setEventVersion("1.0");
-            record.setEventID(id() + ":" + sequenceNumber);
-            record.setEventName("aws:kinesis:record");
-            record.setInvokeIdentityArn("arn:aws:iam::" + ACCOUNT + ":role/" + pipeline.name() + "-role");
-            record.setAwsRegion(REGION);
-            record.setEventSourceARN("arn:aws:kinesis:" + REGION + ":" + ACCOUNT + ":stream/"
-                    + pipeline.source().streamName());
-            pending.add(record);
-        }
-    }
-
-    /** The driver's clock: moves only when told. */
-    private static final class DriverClock extends Clock {
-        volatile Instant now;
-
-        DriverClock(Instant start) {
-            this.now = start;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            DriverClock self = this;
-            return new Clock() {
-                @Override
-                public ZoneId getZone() {
-                    return zone;
-                }
-
-                @Override
-                public Clock withZone(ZoneId other) {
-                    return self.withZone(other);
-                }
-
-                @Override
-                public Instant instant() {
-                    return self.now;
-                }
-            };
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

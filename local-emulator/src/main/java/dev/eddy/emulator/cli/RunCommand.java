@@ -201,67 +201,32 @@ final class RunCommand implements Callable<Integer> {
         String stream = pipeline.source().streamName();
         String table = EddySettings.defaultStateTable(pipeline.name());
 
-        Kinesalite.disableCbor();
-        DynamoDbLocal dynamoDbLocal = null;
-        Kinesalite kinesalite = null;
         try (RunOutputs outputs = RunOutputs.open(out.toAbsolutePath().normalize(), pipeline, input)) {
             progress(stderr, "%s: %,d records from %s; %d shards, batch size %d", pipeline.name(), records.size(),
                     input, shardCount, settings.batchSize());
             refused.forEach(entry -> progress(stderr, "line %d: %s; it goes to the failure output", entry.line(),
                     entry.refusal()));
-            boolean aws = "aws".equals(endpointOption);
-            URI endpoint = endpointOption == null || aws ? null : URI.create(endpointOption);
-            URI kinesisEndpoint = endpoint;
-            URI dynamoEndpoint = endpoint;
-            if (endpointOption == null) {
-                progress(stderr, "starting DynamoDB Local and kinesalite");
-                dynamoDbLocal = DynamoDbLocal.server();
-                kinesalite = Kinesalite.start();
-                kinesisEndpoint = kinesalite.endpoint();
-                dynamoEndpoint = dynamoDbLocal.endpoint();
-            }
-            AwsOptions.using("KINESIS", kinesisEndpoint);
-            AwsOptions.using("DYNAMODB", dynamoEndpoint);
-            // the handlers' settings, given as a value: the environment's, and what this run decides
-            Map<String, String> run = new LinkedHashMap<>();
-            run.put(EddySettings.STATE_TABLE, table);
-            EddySettings environment = EddySettings.fromEnvironment();
-            if (endpointOption == null) {
-                run.put("AWS_ACCESS_KEY_ID", "eddylocal"); // emulators take any key
-                run.put("AWS_SECRET_ACCESS_KEY", "eddylocal");
-            }
-            if (!aws || environment.get("AWS_REGION").isEmpty()) {
-                run.put("AWS_REGION", environment.get("AWS_REGION").orElse("us-east-1"));
-            }
-            if (!aws) {
-                run.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
-                // handlers ask Kinesis for a new shard's parents (ListShards); Kinesis sinks write there too
-                run.put("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
-            }
-
-            try (SinkTarget target = SinkTarget.open(sinks, pipeline, outputs.dir(),
-                        message -> progress(stderr, "%s", message));
-                 DynamoDbClient dynamo = dynamoClient(environment.with(run), dynamoEndpoint);
-                 KinesisClient kinesis = kinesisClient(environment.with(run), kinesisEndpoint)) {
-                run.putAll(target.settings());
-                EddySettings handlers = environment.with(run);
-                StateTable.create(dynamo, table);
-                createStream(kinesis, stream, shardCount);
+            try (RunAws aws = new RunAws(endpointOption, table, message -> progress(stderr, "%s", message));
+                 SinkTarget target = SinkTarget.open(sinks, pipeline, outputs.dir(),
+                         message -> progress(stderr, "%s", message))) {
+                EddySettings handlers = aws.settings(target.settings());
+                StateTable.create(aws.dynamo(), table);
+                aws.createStream(stream, shardCount);
                 for (SinkRef sink : target.kinesisStreams()) {
-                    createStream(kinesis, sink.name(), 1);
+                    aws.createStream(sink.name(), 1);
                 }
                 target.check(handlers);
-                Map<String, ShardCheckpoint> before = checkpoints(handlers, dynamoEndpoint, table,
-                        KinesisStreams.shardIds(kinesis, stream));
+                Map<String, ShardCheckpoint> before = aws.checkpoints(handlers, table,
+                        KinesisStreams.shardIds(aws.kinesis(), stream));
 
                 AtomicBoolean inputComplete = new AtomicBoolean();
-                Producer producer = new Producer(kinesis, stream);
+                Producer producer = new Producer(aws.kinesis(), stream);
                 OnFailureDestination onFailure = new OnFailureDestination(outputs.dir(), pipeline.name(),
                         target.onFailureQueue());
-                try (EventSourceMapping mapping = new EventSourceMapping(kinesis, stream,
+                try (EventSourceMapping mapping = new EventSourceMapping(aws.kinesis(), stream,
                         () -> Pipelines.instantiate(handlerType).withSettings(handlers), settings, inputComplete::get,
                         onFailure);
-                     Interruption interruption = new Interruption(stderr, outputs)) {
+                     RunOutputs.Interruption interruption = outputs.interruption(stderr)) {
                     mapping.start();
                     Thread reporter = reporter(stderr, records.size(), producer, mapping, started);
                     try {
@@ -276,8 +241,7 @@ final class RunCommand implements Callable<Integer> {
                     target.readBack();
                     outputs.addInputLines();
                     outputs.addRefused(refused);
-                    Map<String, ShardCheckpoint> checkpoints = checkpoints(handlers, dynamoEndpoint, table,
-                            mapping.shardIds());
+                    Map<String, ShardCheckpoint> checkpoints = aws.checkpoints(handlers, table, mapping.shardIds());
                     RunSummary.printResults(stdout, pipeline, outputs, printLimit);
                     RunSummary.print(stdout, pipeline, new RunSummary.Run(records.size(), refused.size(),
                             committed(checkpoints, before), checkpoints, seconds), mapping, outputs,
@@ -294,13 +258,6 @@ final class RunCommand implements Callable<Integer> {
                     }
                     return 0;
                 }
-            }
-        } finally {
-            if (kinesalite != null) {
-                kinesalite.close();
-            }
-            if (dynamoDbLocal != null) {
-                dynamoDbLocal.close();
             }
         }
     }
@@ -351,48 +308,6 @@ final class RunCommand implements Callable<Integer> {
         return sum;
     }
 
-    /**
-     * Ctrl-C (or any end of the JVM) before the run finished: says what stays in the output folder and that it is
-     * partial; the marker file says so too.
-     */
-    private static final class Interruption implements AutoCloseable {
-        private final Thread hook;
-        private volatile boolean finished;
-
-        Interruption(PrintStream stderr, RunOutputs outputs) {
-            hook = new Thread(() -> {
-                if (finished) {
-                    return;
-                }
-                long written = 0;
-                for (Path file : outputs.files()) {
-                    try {
-                        written += RunSummary.lines(file);
-                    } catch (IOException | RuntimeException e) {
-                        // counting is best effort while the JVM ends
-                    }
-                }
-                stderr.println("[eddy] interrupted: the run did not finish; " + String.format(Locale.ROOT, "%,d",
-                        written) + " lines written so far stay in " + outputs.dir() + " and are partial ("
-                        + outputs.marker().getFileName() + " says so)");
-            }, "eddy-interrupted");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        void finished() {
-            finished = true;
-        }
-
-        @Override
-        public void close() {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is ending: the hook runs
-            }
-        }
-    }
-
     private int printLimit() {
         if (print.equalsIgnoreCase("all")) {
             return Integer.MAX_VALUE;
@@ -407,28 +322,6 @@ final class RunCommand implements Callable<Integer> {
         }
         throw new UsageError("--print takes a number of rows or 'all', was '" + print + "'");
     }
-
-    /** @param endpoint the endpoint, or {@code null} for AWS itself */
-    private static KinesisClient kinesisClient(EddySettings settings, URI endpoint) {
-        var builder = AwsClients.configure(KinesisClient.builder(), settings, "KINESIS");
-        return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
-    }
-
-    /** @param endpoint the endpoint, or {@code null} for AWS itself */
-    private static DynamoDbClient dynamoClient(EddySettings settings, URI endpoint) {
-        var builder = AwsClients.configure(DynamoDbClient.builder(), settings, "DYNAMODB");
-        return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
-    }
-
-    private static void createStream(KinesisClient kinesis, String stream, int shards) throws InterruptedException {
-        try {
-            kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
-        } catch (ResourceInUseException exists) {
-            // a persistent endpoint: the stream is reused, and the state table's checkpoints with it
-        }
-        KinesisStreams.awaitStatus(kinesis, stream, Duration.ofMinutes(2), StreamStatus.ACTIVE);
-    }
-
 
     private Thread reporter(PrintStream stderr, int total, Producer producer, EventSourceMapping mapping,
             long started) {
@@ -455,15 +348,5 @@ final class RunCommand implements Callable<Integer> {
         if (!quiet) {
             stderr.println("[eddy] " + String.format(Locale.ROOT, format, args));
         }
-    }
-
-    /** @return each shard's checkpoint, read from the state table */
-    private static Map<String, ShardCheckpoint> checkpoints(EddySettings settings, URI endpoint, String table,
-            List<String> shardIds) {
-        Map<String, ShardCheckpoint> checkpoints = new LinkedHashMap<>();
-        try (DynamoDbStateBackend state = new DynamoDbStateBackend(dynamoClient(settings, endpoint), table)) {
-            shardIds.forEach(shardId -> checkpoints.put(shardId, state.readCheckpoint(shardId)));
-        }
-        return checkpoints;
     }
 }

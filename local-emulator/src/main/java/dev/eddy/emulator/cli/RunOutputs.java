@@ -253,4 +253,56 @@ final class RunOutputs implements AutoCloseable {
             // nothing to do
         }
     }
+
+    /**
+     * @param stderr where to say it
+     * @return a hook that, if the JVM ends before the run finished (Ctrl-C), says what stays in the folder and that
+     *     it is partial; close it when the run ends
+     */
+    Interruption interruption(java.io.PrintStream stderr) {
+        return new Interruption(stderr);
+    }
+
+    /**
+     * Ctrl-C (or any end of the JVM) before the run finished: says what stays in the output folder and that it is
+     * partial; the marker file says so too.
+     */
+    final class Interruption implements AutoCloseable {
+        private final Thread hook;
+        private volatile boolean finished;
+
+        private Interruption(java.io.PrintStream stderr) {
+            hook = new Thread(() -> {
+                if (finished) {
+                    return;
+                }
+                long written = 0;
+                for (Path file : files()) {
+                    try {
+                        written += RunSummary.lines(file);
+                    } catch (IOException | RuntimeException e) {
+                        // counting is best effort while the JVM ends
+                    }
+                }
+                stderr.println("[eddy] interrupted: the run did not finish; " + String.format(java.util.Locale.ROOT,
+                        "%,d", written) + " lines written so far stay in " + dir + " and are partial ("
+                        + marker.getFileName() + " says so)");
+            }, "eddy-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        /** The run ended: nothing to say. */
+        void finished() {
+            finished = true;
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is ending: the hook runs
+            }
+        }
+    }
 }

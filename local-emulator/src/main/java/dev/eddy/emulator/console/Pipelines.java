@@ -1,9 +1,8 @@
 package dev.eddy.emulator.console;
 
 import dev.eddy.handler.EddyHandler;
-import java.util.List;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The handlers on the classpath, found through {@code META-INF/services/dev.eddy.handler.EddyHandler}, by
@@ -14,27 +13,27 @@ public final class Pipelines {
     private Pipelines() {
     }
 
-    static TreeMap<String, Class<? extends EddyHandler>> all() {
-        TreeMap<String, Class<? extends EddyHandler>> byName = new TreeMap<>();
-        for (ServiceLoader.Provider<EddyHandler> provider : ServiceLoader.load(EddyHandler.class).stream().toList()) {
-            byName.put(provider.get().pipeline().name(), provider.type());
-        }
-        return byName;
-    }
-
     /**
+     * Finds a pipeline's handler class. A handler's pipeline is known only by creating the handler (its constructor
+     * defines the pipeline), so the handlers listed are created one by one until one is the pipeline's, and each
+     * other one is closed at once; all of them only when none is, to list the names.
+     *
      * @param name a pipeline name, e.g. {@code flight-delays}
      * @return the handler class of that pipeline
      * @throws UsageError if no handler on the classpath has it, listing the known names
      */
     public static Class<? extends EddyHandler> find(String name) {
-        TreeMap<String, Class<? extends EddyHandler>> all = all();
-        Class<? extends EddyHandler> type = all.get(name);
-        if (type == null) {
-            throw new UsageError("no pipeline named '" + name + "'; known pipelines: "
-                    + (all.isEmpty() ? "none" : String.join(", ", all.keySet())));
+        TreeSet<String> known = new TreeSet<>();
+        for (ServiceLoader.Provider<EddyHandler> provider : ServiceLoader.load(EddyHandler.class).stream().toList()) {
+            try (EddyHandler handler = provider.get()) {
+                if (handler.pipeline().name().equals(name)) {
+                    return provider.type();
+                }
+                known.add(handler.pipeline().name());
+            }
         }
-        return type;
+        throw new UsageError("no pipeline named '" + name + "'; known pipelines: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)));
     }
 
     /**
@@ -49,9 +48,5 @@ public final class Pipelines {
             throw new IllegalStateException("cannot create handler " + type.getName()
                     + " (it needs a public no-argument constructor): " + e, e);
         }
-    }
-
-    static List<String> names() {
-        return List.copyOf(all().keySet());
     }
 }

@@ -204,7 +204,7 @@ public final class EventSourceMapping implements AutoCloseable {
 
     /** @return execution environments started (one per shard, and one more after each timeout) */
     public long coldStarts() {
-        return pollers.values().stream().mapToLong(p -> p.coldStarts.get()).sum();
+        return pollers.values().stream().mapToLong(ShardPoller::coldStarts).sum();
     }
 
     /** @return shard iterators renewed after they expired */

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Watches which shard each key's records arrive on. Keyed state belongs to the shard that owns the key, so every
- * record of a key must reach one shard — the key must follow the partition key (DESIGN §2). A key seen on two
+ * record of a key must reach one shard — the key must follow the partition key (docs/windows.md, "Keys and shards"). A key seen on two
  * shards breaks that rule: its windows are judged by two watermarks. Thread-safe.
  */
 public final class KeyOwnership {

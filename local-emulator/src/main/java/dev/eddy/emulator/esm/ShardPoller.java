@@ -1,9 +1,7 @@
 package dev.eddy.emulator.esm;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.emulator.lambda.LambdaEvents;
-import dev.eddy.emulator.lambda.LocalContext;
 import dev.eddy.testing.internal.BatchResponses;
 import dev.eddy.testing.internal.RetryAttempts;
 import dev.eddy.metrics.Figures;
@@ -11,12 +9,6 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -51,25 +43,18 @@ final class ShardPoller {
     private final OnFailureDestination onFailure;
     private final KeyOwnership keyOwnership;
     private final Consumer<Invocation> log;
-    private LocalFunction handler;
-    private ExecutorService environment;
-    private int servedSinceColdStart;
+    private final ExecutionEnvironment environment;
     /** When the current invocation began: wall clock (ms) and monotonic (ns), for its log entry. */
     private long invokedAtMs;
     private long invokedAtNanos;
     /** The wall clock, for record ages; tests move it. */
     volatile java.time.Clock clock = java.time.Clock.systemUTC();
-    /** Whether the shard's last execution environment was ended ({@link #close()}). */
-    private volatile boolean ended;
-    /** Figures of execution environments replaced after a timeout. */
-    private volatile Figures retired = Figures.ZERO;
     /** The last sequence number the mapping checkpointed, or {@code null} before the first. */
     private String checkpoint;
     final AtomicLong invocations = new AtomicLong();
     final AtomicLong recordsDelivered = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
     final AtomicLong discardedBatches = new AtomicLong();
-    final AtomicLong coldStarts = new AtomicLong();
     final AtomicLong iteratorRenewals = new AtomicLong();
     volatile int windowsDrained;
     /** Why the latest failed invocation failed, one line; {@code null} before one did. */
@@ -91,51 +76,26 @@ final class ShardPoller {
         this.onFailure = onFailure;
         this.keyOwnership = keyOwnership;
         this.log = log;
-        coldStart();
+        this.environment = new ExecutionEnvironment(shardId, environments, settings);
     }
 
     /** @return the figures of every execution environment this shard had */
     Figures metrics() {
-        return ended ? retired : retired.plus(handler.metrics());
+        return environment.metrics();
+    }
+
+    /** @return execution environments started for this shard */
+    long coldStarts() {
+        return environment.coldStarts();
     }
 
     String shardId() {
         return shardId;
     }
 
-    /** A new execution environment: a fresh handler instance and the thread it runs on. */
-    private void coldStart() {
-        if (handler != null) {
-            retired = retired.plus(handler.metrics());
-            retire(handler); // as Lambda ends a replaced environment: its clients and threads go with it
-        }
-        handler = environments.get();
-        servedSinceColdStart = 0;
-        environment = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "lambda-" + shardId + "-" + coldStarts.get());
-            thread.setDaemon(true);
-            return thread;
-        });
-        coldStarts.incrementAndGet();
-    }
-
-    /** Ends the current execution environment: its handler's backend, clients and threads. */
-    synchronized void close() {
-        if (ended) {
-            return;
-        }
-        retired = retired.plus(handler.metrics());
-        ended = true;
-        retire(handler);
-        environment.shutdownNow();
-    }
-
-    private void retire(LocalFunction function) {
-        try {
-            function.close();
-        } catch (RuntimeException e) {
-            LOG.warn("shard {}: closing a retired execution environment failed: {}", shardId, e.toString());
-        }
+    /** Ends the shard's execution environment: its handler's backend, clients and threads. */
+    void close() {
+        environment.close();
     }
 
     /**
@@ -319,39 +279,27 @@ final class ShardPoller {
      *
      * @return what happened
      */
-    private Invocation invoke(List<Record> batch, byte[] json) {
-        String functionName = handler.name();
+    private Invocation invoke(List<Record> batch, byte[] json) throws InterruptedException {
         KinesisEvent event = LambdaEvents.toEvent(json);
         invocations.incrementAndGet();
         invokedAtMs = System.currentTimeMillis();
         invokedAtNanos = System.nanoTime();
-        LocalFunction current = handler;
-        Future<StreamsEventResponse> call = environment.submit(() -> current.handleRequest(event,
-                new LocalContext(functionName, settings.memoryMb(), settings.functionTimeoutMs())));
-        List<String> failures;
-        try {
-            failures = LambdaEvents.batchItemFailures(call.get(settings.functionTimeoutMs(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
+        LocalFunction current = environment.function();
+        ExecutionEnvironment.Result result = environment.invoke(event);
+        if (result instanceof ExecutionEnvironment.Result.TimedOut) {
             LOG.warn("shard {}: invocation on batch from {} timed out after {} ms; its execution environment is"
                     + " replaced", shardId, batch.get(0).sequenceNumber(), settings.functionTimeoutMs());
-            call.cancel(true);
             lastError = "the invocation timed out after " + settings.functionTimeoutMs() / 1_000 + " s";
-            environment.shutdownNow();
-            coldStart();
             return outcome(batch, Invocation.Outcome.TIMEOUT, null);
-        } catch (ExecutionException e) {
+        }
+        if (result instanceof ExecutionEnvironment.Result.Threw threw) {
             LOG.warn("shard {}: function error on batch from {}: {}", shardId, batch.get(0).sequenceNumber(),
-                    e.getCause().toString());
-            lastError = "function error: " + e.getCause();
+                    threw.error().toString());
+            lastError = "function error: " + threw.error();
             return outcome(batch, Invocation.Outcome.FUNCTION_ERROR, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while invoking the function", e);
         }
-        if (settings.coldStartEvery() > 0 && ++servedSinceColdStart >= settings.coldStartEvery()) {
-            environment.shutdown();
-            coldStart();
-        }
+        List<String> failures = LambdaEvents.batchItemFailures(
+                ((ExecutionEnvironment.Result.Returned) result).response());
         BatchResponses.Verdict verdict = BatchResponses.judge(batch.stream().map(Record::sequenceNumber).toList(),
                 failures);
         recordsDelivered.addAndGet(verdict.done());
@@ -374,7 +322,7 @@ final class ShardPoller {
     private void drain() throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                windowsDrained = handler.drain(shardId);
+                windowsDrained = environment.function().drain(shardId);
                 return;
             } catch (RuntimeException e) {
                 if (attempt > settings.maxRetryAttempts()) {
@@ -390,7 +338,7 @@ final class ShardPoller {
     /** Reports a key whose records reach this shard and another one (keys must follow partition keys). */
     private void observeKeys(List<Record> records) {
         for (Record record : records) {
-            handler.keyOf(record.data().asByteArrayUnsafe()).ifPresent(key -> {
+            environment.function().keyOf(record.data().asByteArrayUnsafe()).ifPresent(key -> {
                 if (!keyOwnership.observe(shardId, key) && keyOwnership.violationCount() == 1) {
                     LOG.warn("key {} has records on more than one shard ({}): keyed state belongs to one shard,"
                             + " so the records of a key must share a partition key", key,
@@ -401,7 +349,7 @@ final class ShardPoller {
     }
 
     private byte[] eventJson(List<Record> batch) {
-        return LambdaEvents.eventJson(stream, shardId, batch, handler.name());
+        return LambdaEvents.eventJson(stream, shardId, batch, environment.function().name());
     }
 
     private String startingIterator() {

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * A shard split mid-stream, on a real Kinesis emulator (kinesalite: {@code SplitShard}, {@code ListShards}) and
- * DynamoDB Local: the parent is processed to its end, then each child, as Lambda orders them (DESIGN §3). Windows
+ * DynamoDB Local: the parent is processed to its end, then each child, as Lambda orders them (docs/state.md, "Resharding"). Windows
  * the parent opened must fire exactly once, with every record of their day, whether or not their key gets
  * records after the split, so the results equal those of the same flights on one unsplit shard.
  */

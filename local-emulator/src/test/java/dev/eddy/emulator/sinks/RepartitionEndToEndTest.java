@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
- * The repartition path of DESIGN §2 through a Kinesis sink: a first pipeline keyed by origin airport writes its
+ * The repartition path of docs/windows.md ("Keys and shards") through a Kinesis sink: a first pipeline keyed by origin airport writes its
  * daily stats to a stream partitioned by day; a second pipeline keyed by day reads that stream, every day on one
  * shard, and totals the flights per day. Real records of kinesalite (sequence numbers, shards, partition keys),
  * state in DynamoDB Local.
