@@ -1,7 +1,7 @@
 package dev.eddy.bench;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +14,7 @@ import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
+import dev.eddy.testing.MemoryStateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,22 +24,34 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark's state in memory does the real work: the windows it fires hold exactly the flights of their airport
- * and day, computed directly from the input, and the replicated input keeps the file's flights with shifted dates.
+ * The benchmark does the real work: on its {@code whole} path the windows it emits are exactly the daily stats of
+ * every airport, computed directly from the input; on its {@code pre-aggregate} path the same state is built and
+ * nothing is emitted. And the replicated input keeps the file's flights with shifted dates.
  */
-class HeapStateBackendTest {
+class EddyHandlerBenchmarkTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Runs the benchmark's pipeline over 6,000 flights in batches of 1,000, then drains the shard. */
+    private static MemoryStateBackend run(String path, List<byte[]> records, List<SinkRecord> stats,
+            List<SinkRecord> late) {
+        MemoryStateBackend state = EddyHandlerBenchmark.state(path);
+        try (BatchProcessor processor = new BatchProcessor(new FlightDelays().define(), state,
+                collecting(stats, late))) {
+            for (KinesisEvent batch : Batches.of(records, 1_000, 0)) {
+                assertThat(processor.process(batch).getBatchItemFailures()).isEmpty();
+            }
+            processor.drain(Batches.SHARD);
+        }
+        return state;
+    }
+
     @Test
-    void firedWindowsEqualTheDirectlyComputedDailyStats() throws Exception {
+    void theWholePathEmitsTheDirectlyComputedDailyStatsOfEveryAirportOnce() throws Exception {
         List<byte[]> records = Flights.replicated(flights("flights-2k.json"), 6_000);
         List<SinkRecord> stats = new ArrayList<>();
-        BatchProcessor processor = new BatchProcessor(new FlightDelays().define(), new HeapStateBackend(true),
-                collecting(stats));
-        for (KinesisEvent batch : Batches.of(records, 1_000, 0)) {
-            assertThat(processor.process(batch).getBatchItemFailures()).isEmpty();
-        }
+        List<SinkRecord> late = new ArrayList<>();
+        run("whole", records, stats, late);
 
         Map<String, DelayStats> expected = new HashMap<>();
         for (byte[] record : records) {
@@ -46,15 +59,36 @@ class HeapStateBackendTest {
             expected.merge(flight.origin() + "@" + flight.date().substring(0, 10), DelayStats.EMPTY.add(flight),
                     DelayStats::merge);
         }
-        assertThat(stats).hasSizeGreaterThan(expected.size() * 9 / 10); // keys that never come back stay unfired
+        assertThat(late).as("no flight is late: every one is in its day's stats").isEmpty();
+        Map<String, JsonNode> emitted = new HashMap<>();
         for (SinkRecord result : stats) {
             JsonNode stat = JSON.readTree(result.payload());
             String day = stat.get("windowStart").asText().substring(0, 10).replace('-', '/');
-            DelayStats want = expected.get(stat.get("origin").asText() + "@" + day);
-            assertThat(want).as(stat.toString()).isNotNull();
+            assertThat(emitted.put(stat.get("origin").asText() + "@" + day, stat)).as("one result per day: %s", stat)
+                    .isNull();
+        }
+        assertThat(emitted.keySet()).isEqualTo(expected.keySet());
+        emitted.forEach((day, stat) -> {
+            DelayStats want = expected.get(day);
             assertThat(stat.get("flights").asLong()).as(stat.toString()).isEqualTo(want.flights());
             assertThat(stat.get("maxDelayMinutes").asInt()).as(stat.toString()).isEqualTo(want.maxDelayMinutes());
+        });
+    }
+
+    @Test
+    void thePreAggregatePathBuildsTheSameStateAndEmitsNothing() throws Exception {
+        List<byte[]> records = Flights.replicated(flights("flights-2k.json"), 3_000);
+        List<SinkRecord> stats = new ArrayList<>();
+        MemoryStateBackend state = run("pre-aggregate", records, stats, new ArrayList<>());
+
+        assertThat(stats).isEmpty();
+        List<String> origins = new ArrayList<>();
+        for (byte[] record : records) {
+            origins.add(JSON.readValue(record, Flight.class).origin());
         }
+        assertThat(state.keys()).containsExactlyInAnyOrderElementsOf(origins.stream().distinct().toList());
+        assertThat(state.checkpoint(Batches.SHARD).totals().windowsFired()).as("firings made, not emitted").isZero();
+        assertThatThrownBy(() -> EddyHandlerBenchmark.state("all")).hasMessageContaining("'all'");
     }
 
     @Test
@@ -72,13 +106,15 @@ class HeapStateBackendTest {
         assertThat(records).hasSize(4_100);
     }
 
-    private static SinkFactory collecting(List<SinkRecord> stats) {
+    private static SinkFactory collecting(List<SinkRecord> stats, List<SinkRecord> late) {
         return new SinkFactory() {
             @Override
             public SinkWriter open(SinkRef ref) {
                 return records -> {
                     if (ref.name().equals("flight-delay-stats")) {
-                        stats.addAll(records);
+                        synchronized (stats) {
+                            stats.addAll(records);
+                        }
                     }
                     return List.of();
                 };
@@ -93,7 +129,12 @@ class HeapStateBackendTest {
 
             @Override
             public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
-                return records -> List.of();
+                return records -> {
+                    synchronized (late) {
+                        late.addAll(records);
+                    }
+                    return List.of();
+                };
             }
         };
     }
