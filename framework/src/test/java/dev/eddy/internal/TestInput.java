@@ -1,6 +1,6 @@
 package dev.eddy.internal;
 
-import dev.eddy.testing.ShardRecords;
+import dev.eddy.fixtures.ShardRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

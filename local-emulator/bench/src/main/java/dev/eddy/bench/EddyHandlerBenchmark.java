@@ -8,7 +8,7 @@ import dev.eddy.internal.BatchProcessor;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
-import dev.eddy.testing.MemoryStateBackend;
+import dev.eddy.fixtures.MemoryStateBackend;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

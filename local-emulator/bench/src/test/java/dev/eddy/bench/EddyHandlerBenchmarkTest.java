@@ -14,7 +14,7 @@ import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
-import dev.eddy.testing.MemoryStateBackend;
+import dev.eddy.fixtures.MemoryStateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

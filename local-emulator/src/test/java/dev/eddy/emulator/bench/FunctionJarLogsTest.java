@@ -52,7 +52,7 @@ class FunctionJarLogsTest {
         for (int i = 0; i < 2; i++) {
             JsonNode error = errors.get(i);
             assertThat(error.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
-            assertThat(error.get("logger").asText()).isEqualTo("dev.eddy.internal.BatchProcessor");
+            assertThat(error.get("logger").asText()).isEqualTo("dev.eddy.internal.ShardCycle");
             assertThat(error.get("message").asText()).startsWith("pipeline flight-delays shard " + SHARD
                     + ": batch failed from sequence number " + RANGES[i][0]);
             assertThat(error.get("pipeline").asText()).isEqualTo("flight-delays");
@@ -76,7 +76,7 @@ class FunctionJarLogsTest {
         assertThat(out.lines().filter(l -> l.startsWith("{\"timestamp\""))).isEmpty();
         for (String[] range : RANGES) {
             assertThat(out.lines().filter(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d " + UUID
-                    + " ERROR BatchProcessor - pipeline flight-delays shard " + SHARD
+                    + " ERROR ShardCycle - pipeline flight-delays shard " + SHARD
                     + ": batch failed from sequence number " + range[0] + ";.*"))).as(out).hasSize(1);
         }
         assertThat(out).contains("\tat software.amazon.awssdk."); // the stack trace
