@@ -133,14 +133,16 @@ public interface StateBackend extends AutoCloseable {
     void close();
 
     /**
-     * @param firings firings to emit, in window order
+     * @param firings firings to emit: key by key in the order of the updates, each key's in the order its logic
+     *     recorded them
      * @param refused values the key logic refused, per key
      */
     record Applied(List<Firing> firings, List<KeyUpdate> refused) {
     }
 
     /**
-     * @param firings firings to emit, in timer order
+     * @param firings firings to emit: key by key in the order of each key's earliest due timer, each key's in the
+     *     order its logic recorded them (its timers are applied in time order, in one write per key)
      * @param timers the backend's handles on the timers, to pass to {@link #clearTimers} after delivery
      */
     record Due(List<Firing> firings, List<TimerHandle> timers) {

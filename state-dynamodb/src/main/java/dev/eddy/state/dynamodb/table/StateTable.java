@@ -1,8 +1,5 @@
 package dev.eddy.state.dynamodb.table;
 
-import dev.eddy.state.dynamodb.timers.SortableLongs;
-import dev.eddy.state.dynamodb.timers.TimerEntry;
-import dev.eddy.window.Window;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -14,30 +11,33 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 
 /**
  * The layout of a pipeline's state table: one table per pipeline, string partition key {@code pk} and sort key
- * {@code sk}, on-demand capacity, time to live on {@code expiresAt} (epoch seconds).
+ * {@code sk}, on-demand capacity, time to live on {@code expiresAt} (epoch seconds). {@code docs/state.md},
+ * "Item types", describes every attribute.
  *
  * <table>
  * <caption>Item types</caption>
  * <tr><th>item</th><th>pk</th><th>sk</th><th>attributes</th></tr>
  * <tr><td>key state</td><td>{@code W#<key>}, or {@code W#<SHA-256 of key>} for a key over
- *     {@value #MAX_RAW_KEY_BYTES} bytes</td><td>{@code <start>#<end>} (all time: one item per key), ending in
- *     {@code #sha256} for a hashed key</td>
- *     <td>{@code acc} (accumulator JSON), {@code ver}, {@code seqs} (map shard → highest applied sequence
+ *     {@value #MAX_RAW_KEY_BYTES} bytes</td><td>{@link #ALL_TIME_SK} (one item per key), ending in
+ *     {@value #HASHED_SUFFIX} for a hashed key</td>
+ *     <td>{@code acc} (the key's state as JSON), {@code ver}, {@code seqs} (map shard → highest applied sequence
  *     number), {@code fired} (firings so far), {@code pending} (firings not yet known to be emitted: firing,
- *     window, accumulator, tag), {@code timer} (time of its current timer), {@code cleaned} and {@code expiresAt} once cleaned up,
- *     {@code key} (the key, for a hashed one)</td></tr>
+ *     window, accumulator, tag), {@code timer} / {@code ptimer} (time of its current event-time /
+ *     processing-time timer), {@code cleaned} and {@code expiresAt} once cleaned up, {@code key} (the key, for a
+ *     hashed one)</td></tr>
  * <tr><td>event-time timer bucket</td><td>{@code T#<shardId>}</td><td>{@code <time>#<batch>#<chunk>}</td>
- *     <td>{@code at} (due time, ms), {@code entries} (string set of {@link TimerEntry}: the items due then,
- *     registered by one batch)</td></tr>
+ *     <td>{@code at} (due time, ms), {@code entries} (string set: the keys due then, registered by one
+ *     batch)</td></tr>
  * <tr><td>processing-time timer bucket</td><td>{@code P#<shardId>}</td><td>as an event-time bucket</td>
  *     <td>as an event-time bucket, {@code at} in wall-clock ms</td></tr>
- * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@code checkpoint}</td>
+ * <tr><td>shard checkpoint</td><td>{@code C#<shardId>}</td><td>{@value #CHECKPOINT_SK}</td>
  *     <td>{@code seq} (stored sequence number), {@code wm} (watermark ms), {@code maxTs}, {@code ver},
- *     {@code totals} (map: the shard's running totals, {@link dev.eddy.state.Figures}; absent in
- *     items written before it, which read as zeros)</td></tr>
+ *     {@code totals} (map: the shard's running totals, {@code dev.eddy.metrics.Figures} under each
+ *     {@code Metric.key()}; absent in items written before it, which read as zeros)</td></tr>
  * </table>
  *
- * Times in keys are {@link SortableLongs}, so a range query on a shard's timers returns them in window-end order.
+ * Times in keys are {@link SortableLongs}, so a range query on a shard's timer buckets returns them in due-time
+ * order.
  */
 public final class StateTable {
 
@@ -54,28 +54,36 @@ public final class StateTable {
     /** The end of the sort key of an item whose key is hashed. */
     public static final String HASHED_SUFFIX = "#sha256";
 
+    /**
+     * The sort key of every key's item: all of time, {@code <MIN>#<MAX>} as {@link SortableLongs} of
+     * {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE} (items of earlier versions were laid out for one item per
+     * (key, window); the framework only ever wrote this one).
+     */
+    public static final String ALL_TIME_SK = SortableLongs.encode(Long.MIN_VALUE) + "#"
+            + SortableLongs.encode(Long.MAX_VALUE);
+    /** The sort key of a shard's checkpoint item. */
+    public static final String CHECKPOINT_SK = "checkpoint";
+
     private StateTable() {
     }
 
     /**
-     * The item holding a key's state for a window ({@link dev.eddy.window.GlobalWindows#ALL_TIME} for the one item
-     * per key the framework uses). A key of at most {@value #MAX_RAW_KEY_BYTES} UTF-8 bytes is its partition key as
-     * it is ({@code W#<key>}, any characters, U+0000 included), so items read as their keys; a longer key is
-     * stored under its SHA-256 ({@code W#<64 hex digits>}, sort key ending in {@value #HASHED_SUFFIX}), which keeps
-     * the partition key under DynamoDB's 2,048-byte limit, and the item keeps the key itself in {@value #KEY}. The
-     * sort key's suffix tells hashed from raw keys, so a raw key that looks like a hash never meets one.
+     * The item holding all of a key's state. A key of at most {@value #MAX_RAW_KEY_BYTES} UTF-8 bytes is its
+     * partition key as it is ({@code W#<key>}, any characters, U+0000 included), so items read as their keys; a
+     * longer key is stored under its SHA-256 ({@code W#<64 hex digits>}, sort key ending in
+     * {@value #HASHED_SUFFIX}), which keeps the partition key under DynamoDB's 2,048-byte limit, and the item keeps
+     * the key itself in {@value #KEY}. The sort key's suffix tells hashed from raw keys, so a raw key that looks
+     * like a hash never meets one.
      *
      * @param key the key: any string that is valid Unicode (the framework refuses unpaired surrogates, which
      *     UTF-8 cannot encode)
-     * @param window the window
      * @return the item's primary key
      */
-    public static ItemKey stateItem(String key, Window window) {
-        String sk = SortableLongs.encode(window.startMs()) + "#" + SortableLongs.encode(window.endMs());
+    public static ItemKey stateItem(String key) {
         if (isHashed(key)) {
-            return new ItemKey("W#" + Hashes.sha256(key), sk + HASHED_SUFFIX);
+            return new ItemKey("W#" + Hashes.sha256(key), ALL_TIME_SK + HASHED_SUFFIX);
         }
-        return new ItemKey("W#" + key, sk);
+        return new ItemKey("W#" + key, ALL_TIME_SK);
     }
 
     /**
@@ -120,6 +128,14 @@ public final class StateTable {
      */
     public static String checkpointPk(String shardId) {
         return "C#" + shardId;
+    }
+
+    /**
+     * @param shardId the shard
+     * @return the key of the shard's checkpoint item: {@code C#<shardId>}, {@value #CHECKPOINT_SK}
+     */
+    public static ItemKey checkpointItem(String shardId) {
+        return new ItemKey(checkpointPk(shardId), CHECKPOINT_SK);
     }
 
     /**

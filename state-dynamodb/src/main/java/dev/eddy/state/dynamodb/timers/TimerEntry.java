@@ -1,32 +1,37 @@
 package dev.eddy.state.dynamodb.timers;
 
-import dev.eddy.window.Window;
+import java.util.Objects;
 
 /**
- * One timer inside a timer bucket: the state item it is for, and the partition key its records carry (so that
- * the shard owning the key is known after a reshard).
+ * One timer inside a timer bucket: the key whose item it wakes, and the partition key the key's records carry (so
+ * that the shard owning the key is known after a reshard).
  *
- * <p>Stored as one string of a bucket's string set: {@code <window>|<partition key length>|<partition key><key>},
- * where {@code <window>} is empty for the all-time window that key-level items use, or {@code <start>,<end>} in
- * ms. The length prefix makes any partition key and key safe.
+ * <p>Stored as one string of a bucket's string set: {@code |<partition key length>|<partition key><key>}, or
+ * {@code |-|<key>} when the partition key is unknown. The length (in UTF-16 chars, decimal) makes any partition
+ * key and key safe, {@code |} included. The empty part before the first {@code |} is where versions that could
+ * keep one item per (key, window) wrote {@code <start>,<end>}; such a part is still read, and skipped: the entry
+ * then wakes the key's item, where it is stale unless the item names the same time.
  *
  * @param key the key
- * @param window the item's window
  * @param partitionKey the partition key of the key's records, or {@code null} if unknown
  */
-public record TimerEntry(String key, Window window, String partitionKey) {
+public record TimerEntry(String key, String partitionKey) {
 
-    private static final Window ALL_TIME = new Window(Long.MIN_VALUE, Long.MAX_VALUE);
+    /** @throws NullPointerException if {@code key} is {@code null} */
+    public TimerEntry {
+        Objects.requireNonNull(key, "key");
+    }
 
     /** @return the stored form */
     public String encode() {
-        String w = window.equals(ALL_TIME) ? "" : window.startMs() + "," + window.endMs();
-        String p = partitionKey == null ? "" : partitionKey;
-        return w + "|" + (partitionKey == null ? "-" : Integer.toString(p.length())) + "|" + p + key;
+        if (partitionKey == null) {
+            return "|-|" + key;
+        }
+        return "|" + partitionKey.length() + "|" + partitionKey + key;
     }
 
     /**
-     * @param stored a stored entry
+     * @param stored a stored entry, with or without a window part
      * @return the entry
      * @throws IllegalArgumentException if it is not one
      */
@@ -34,19 +39,24 @@ public record TimerEntry(String key, Window window, String partitionKey) {
         int bar = stored.indexOf('|');
         int second = bar < 0 ? -1 : stored.indexOf('|', bar + 1);
         if (second < 0) {
-            throw new IllegalArgumentException("not a timer entry: " + stored);
-        }
-        String w = stored.substring(0, bar);
-        Window window = ALL_TIME;
-        if (!w.isEmpty()) {
-            int comma = w.indexOf(',');
-            window = new Window(Long.parseLong(w.substring(0, comma)), Long.parseLong(w.substring(comma + 1)));
+            throw new IllegalArgumentException("'" + stored + "' is not a timer entry: expected"
+                    + " '|<partition key length>|<partition key><key>' or '|-|<key>'");
         }
         String length = stored.substring(bar + 1, second);
         if (length.equals("-")) {
-            return new TimerEntry(stored.substring(second + 1), window, null);
+            return new TimerEntry(stored.substring(second + 1), null);
         }
-        int end = second + 1 + Integer.parseInt(length);
-        return new TimerEntry(stored.substring(end), window, stored.substring(second + 1, end));
+        int chars;
+        try {
+            chars = Integer.parseInt(length);
+        } catch (NumberFormatException e) {
+            chars = -1;
+        }
+        int end = second + 1 + chars;
+        if (chars < 0 || end > stored.length()) {
+            throw new IllegalArgumentException("'" + stored + "' is not a timer entry: its partition key length '"
+                    + length + "' is not a length within the entry");
+        }
+        return new TimerEntry(stored.substring(end), stored.substring(second + 1, end));
     }
 }

@@ -2,11 +2,11 @@ package dev.eddy.state.dynamodb.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eddy.window.Window;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import java.math.BigInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
@@ -28,23 +28,20 @@ class StateTableTest {
         }
     }
 
-    @Property(tries = 1000)
-    void windowSortKeysAreDistinctPerWindow(@ForAll long startA, @ForAll @LongRange(min = 1, max = 5000) long sizeA,
-            @ForAll long startB, @ForAll @LongRange(min = 1, max = 5000) long sizeB) {
-        if (startA > Long.MAX_VALUE - sizeA || startB > Long.MAX_VALUE - sizeB) {
-            return;
-        }
-        Window a = new Window(startA, startA + sizeA);
-        Window b = new Window(startB, startB + sizeB);
-        assertThat(StateTable.stateItem("k", a).equals(StateTable.stateItem("k", b))).isEqualTo(a.equals(b));
+    @Example
+    void aKeysItemIsItsKeyAndAllOfTime() {
+        assertThat(StateTable.stateItem("LAX"))
+                .isEqualTo(new ItemKey("W#LAX", "00000000000000000000#18446744073709551615"));
+        assertThat(StateTable.stateItem("y".repeat(2_000)).sk())
+                .isEqualTo("00000000000000000000#18446744073709551615#sha256");
+        assertThat(StateTable.checkpointItem("shardId-1")).isEqualTo(new ItemKey("C#shardId-1", "checkpoint"));
     }
 
     /** Every key has an item of its own: raw keys with any character, and long keys stored under their hash. */
     @Property(tries = 2000)
     void eachKeyHasItsOwnItem(@ForAll("keys") String a, @ForAll("keys") String b) {
-        Window all = new Window(Long.MIN_VALUE, Long.MAX_VALUE);
-        assertThat(StateTable.stateItem(a, all).equals(StateTable.stateItem(b, all))).isEqualTo(a.equals(b));
-        assertThat(Hashes.utf8Length(StateTable.stateItem(a, all).pk())).isLessThanOrEqualTo(2_048);
+        assertThat(StateTable.stateItem(a).equals(StateTable.stateItem(b))).isEqualTo(a.equals(b));
+        assertThat(Hashes.utf8Length(StateTable.stateItem(a).pk())).isLessThanOrEqualTo(2_048);
     }
 
     @Provide

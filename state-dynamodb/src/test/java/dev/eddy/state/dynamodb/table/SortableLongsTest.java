@@ -1,4 +1,4 @@
-package dev.eddy.state.dynamodb.timers;
+package dev.eddy.state.dynamodb.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

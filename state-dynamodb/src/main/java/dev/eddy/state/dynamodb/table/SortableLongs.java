@@ -1,4 +1,4 @@
-package dev.eddy.state.dynamodb.timers;
+package dev.eddy.state.dynamodb.table;
 
 /**
  * Longs (timestamps in ms, negative ones included) as fixed-width strings whose string order is numeric order:

@@ -1,0 +1,172 @@
+package dev.eddy.state.dynamodb;
+
+import static dev.eddy.state.dynamodb.table.StateTable.PK;
+import static dev.eddy.state.dynamodb.table.StateTable.SK;
+
+import dev.eddy.metrics.Figures;
+import dev.eddy.metrics.Metric;
+import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.state.StateConflictException;
+import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
+import dev.eddy.state.dynamodb.table.Capacity;
+import dev.eddy.state.dynamodb.table.ItemKey;
+import dev.eddy.state.dynamodb.table.ItemSize;
+import dev.eddy.state.dynamodb.table.StateTable;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+
+/**
+ * Shard checkpoints: one item per shard, {@code pk = C#<shardId>}, {@code sk = checkpoint}, holding {@code seq}
+ * (the last committed sequence number as {@link SequenceNumbers} stores it; absent before the first record),
+ * {@code wm} and {@code maxTs} (ms), {@code ver} (the commit count) and {@code totals} (a map from each
+ * {@link Metric#checkpointedMetrics() checkpointed metric}'s {@link Metric#key()} to the shard's running total; an
+ * item without it, written by an earlier Eddy, reads as zeros). See {@code docs/state.md}, "Item types".
+ *
+ * <p>Reads are strongly consistent; a commit is a compare-and-set on {@code ver} ({@code attribute_not_exists(pk)}
+ * for the first). The item stays a few hundred bytes, one write unit per commit.
+ */
+final class CheckpointStore {
+
+    private final DynamoDbClient client;
+    private final String table;
+    private final Capacity capacity;
+
+    CheckpointStore(DynamoDbClient client, String table, Capacity capacity) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.table = Objects.requireNonNull(table, "table");
+        this.capacity = Objects.requireNonNull(capacity, "capacity");
+    }
+
+    /**
+     * @param shardId a shard
+     * @return its checkpoint, or {@link ShardCheckpoint#initial} for a shard never committed
+     */
+    ShardCheckpoint read(String shardId) {
+        var response = client.getItem(b -> b.tableName(table).consistentRead(true)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .key(StateTable.checkpointItem(shardId).attributes()));
+        capacity.count(response.consumedCapacity(), false);
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return ShardCheckpoint.initial(shardId);
+        }
+        Map<String, AttributeValue> item = response.item();
+        AttributeValue seq = item.get("seq");
+        return new ShardCheckpoint(shardId, seq == null ? null : SequenceNumbers.parse(seq.s()),
+                Long.parseLong(item.get("wm").n()), Long.parseLong(item.get("maxTs").n()),
+                Long.parseLong(item.get("ver").n()), totals(item.get("totals")));
+    }
+
+    /**
+     * Writes {@code next} if the stored checkpoint is still {@code previous} (by version).
+     *
+     * @throws IllegalArgumentException if {@code next} is not one version ahead of {@code previous}
+     * @throws StateConflictException if another invocation committed since {@code previous} was read; the failed
+     *     write is counted as the item's size in write units, which DynamoDB bills but does not report
+     */
+    void commit(ShardCheckpoint previous, ShardCheckpoint next) {
+        if (next.version() != previous.version() + 1) {
+            throw new IllegalArgumentException("checkpoint of " + next.shardId() + " goes from version "
+                    + previous.version() + " to " + next.version() + ": a commit advances the version by one"
+                    + " (use ShardCheckpoint.advance)");
+        }
+        ItemKey key = StateTable.checkpointItem(next.shardId());
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(key.pk()));
+        item.put(SK, AttributeValue.fromS(key.sk()));
+        if (next.sequenceNumber() != null) {
+            item.put("seq", AttributeValue.fromS(SequenceNumbers.encode(next.sequenceNumber())));
+        }
+        item.put("wm", number(next.watermarkMs()));
+        item.put("maxTs", number(next.maxEventTimeMs()));
+        item.put("ver", number(next.version()));
+        item.put("totals", totals(next.totals()));
+        try {
+            var response = client.putItem(b -> {
+                b.tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+                if (previous.version() == 0) {
+                    b.conditionExpression("attribute_not_exists(pk)");
+                } else {
+                    b.conditionExpression("ver = :ver").expressionAttributeValues(Map.of(":ver",
+                            number(previous.version())));
+                }
+            });
+            capacity.count(response.consumedCapacity(), true);
+        } catch (ConditionalCheckFailedException conflict) {
+            capacity.addWriteUnits(ItemSize.writeUnits(item));
+            throw new StateConflictException("checkpoint of " + next.shardId() + " moved since version "
+                    + previous.version() + " was read: another invocation processed this shard (the batch fails"
+                    + " and is retried from the checkpoint it committed)");
+        }
+    }
+
+    /**
+     * The first checkpoint of a child shard: its committed parents' lowest watermark and maximum event time, at
+     * version 0, with totals of its own from zero.
+     *
+     * @param shardId the child
+     * @param parents its parents
+     * @return the child's checkpoint, and the parents that were ever committed (whose timers it continues)
+     */
+    Inheritance inherit(String shardId, List<String> parents) {
+        Long watermark = null;
+        Long maxEventTime = null;
+        List<String> committed = new ArrayList<>();
+        for (String parent : parents) {
+            ShardCheckpoint checkpoint = read(parent);
+            if (checkpoint.version() == 0) {
+                continue; // never processed here: nothing to continue
+            }
+            committed.add(parent);
+            watermark = watermark == null ? checkpoint.watermarkMs() : Math.min(watermark, checkpoint.watermarkMs());
+            maxEventTime = maxEventTime == null ? checkpoint.maxEventTimeMs()
+                    : Math.min(maxEventTime, checkpoint.maxEventTimeMs());
+        }
+        // the child counts its own batches from zero: its parents keep their totals
+        ShardCheckpoint child = watermark == null ? ShardCheckpoint.initial(shardId)
+                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0, Figures.ZERO);
+        return new Inheritance(child, committed);
+    }
+
+    /**
+     * @param child the child's first checkpoint
+     * @param committedParents the parents that were ever committed, in the order given
+     */
+    record Inheritance(ShardCheckpoint child, List<String> committedParents) {
+    }
+
+    /** @return the stored {@code totals} map as figures; a figure missing reads as zero */
+    static Figures totals(AttributeValue stored) {
+        Map<String, AttributeValue> m = stored == null || !stored.hasM() ? Map.of() : stored.m();
+        Figures totals = Figures.ZERO;
+        for (Metric metric : Metric.checkpointedMetrics()) {
+            AttributeValue value = m.get(metric.key());
+            if (value != null) {
+                totals = totals.with(metric, Double.parseDouble(value.n()));
+            }
+        }
+        return totals;
+    }
+
+    /** @return the totals as the {@code totals} map: counts as whole numbers, capacity units as plain decimals */
+    static AttributeValue totals(Figures totals) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        for (Metric metric : Metric.checkpointedMetrics()) {
+            m.put(metric.key(), metric.kind() == Metric.Kind.COUNT ? number(totals.count(metric))
+                    : AttributeValue.fromN(BigDecimal.valueOf(totals.get(metric)).toPlainString()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
