@@ -86,7 +86,7 @@ public final class DynamoDbStateBackend implements StateBackend {
     /**
      * A backend whose wall clock is given: it dates the time-to-live ({@code expiresAt}, epoch seconds) of
      * cleaned-up state, of a reshard's parent timer buckets and of {@code forEachOnce} done-markers, and judges
-     * whether a marker has expired. For tests that move time ({@code dev.eddy.emulator.driver.EddyTestDriver});
+     * whether a marker has expired. For tests that move time ({@code dev.eddy.testing.EddyTestDriver});
      * handlers use the system clock.
      *
      * @param client a DynamoDB client, owned by this backend from now on

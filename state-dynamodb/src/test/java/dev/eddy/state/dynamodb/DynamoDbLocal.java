@@ -1,12 +1,6 @@
 package dev.eddy.state.dynamodb;
 
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import dev.eddy.state.dynamodb.table.StateTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,8 +12,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * DynamoDB Local as a real HTTP server on a free loopback port, started once per test JVM and stopped when the
- * JUnit root context closes. Tests create their own table with {@link #newTable(String)}.
+ * The JUnit 5 extension of this module's tests: DynamoDB Local ({@code eddy-dynamodb-local}, the one embedding Eddy
+ * shares) as an HTTP server on a free loopback port, started once per test JVM and stopped when the JUnit root context
+ * closes. Tests create their own table with {@link #newTable(String)}.
  */
 public final class DynamoDbLocal implements BeforeAllCallback {
 
@@ -74,28 +69,14 @@ public final class DynamoDbLocal implements BeforeAllCallback {
         return name;
     }
 
+    /** The shared embedding's server, stopped when the JUnit root context closes. */
     private static final class Server implements ExtensionContext.Store.CloseableResource {
-        final int port;
-        final DynamoDBProxyServer proxy;
-
-        Server() {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            try {
-                proxy = ServerRunner.createServerFromCommandLineArgs(
-                        new String[] {"-inMemory", "-port", String.valueOf(port)});
-                proxy.start();
-            } catch (Exception e) {
-                throw new IllegalStateException("DynamoDB Local did not start on port " + port, e);
-            }
-        }
+        final dev.eddy.state.dynamodb.local.DynamoDbLocal local = dev.eddy.state.dynamodb.local.DynamoDbLocal.server();
+        final int port = local.endpoint().getPort();
 
         @Override
-        public void close() throws Exception {
-            proxy.stop();
+        public void close() {
+            local.close();
             server = null;
         }
     }
