@@ -6,6 +6,7 @@ import dev.eddy.emulator.console.Formats;
 import dev.eddy.emulator.esm.EventSourceMapping;
 import dev.eddy.emulator.esm.Invocation;
 import dev.eddy.metrics.Figures;
+import dev.eddy.metrics.Metric;
 import dev.eddy.internal.Watermarks;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;
@@ -77,37 +78,37 @@ final class RunSummary {
                 run.recordsIn(), run.recordsIn() - run.refused(), mapping.shards(),
                 run.refused() == 0 ? "" : String.format(Locale.ROOT, ", %,d refused by Kinesis", run.refused()),
                 mapping.invocations(), mapping.retries());
-        row(stdout, "records processed", "Records", "%,d", t.records());
-        row(stdout, "replays skipped (duplicates dropped)", "ReplaysSkipped", "%,d", t.replaysSkipped());
+        metric(stdout, Metric.RECORDS, "%,d", t.records());
+        metric(stdout, Metric.REPLAYS_SKIPPED, "%,d", t.replaysSkipped());
         long failedLines = lines(outputs.failed());
-        row(stdout, "failed records", "FailedRecords", "%,d%s%s", t.failedRecords(), run.refused() == 0 ? ""
+        metric(stdout, Metric.FAILED_RECORDS, "%,d%s%s", t.failedRecords(), run.refused() == 0 ? ""
                 : String.format(Locale.ROOT, " (and %,d refused by Kinesis, never put)", run.refused()),
                 failedLines == 0 ? "" : " -> " + outputs.failed());
         examples(stdout, outputs.failed());
-        row(stdout, "late records", "LateRecords", "%,d%s", t.lateRecords(),
+        metric(stdout, Metric.LATE_RECORDS, "%,d%s", t.lateRecords(),
                 lines(outputs.late()) > 0 ? " -> " + outputs.late() : t.lateRecords() > 0 && failedLines > 0
                         ? " -> " + outputs.failed() + " (late data goes to the failure destination)" : "");
-        row(stdout, pipeline.windows() == null ? "outputs" : "windows fired", "WindowsFired", "%,d",
-                t.windowsFired());
-        row(stdout, "results emitted", "ResultsEmitted", "%,d", t.resultsEmitted());
+        row(stdout, pipeline.windows() == null ? "outputs" : Metric.WINDOWS_FIRED.label(),
+                Metric.WINDOWS_FIRED.cloudWatchName(), "%,d", t.windowsFired());
+        metric(stdout, Metric.RESULTS_EMITTED, "%,d", t.resultsEmitted());
         for (SinkRef sink : pipeline.sinks()) {
             Path file = outputs.sink(sink);
             row(stdout, "  " + sink.kind() + " " + sink.name(), "", "%,d -> %s", lines(file), file);
         }
-        row(stdout, "sink retries", "SinkRetries", "%,d", m.sinkRetries());
-        row(stdout, "deadline stops", "DeadlineStops", "%,d", t.deadlineStops());
-        row(stdout, "state write units", "StateWriteUnits", "%s (%.3f per record)",
+        metric(stdout, Metric.SINK_RETRIES, "%,d", m.sinkRetries());
+        metric(stdout, Metric.DEADLINE_STOPS, "%,d", t.deadlineStops());
+        metric(stdout, Metric.STATE_WRITE_UNITS, "%s (%.3f per record)",
                 Formats.units(m.writeUnits()), t.records() == 0 ? 0.0 : m.writeUnits() / t.records());
-        row(stdout, "state read units", "StateReadUnits", "%s", Formats.units(m.readUnits()));
+        metric(stdout, Metric.STATE_READ_UNITS, "%s", Formats.units(m.readUnits()));
         long[] durations = mapping.invocationLog().stream().mapToLong(Invocation::durationMs).sorted().toArray();
-        row(stdout, "batch duration", "BatchDuration", "%s", durations.length == 0 ? "no invocations"
+        metric(stdout, Metric.BATCH_DURATION, "%s", durations.length == 0 ? "no invocations"
                 : String.format(Locale.ROOT, "p50 %,d ms · p99 %,d ms · max %,d ms (%,d invocations)",
                         percentile(durations, 0.50), percentile(durations, 0.99), durations[durations.length - 1],
                         durations.length));
         boolean first = true;
         for (Map.Entry<String, ShardCheckpoint> shard : run.checkpoints().entrySet()) {
             String lag = watermarkLag(pipeline, shard.getValue(), lastBatchEndMs(mapping, shard.getKey()));
-            row(stdout, first ? "watermark lag at the last batch" : "", first ? "WatermarkLag" : "", "%s  %s",
+            row(stdout, first ? "watermark lag at the last batch" : "", first ? Metric.WATERMARK_LAG.cloudWatchName() : "", "%s  %s",
                     shard.getKey(), lag);
             first = false;
         }
@@ -184,6 +185,11 @@ final class RunSummary {
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.filter(l -> !l.isBlank()).count();
         }
+    }
+
+    /** A row of one metric: its label and CloudWatch name ({@link Metric}), the value. */
+    private static void metric(PrintStream stdout, Metric metric, String format, Object... args) {
+        row(stdout, metric.label(), metric.cloudWatchName(), format, args);
     }
 
     /** One row of the summary: what, the CloudWatch metric of the same figure (or nothing), the value. */
