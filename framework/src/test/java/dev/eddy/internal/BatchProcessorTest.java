@@ -13,7 +13,8 @@ import dev.eddy.sink.SinkRecord;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
 import dev.eddy.fixtures.ForwardingStateBackend;
-import dev.eddy.fixtures.MemorySinks;
+import dev.eddy.fixtures.Payloads;
+import dev.eddy.sink.MemorySinkFactory;
 import dev.eddy.fixtures.MemoryStateBackend;
 import dev.eddy.fixtures.ShardRecords;
 import dev.eddy.window.TumblingWindows;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The path of one batch through {@link BatchProcessor}, end to end in memory ({@link MemoryStateBackend},
- * {@link MemorySinks}): tumbling windows of 20 ms, out-of-orderness 5 ms, checked against a direct computation over
+ * {@link MemorySinkFactory}): tumbling windows of 20 ms, out-of-orderness 5 ms, checked against a direct computation over
  * the input ({@link Reference}); and exactly-once under retries, duplicates, crashes and deadlines.
  */
 class BatchProcessorTest {
@@ -97,7 +98,7 @@ class BatchProcessorTest {
             run.processor.drain(ShardRecords.SHARD);
 
             assertThat(run.results()).containsExactly(new Reference.Result("a", 100, 120, 0, 2, 3));
-            List<JsonNode> failures = run.sinks.failures().stream().map(MemorySinks::json).toList();
+            List<JsonNode> failures = run.sinks.delivered(MemorySinkFactory.FAILURES).stream().map(Payloads::json).toList();
             assertThat(failures).hasSize(TestInput.POISON.size());
             for (int i = 0; i < failures.size(); i++) {
                 JsonNode failure = failures.get(i);
@@ -131,7 +132,7 @@ class BatchProcessorTest {
             run.processor.drain(ShardRecords.SHARD);
             run.assertMatches(reference(input));
 
-            JsonNode late = MemorySinks.json(run.sinks.lateData().get(0));
+            JsonNode late = Payloads.json(run.sinks.delivered(MemorySinkFactory.LATE).get(0));
             assertThat(late.get("type").asText()).isEqualTo("late");
             assertThat(late.get("key").asText()).isEqualTo("a");
             assertThat(late.get("sequenceNumber").asText()).isEqualTo(input.get(3).seq());
@@ -348,7 +349,7 @@ class BatchProcessorTest {
         try (BatchRun run = new BatchRun(tumbling())) {
             List<List<In>> batches = ShardRecords.chunks(INPUT, 30);
             run.processAll(batches.subList(0, 2));
-            run.sinks.failNext(BatchRun.OUT, 1);
+            run.sinks.failNext(BatchRun.OUT.describe(), 1);
             assertThat(run.process(batches.get(2)).getBatchItemFailures())
                     .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                     .containsExactly(batches.get(2).get(0).seq());

@@ -17,7 +17,8 @@ import dev.eddy.pipeline.WindowedStream;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.state.StateBackend;
-import dev.eddy.fixtures.MemorySinks;
+import dev.eddy.fixtures.Payloads;
+import dev.eddy.sink.MemorySinkFactory;
 import dev.eddy.fixtures.MemoryStateBackend;
 import dev.eddy.fixtures.ShardRecords;
 import dev.eddy.window.WindowAssigner;
@@ -32,7 +33,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * One handler instance over one shard: a {@link BatchProcessor} with its state in a {@link MemoryStateBackend}
- * (optionally wrapped, to inject faults) and its sinks in {@link MemorySinks}.
+ * (optionally wrapped, to inject faults) and its sinks in {@link MemorySinkFactory}.
  */
 final class BatchRun implements AutoCloseable {
 
@@ -76,7 +77,7 @@ final class BatchRun implements AutoCloseable {
 
     final MemoryStateBackend state;
     final StateBackend backend;
-    final MemorySinks sinks = new MemorySinks();
+    final MemorySinkFactory sinks = new MemorySinkFactory();
     final BatchProcessor processor;
 
     BatchRun(Pipeline pipeline) {
@@ -135,13 +136,13 @@ final class BatchRun implements AutoCloseable {
 
     /** @return late-data records as {@code sequenceNumber@windowStartMs}, in delivery order */
     List<String> late() {
-        return sinks.lateData().stream().map(MemorySinks::json).map(n -> n.get("sequenceNumber").asText() + "@"
+        return sinks.delivered(MemorySinkFactory.LATE).stream().map(Payloads::json).map(n -> n.get("sequenceNumber").asText() + "@"
                 + Instant.parse(n.get("windowStart").asText()).toEpochMilli()).toList();
     }
 
     /** @return sequence numbers of the failure records, in delivery order */
     List<String> failed() {
-        return sinks.failures().stream().map(MemorySinks::json).map(n -> n.get("sequenceNumber").asText()).toList();
+        return sinks.delivered(MemorySinkFactory.FAILURES).stream().map(Payloads::json).map(n -> n.get("sequenceNumber").asText()).toList();
     }
 
     /** @return the shard's totals as committed with its checkpoint */
@@ -197,7 +198,7 @@ final class BatchRun implements AutoCloseable {
         }
 
         static <T> T read(SinkRecord record, Class<T> type) {
-            JsonNode node = MemorySinks.json(record);
+            JsonNode node = Payloads.json(record);
             return JSON.convertValue(node, type);
         }
 

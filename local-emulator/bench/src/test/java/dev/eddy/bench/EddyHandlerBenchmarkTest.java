@@ -10,10 +10,8 @@ import dev.eddy.functions.flightdelays.DelayStats;
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.sink.SinkFactory;
+import dev.eddy.sink.MemorySinkFactory;
 import dev.eddy.sink.SinkRecord;
-import dev.eddy.sink.SinkRef;
-import dev.eddy.sink.SinkWriter;
 import dev.eddy.fixtures.MemoryStateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,27 +29,28 @@ import org.junit.jupiter.api.Test;
 class EddyHandlerBenchmarkTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STATS = "firehose:flight-delay-stats";
 
-    /** Runs the benchmark's pipeline over 6,000 flights in batches of 1,000, then drains the shard. */
-    private static MemoryStateBackend run(String path, List<byte[]> records, List<SinkRecord> stats,
-            List<SinkRecord> late) {
+    /** Runs the benchmark's pipeline over the records in batches of 1,000, then drains the shard. */
+    private static MemoryStateBackend run(String path, List<byte[]> records, MemorySinkFactory sinks) {
         MemoryStateBackend state = EddyHandlerBenchmark.state(path);
-        try (BatchProcessor processor = new BatchProcessor(new FlightDelays().define(), state,
-                collecting(stats, late))) {
+        try (BatchProcessor processor = new BatchProcessor(new FlightDelays().define(), state, sinks)) {
             for (KinesisEvent batch : Batches.of(records, 1_000, 0)) {
                 assertThat(processor.process(batch).getBatchItemFailures()).isEmpty();
             }
             processor.drain(Batches.SHARD);
         }
+        assertThat(sinks.delivered(MemorySinkFactory.FAILURES)).as("no record of the flights may fail").isEmpty();
         return state;
     }
 
     @Test
     void theWholePathEmitsTheDirectlyComputedDailyStatsOfEveryAirportOnce() throws Exception {
         List<byte[]> records = Flights.replicated(flights("flights-2k.json"), 6_000);
-        List<SinkRecord> stats = new ArrayList<>();
-        List<SinkRecord> late = new ArrayList<>();
-        run("whole", records, stats, late);
+        MemorySinkFactory sinks = new MemorySinkFactory();
+        run("whole", records, sinks);
+        List<SinkRecord> stats = sinks.delivered(STATS);
+        List<SinkRecord> late = sinks.delivered(MemorySinkFactory.LATE);
 
         Map<String, DelayStats> expected = new HashMap<>();
         for (byte[] record : records) {
@@ -78,10 +77,10 @@ class EddyHandlerBenchmarkTest {
     @Test
     void thePreAggregatePathBuildsTheSameStateAndEmitsNothing() throws Exception {
         List<byte[]> records = Flights.replicated(flights("flights-2k.json"), 3_000);
-        List<SinkRecord> stats = new ArrayList<>();
-        MemoryStateBackend state = run("pre-aggregate", records, stats, new ArrayList<>());
+        MemorySinkFactory sinks = new MemorySinkFactory();
+        MemoryStateBackend state = run("pre-aggregate", records, sinks);
 
-        assertThat(stats).isEmpty();
+        assertThat(sinks.delivered(STATS)).isEmpty();
         List<String> origins = new ArrayList<>();
         for (byte[] record : records) {
             origins.add(JSON.readValue(record, Flight.class).origin());
@@ -104,39 +103,6 @@ class EddyHandlerBenchmarkTest {
         assertThat(utc(copy.get("date").asText()))
                 .isGreaterThan(utc(JSON.readTree(records.get(1_999)).get("date").asText()) - 86_400_000L);
         assertThat(records).hasSize(4_100);
-    }
-
-    private static SinkFactory collecting(List<SinkRecord> stats, List<SinkRecord> late) {
-        return new SinkFactory() {
-            @Override
-            public SinkWriter open(SinkRef ref) {
-                return records -> {
-                    if (ref.name().equals("flight-delay-stats")) {
-                        synchronized (stats) {
-                            stats.addAll(records);
-                        }
-                    }
-                    return List.of();
-                };
-            }
-
-            @Override
-            public SinkWriter failures(String pipeline, SinkRef destination) {
-                return records -> {
-                    throw new AssertionError("no record of the flights may fail: " + records);
-                };
-            }
-
-            @Override
-            public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
-                return records -> {
-                    synchronized (late) {
-                        late.addAll(records);
-                    }
-                    return List.of();
-                };
-            }
-        };
     }
 
     private static long utc(String date) {

@@ -11,6 +11,7 @@ import dev.eddy.codec.internal.Jsons;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineDefinition;
+import dev.eddy.sink.MemorySinkFactory;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.state.ShardLineage;
@@ -120,7 +121,7 @@ public final class EddyTestDriver implements AutoCloseable {
     private final DriverClock clock;
     private final DynamoDbLocal dynamoDb;
     private final DynamoDbStateBackend state;
-    private final MemorySinks sinks = new MemorySinks();
+    private final MemorySinkFactory sinks = new MemorySinkFactory();
     private final BatchProcessor processor;
     private final DriverStream stream;
     private final ObjectMapper json = Jsons.strictMapper();
@@ -348,7 +349,7 @@ public final class EddyTestDriver implements AutoCloseable {
      * @return the records' JSON, in order
      */
     public List<JsonNode> failures() {
-        return parse(sinks.delivered(MemorySinks.FAILURES));
+        return parse(sinks.delivered(MemorySinkFactory.FAILURES));
     }
 
     /**
@@ -359,7 +360,7 @@ public final class EddyTestDriver implements AutoCloseable {
      * @return the records' JSON, in order
      */
     public List<JsonNode> lateData() {
-        return parse(sinks.delivered(MemorySinks.LATE));
+        return parse(sinks.delivered(MemorySinkFactory.LATE));
     }
 
     /**
@@ -478,7 +479,7 @@ public final class EddyTestDriver implements AutoCloseable {
         }
         SinkRef failures = pipeline.failureDestination();
         if (failureDestination && (failures.describe().equals(sink) || failures.name().equals(sink))) {
-            return MemorySinks.FAILURES;
+            return MemorySinkFactory.FAILURES;
         }
         throw new IllegalArgumentException("pipeline " + pipeline.name() + " has no sink '" + sink + "'; its sinks: "
                 + pipeline.sinks().stream().map(SinkRef::describe).toList()
