@@ -111,7 +111,7 @@ public final class ResultStream<T> {
      * <p>The calls are <b>at least once</b>: a crash between a call and its marker (a Lambda timeout, a failed
      * marker write) repeats that call when the batch is retried, with the same idempotency key. They are <b>exactly
      * once when the external service deduplicates by the key</b>, which is why {@code effect} receives it. A call
-     * that throws fails the batch ({@link SideEffectException}) after the successful calls before it are marked:
+     * that throws fails the batch ({@link dev.eddy.sink.SideEffectException}) after the successful calls before it are marked:
      * the event source mapping retries the batch, and the retry calls only what is not marked yet.
      *
      * <p>The retention should outlive redelivery: Kinesis keeps records for 24 hours by default and up to 7 days

@@ -2,7 +2,7 @@ package dev.eddy.sink;
 
 /**
  * A user's own side effect on a result — a call to an external service — made once per idempotency key by
- * {@link ResultStream#forEachOnce(String, java.util.function.Function, SideEffect)}.
+ * {@link dev.eddy.pipeline.ResultStream#forEachOnce(String, java.util.function.Function, SideEffect)}.
  *
  * <p><b>What "once" means.</b> Per batch, Eddy asks the state backend which idempotency keys are marked done,
  * calls this function for the others in result order, and then marks the successful ones done. A key marked done

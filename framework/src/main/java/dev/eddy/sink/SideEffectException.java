@@ -1,7 +1,7 @@
 package dev.eddy.sink;
 
 /**
- * A {@link SideEffect} of {@link ResultStream#forEachOnce} threw. The calls of the batch that succeeded before it are
+ * A {@link SideEffect} of {@link dev.eddy.pipeline.ResultStream#forEachOnce} threw. The calls of the batch that succeeded before it are
  * marked done; the batch fails from its first uncommitted record and the event source mapping retries it, calling
  * this idempotency key again.
  */

@@ -99,7 +99,7 @@ public final class EddyPipeline extends Construct {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(props, "props");
         checkHandlerRuns(handler, pipeline);
-        Path jar = props.jar() != null ? existingJar(props.jar()) : findJar(Path.of(""), pipeline.name());
+        Path jar = props.jar() != null ? existingJar(props.jar()) : defaultJar(Path.of(""), pipeline.name());
         KinesisSource<?> source = pipeline.source();
 
         if (props.existingStreamArn() != null) {
@@ -219,30 +219,29 @@ public final class EddyPipeline extends Construct {
     }
 
     /**
-     * Finds a pipeline's function jar where the functions module's {@code package} phase writes it.
+     * The jar a project built from Eddy's template deploys by default: {@code target/<pipeline>.jar} in the
+     * project folder, where its {@code cdk.json} is and where {@code cdk} runs the app.
      *
-     * @param start the folder to search from, then its parents
+     * @param projectDir the project folder
      * @param pipeline the pipeline name
-     * @return the first {@code functions/target/lambda/<pipeline>.jar} found
-     * @throws IllegalStateException if there is none; the message says to run {@code mvn package}
+     * @return {@code projectDir/target/<pipeline>.jar}
+     * @throws IllegalStateException if there is none; the message says to run {@code mvn package} or to give the
+     *     jar's path
      */
-    static Path findJar(Path start, String pipeline) {
-        Path relative = Path.of("functions", "target", "lambda", pipeline + ".jar");
-        for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(relative);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
+    static Path defaultJar(Path projectDir, String pipeline) {
+        Path jar = projectDir.resolve("target").resolve(pipeline + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no Lambda jar for pipeline '" + pipeline + "': " + jar.toAbsolutePath()
+                    + " does not exist. Run `mvn package` in the project folder to build it, or give its path with"
+                    + " EddyPipelineProps.withJar(...)");
         }
-        throw new IllegalStateException("no Lambda jar for pipeline '" + pipeline + "': looked for " + relative
-                + " in " + start.toAbsolutePath() + " and its parents. Run `mvn package` in the repository root to"
-                + " build it, or give its path with EddyPipelineProps.withJar(...)");
+        return jar;
     }
 
     private static Path existingJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Lambda jar " + jar.toAbsolutePath() + " does not exist."
-                    + " Run `mvn package` in the repository root to build it");
+                    + " Run `mvn package` to build it");
         }
         return jar;
     }

@@ -11,8 +11,9 @@ import software.amazon.awscdk.RemovalPolicy;
  *
  * <p>Immutable; every {@code with…} method returns a copy. Start from {@link #defaults()}.
  *
- * @param jar the function's shaded jar, or {@code null} to find {@code functions/target/lambda/<pipeline>.jar}
- *     in the working directory or one of its parents
+ * @param jar the function's shaded jar, or {@code null} for {@code target/<pipeline>.jar} in the working
+ *     directory (the project folder, where {@code cdk.json} is and {@code cdk} runs the app), as the project
+ *     template builds it
  * @param memoryMb function memory, MB: 128–10,240 (Lambda limits)
  * @param timeout function timeout: 1–900 s (Lambda limits), whole seconds
  * @param tableRemovalPolicy what CloudFormation does with the state table when it leaves the stack
@@ -62,7 +63,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
     }
 
     /**
-     * @return the jar found by convention, {@value #DEFAULT_MEMORY_MB} MB, 60 s, SnapStart on, a new provisioned
+     * @return the jar {@code target/<pipeline>.jar}, {@value #DEFAULT_MEMORY_MB} MB, 60 s, SnapStart on, a new provisioned
      *     stream with the AWS-managed key, and a state table that is retained ({@link RemovalPolicy#RETAIN}) when the
      *     stack is deleted: it holds the pipeline's windows and checkpoints, which a redeploy needs to continue
      *     exactly once

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.aggregate.Aggregator;
 import dev.eddy.codec.Json;
-import dev.eddy.functions.flightdelays.FlightDelaysHandler;
 import dev.eddy.handler.EddyHandler;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
@@ -64,7 +63,37 @@ class EddyPipelineTest {
         }
     }
 
-    static final EddyPipelineProps PROPS = EddyPipelineProps.defaults().withJar(FlightDelaysStackTest.JAR);
+    /** A handler of another pipeline, with the same stream. */
+    public static final class RenamedHandler extends EddyHandler {
+        /** As Lambda creates it. */
+        public RenamedHandler() {
+            super(() -> Pipeline.named("sensor-counts-renamed")
+                    .from(KinesisSource.stream("sensor-readings").decode(Json.of(Reading.class)))
+                    .withEventTime(r -> Instant.ofEpochMilli(r.ts()), Duration.ofSeconds(5))
+                    .keyBy(Reading::sensor)
+                    .window(TumblingWindows.of(Duration.ofMinutes(1)))
+                    .aggregate(Aggregator.<Reading, Long, Long>of(Long.class, () -> 0L, (n, r) -> n + 1, Long::sum,
+                            n -> n))
+                    .to(Firehose.deliveryStream("sensor-counts-per-minute"))
+                    .build());
+        }
+    }
+
+    /** The function's code: the construct stages the file as it is, so any bytes do. */
+    static final Path JAR = jar();
+
+    static final EddyPipelineProps PROPS = EddyPipelineProps.defaults().withJar(JAR);
+
+    private static Path jar() {
+        try {
+            Path jar = Files.createTempFile("sensor-counts", ".jar");
+            Files.write(jar, new byte[] {'P', 'K', 5, 6});
+            jar.toFile().deleteOnExit();
+            return jar;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void templateFollowsAChangedDefinition() {
@@ -92,20 +121,20 @@ class EddyPipelineTest {
     }
 
     @Test
-    void defaultJarIsFoundInAParentFolder(@TempDir Path root) throws Exception {
-        Path jar = Files.createDirectories(root.resolve("functions/target/lambda")).resolve("sensor-counts.jar");
+    void defaultJarIsTargetPipelineJarInTheProjectFolder(@TempDir Path project) throws Exception {
+        Path jar = Files.createDirectories(project.resolve("target")).resolve("sensor-counts.jar");
         Files.write(jar, new byte[] {0});
-        Path module = Files.createDirectories(root.resolve("infrastructure-cdk/src"));
 
-        assertThat(EddyPipeline.findJar(module, "sensor-counts")).isEqualTo(jar);
+        assertThat(EddyPipeline.defaultJar(project, "sensor-counts")).isEqualTo(jar);
     }
 
     @Test
-    void missingDefaultJarSaysToRunMvnPackage(@TempDir Path root) {
-        assertThatThrownBy(() -> EddyPipeline.findJar(root, "sensor-counts"))
+    void missingDefaultJarSaysToRunMvnPackage(@TempDir Path project) {
+        assertThatThrownBy(() -> EddyPipeline.defaultJar(project, "sensor-counts"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("functions/target/lambda/sensor-counts.jar")
-                .hasMessageContaining("mvn package");
+                .hasMessageContaining(project.resolve("target/sensor-counts.jar").toString())
+                .hasMessageContaining("mvn package")
+                .hasMessageContaining("withJar");
     }
 
     @Test
@@ -125,9 +154,9 @@ class EddyPipelineTest {
         Stack stack = new Stack(new App(), "Mismatch");
 
         assertThatThrownBy(() -> new EddyPipeline(stack, "Pipeline", new SensorCounts().define(),
-                FlightDelaysHandler.class, PROPS))
+                RenamedHandler.class, PROPS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("runs pipeline 'flight-delays', not 'sensor-counts'");
+                .hasMessageContaining("runs pipeline 'sensor-counts-renamed', not 'sensor-counts'");
     }
 
     @Test

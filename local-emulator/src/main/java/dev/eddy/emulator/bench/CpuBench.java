@@ -1,6 +1,7 @@
 package dev.eddy.emulator.bench;
 
 import dev.eddy.emulator.console.UsageError;
+import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.codec.internal.Jsons;
 import java.io.File;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,8 +26,13 @@ import picocli.CommandLine.Option;
             + " benchmark JVM is pinned to one core with taskset where there is one. A measurement, not a test."})
 final class CpuBench implements Callable<Integer> {
 
-    @Mixin
-    private BenchOptions options;
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "flights file (default: vega-datasets' flights-20k.json)")
+    private Path input;
+
+    @Option(names = "--json", description = "also print each row as one JSON object a line (benchmark, system,"
+            + " metric, value, unit) on standard output; the table then goes to standard error")
+    private boolean json;
 
     @Option(names = "--records", paramLabel = "N", defaultValue = "1000000",
             description = "records in all (default: ${DEFAULT-VALUE})")
@@ -42,7 +47,7 @@ final class CpuBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchRow.print(measure(), options.json, System.out);
+        BenchRow.print(measure(), json, System.out);
         return 0;
     }
 
@@ -55,7 +60,7 @@ final class CpuBench implements Callable<Integer> {
             throw new UsageError("--batch-size must be 1-10000 and --records at least 10000 and the batch"
                     + " size (Flink's fixed cost is measured on a job of 1,000 records)");
         }
-        Path file = options.flights();
+        Path file = input != null ? input : NodeModules.find("vega-datasets").resolve("data/flights-20k.json");
         Path module = BenchCommand.inCheckout(Path.of("local-emulator", "bench", "target", "classpath.txt"))
                 .getParent();
         String classpath = module.resolve("classes") + File.pathSeparator

@@ -10,8 +10,8 @@ import dev.eddy.emulator.esm.MappingSettings;
 import dev.eddy.emulator.esm.OnFailureDestination;
 import dev.eddy.emulator.esm.Producer;
 import dev.eddy.emulator.input.InputFile;
-import dev.eddy.functions.flightdelays.FlightDelays;
-import dev.eddy.functions.flightdelays.FlightDelaysHandler;
+import dev.eddy.emulator.console.Pipelines;
+import dev.eddy.handler.EddyHandler;
 import dev.eddy.config.EddySettings;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.dynamodb.table.StateTable;
@@ -55,14 +55,11 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * committed and every result it made due is in the sink (the handler flushes sinks before it returns).
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the flight-delays function through the local event source mapping (kinesalite,"
+        description = {"Runs a pipeline's function (default: flight-delays) through the local event source mapping (kinesalite,"
             + " DynamoDB Local, file sinks) per shard count: records/s over a backlog of the whole file, and"
             + " put-to-emit latency p50/p99 while records arrive at 500 records/s per shard. A measurement, not a"
             + " test."})
 final class EndToEndBench implements Callable<Integer> {
-
-    /** The pipeline measured, with the settings its event source mapping gets. */
-    private static final Pipeline PIPELINE = new FlightDelays().define();
 
     /** Half of a shard's write limit (1,000 records/s, Kinesis Data Streams quotas). */
     static final int RECORDS_PER_SECOND_PER_SHARD = 500;
@@ -90,13 +87,16 @@ final class EndToEndBench implements Callable<Integer> {
      * @throws Exception if an emulator or the mapping fails
      */
     List<BenchRow> measure() throws Exception {
-        Path file = options.flights();
+        Class<? extends EddyHandler> handler = options.handler();
+        Pipeline pipeline = Pipelines.instantiate(handler).pipeline();
+        Path file = options.input(pipeline.name());
         List<byte[]> records = InputFile.data(InputFile.read(file));
-        // partition key = the pipeline's key (the origin), as `put --partition-key-from` and `run` put records
+        // partition key = the pipeline's key (for flight-delays the origin), as `put --partition-key-from` and
+        // `run` put records
         List<String> keys = new ArrayList<>(records.size());
         for (byte[] record : records) {
-            keys.add(PIPELINE.keyOf(record).orElseThrow(() -> new UsageError(file
-                    + " holds a record the flight-delays pipeline cannot key: " + new String(record,
+            keys.add(pipeline.keyOf(record).orElseThrow(() -> new UsageError(file
+                    + " holds a record the " + pipeline.name() + " pipeline cannot key: " + new String(record,
                     java.nio.charset.StandardCharsets.UTF_8))));
         }
         for (int shards : shardCounts) {
@@ -118,7 +118,7 @@ final class EndToEndBench implements Callable<Integer> {
                      .endpointOverride(kinesalite.endpoint()).build()) {
             URI dynamoEndpoint = dynamoDbLocal.endpoint();
             Emulators emulators = new Emulators(dynamoDbLocal.client(), kinesis, dynamoEndpoint, kinesalite.endpoint(),
-                    out);
+                    out, handler, pipeline);
             // JIT compilation of the handler, the SDK and DynamoDB Local, outside every measurement
             progress("warming up on %,d records", Math.min(records.size(), 5_000));
             int warmUp = Math.min(records.size(), 5_000);
@@ -146,7 +146,7 @@ final class EndToEndBench implements Callable<Integer> {
 
     /** The emulators and clients one bench run shares; each measurement has its own stream and table. */
     private record Emulators(DynamoDbClient dynamo, KinesisClient kinesis, URI dynamoEndpoint, URI kinesisEndpoint,
-            Path out) {
+            Path out, Class<? extends EddyHandler> handler, Pipeline pipeline) {
     }
 
     /**
@@ -266,9 +266,9 @@ final class EndToEndBench implements Callable<Integer> {
     private static EventSourceMapping mapping(Emulators emulators, String stream, EddySettings settings,
             java.util.function.BooleanSupplier complete) {
         return new EventSourceMapping(emulators.kinesis(), stream,
-                () -> new FlightDelaysHandler().withSettings(settings),
-                MappingSettings.of(PIPELINE.source()), complete,
-                new OnFailureDestination(emulators.out().resolve(stream), PIPELINE.name()));
+                () -> Pipelines.instantiate(emulators.handler()).withSettings(settings),
+                MappingSettings.of(emulators.pipeline().source()), complete,
+                new OnFailureDestination(emulators.out().resolve(stream), emulators.pipeline().name()));
     }
 
     private static void progress(String format, Object... args) {

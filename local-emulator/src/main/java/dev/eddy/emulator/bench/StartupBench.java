@@ -3,7 +3,6 @@ package dev.eddy.emulator.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.NodeModules;
@@ -46,6 +45,9 @@ final class StartupBench implements Callable<Integer> {
             description = "the pipeline whose jar to start (default: ${DEFAULT-VALUE})")
     private String pipeline;
 
+    @picocli.CommandLine.Mixin
+    private dev.eddy.emulator.console.FunctionJarOptions examples;
+
     @Option(names = "--runs", defaultValue = "3", paramLabel = "N",
             description = "JVMs per mode (default: ${DEFAULT-VALUE})")
     private int runs;
@@ -75,7 +77,7 @@ final class StartupBench implements Callable<Integer> {
         if (runs < 1) {
             throw new UsageError("--runs must be 1 or more, was " + runs);
         }
-        String handler = Pipelines.find(pipeline).getName();
+        String handler = examples.choose(pipeline).getName();
         Path jar = jar(pipeline);
         Path work = Files.createTempDirectory("eddy-startup-");
         Path batches = work.resolve("batches.json");

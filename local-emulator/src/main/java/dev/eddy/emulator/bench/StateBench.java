@@ -4,21 +4,18 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.input.InputFile;
-import dev.eddy.functions.flightdelays.FlightDelays;
-import dev.eddy.functions.flightdelays.FlightDelays.Flight;
+import dev.eddy.emulator.console.Pipelines;
+import dev.eddy.handler.EddyHandler;
 import dev.eddy.internal.BatchProcessor;
-import dev.eddy.codec.internal.Jsons;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.state.ShardLineage;
 import dev.eddy.state.dynamodb.DynamoDbStateBackend;
 import dev.eddy.state.dynamodb.table.StateTable;
-import dev.eddy.time.Times;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -42,19 +39,18 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * {@code ./eddy bench state}: DynamoDB cost of the flight-delays state against the per-record idempotency
  * pattern, on the same DynamoDB Local, in one run.
  *
- * <p>Records go to shards as Kinesis routes them: the MD5 hash of the partition key (the origin airport, as the
- * pipeline keys them) into equal hash key ranges, one range per shard. Each shard's records are cut into batches
+ * <p>Records go to shards as Kinesis routes them: the MD5 hash of the partition key (the pipeline's key of the
+ * record, as {@code run} puts it) into equal hash key ranges, one range per shard. Each shard's records are cut into batches
  * of the given size and processed in shard order, as one handler instance per shard would.
  */
 @Command(name = "state", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures the DynamoDB cost of state for the flight-delays pipeline over a flights file, for"
+        description = {"Measures the DynamoDB cost of a pipeline's state (default: flight-delays over flights-20k), for"
             + " Eddy (one conditional write per touched key per batch) and for the per-record idempotency baseline"
-            + " (a conditional put of an idempotency record and an update of the window per record, the Powertools"
+            + " (a conditional put of an idempotency record and an update of the key's aggregate per record, the Powertools"
             + " pattern), on the same DynamoDB Local in the same run. Prints write and read units per 1,000 records"
             + " and records/s per shard count and batch size. A measurement, not a test."})
 final class StateBench implements Callable<Integer> {
 
-    private static final Duration DAY = Duration.ofDays(1);
 
     @Mixin
     private BenchOptions options;
@@ -105,8 +101,17 @@ final class StateBench implements Callable<Integer> {
      * @throws Exception if an emulator or a request fails
      */
     List<BenchRow> measure() throws Exception {
-        Path file = options.flights();
+        Class<? extends EddyHandler> handler = options.handler();
+        String pipelineName = BenchOptions.name(handler);
+        Path file = options.input(pipelineName);
         List<byte[]> records = InputFile.data(InputFile.read(file));
+        Pipeline pipeline = Pipelines.instantiate(handler).pipeline();
+        // partition key = the pipeline's key, as `run` puts records; a record it cannot key (a failed record of
+        // the pipeline) goes to a shard by an empty key
+        List<String> keys = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            keys.add(pipeline.keyOf(record).orElse(""));
+        }
         for (int size : batchSizes) {
             if (size < 1 || size > 10_000) {
                 throw new UsageError("batch sizes must be 1-10000, was " + size);
@@ -127,11 +132,12 @@ final class StateBench implements Callable<Integer> {
             AtomicInteger tables = new AtomicInteger();
             progress("per-record idempotency baseline over " + records.size() + " records");
             // the baseline writes per record, whatever the batch or shard: measured once, reported on each row
-            Row baseline = baseline(client, "bench-base", records);
+            Row baseline = baseline(client, "bench-base", records, keys);
             for (int shards : shardCounts) {
                 for (int size : batchSizes) {
                     progress("eddy, " + shards + " shard(s), batch size " + size);
-                    rows.add(eddy(client, "bench-eddy-" + tables.incrementAndGet(), records, shards, size, out));
+                    rows.add(eddy(client, "bench-eddy-" + tables.incrementAndGet(), handler, records, keys, shards,
+                            size, out));
                     rows.add(new Row(baseline.system(), shards, size, baseline.writeUnitsPer1k(),
                             baseline.readUnitsPer1k(), baseline.recordsPerSecond()));
                 }
@@ -158,10 +164,10 @@ final class StateBench implements Callable<Integer> {
         System.err.println("[bench] " + what);
     }
 
-    private static Row eddy(DynamoDbClient client, String table, List<byte[]> records, int shards, int batchSize,
-            Path out) throws Exception {
+    private static Row eddy(DynamoDbClient client, String table, Class<? extends EddyHandler> handler,
+            List<byte[]> records, List<String> keys, int shards, int batchSize, Path out) throws Exception {
         StateTable.create(client, table);
-        Pipeline pipeline = new FlightDelays().define();
+        Pipeline pipeline = Pipelines.instantiate(handler).pipeline();
         // not closed: closing a backend closes its client, which the whole run shares
         DynamoDbStateBackend backend = new DynamoDbStateBackend(client, table);
         BatchProcessor processor = new BatchProcessor(pipeline, backend, new FileSinkFactory(out.resolve(table)));
@@ -169,18 +175,15 @@ final class StateBench implements Callable<Integer> {
         for (int s = 0; s < shards; s++) {
             byShard.add(new ArrayList<>());
         }
-        List<String> origins = new ArrayList<>();
-        for (byte[] record : records) {
-            String origin = Jsons.strictMapper().readValue(record, Flight.class).origin();
-            origins.add(origin);
-            byShard.get(shardOf(origin, shards)).add(origins.size() - 1);
+        for (int i = 0; i < records.size(); i++) {
+            byShard.get(shardOf(keys.get(i), shards)).add(i);
         }
         long started = System.nanoTime();
         for (int s = 0; s < shards; s++) {
             List<Integer> indexes = byShard.get(s);
             String shardId = String.format("shardId-%012d", s);
             for (int from = 0; from < indexes.size(); from += batchSize) {
-                processor.process(event(shardId, records, origins, indexes.subList(from,
+                processor.process(event(shardId, records, keys, indexes.subList(from,
                         Math.min(indexes.size(), from + batchSize)), from));
             }
             processor.drain(shardId);
@@ -197,13 +200,15 @@ final class StateBench implements Callable<Integer> {
                 .intValueExact();
     }
 
-    /** Per record: a conditional put of an idempotency record, then an update of the record's window. */
-    private static Row baseline(DynamoDbClient client, String table, List<byte[]> records) throws Exception {
+    /**
+     * Per record: a conditional put of an idempotency record, then an update of the record's key's running
+     * aggregate (one small item per key, as a per-record pattern keeps it).
+     */
+    private static Row baseline(DynamoDbClient client, String table, List<byte[]> records, List<String> keys) {
         StateTable.create(client, table);
         double[] units = new double[2];
         long started = System.nanoTime();
         for (int i = 0; i < records.size(); i++) {
-            Flight flight = Jsons.strictMapper().readValue(records.get(i), Flight.class);
             String sequence = sequence(i).toString();
             try {
                 var put = client.putItem(b -> b.tableName(table).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
@@ -215,13 +220,14 @@ final class StateBench implements Callable<Integer> {
                 units[0] += 1;
                 continue;
             }
-            long day = Times.utc(flight.date(), "yyyy/MM/dd HH:mm").toEpochMilli() / DAY.toMillis();
+            String key = keys.get(i);
+            int bytes = records.get(i).length;
             var update = client.updateItem(b -> b.tableName(table).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                    .key(Map.of(StateTable.PK, AttributeValue.fromS("W#" + flight.origin()),
-                            StateTable.SK, AttributeValue.fromS(Long.toString(day))))
-                    .updateExpression("ADD flights :one, totalDelay :delay")
+                    .key(Map.of(StateTable.PK, AttributeValue.fromS("W#" + key),
+                            StateTable.SK, AttributeValue.fromS("aggregate")))
+                    .updateExpression("ADD records :one, totalBytes :bytes")
                     .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
-                            ":delay", AttributeValue.fromN(Integer.toString(flight.delay())))));
+                            ":bytes", AttributeValue.fromN(Integer.toString(bytes)))));
             units[0] += update.consumedCapacity().capacityUnits();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -234,14 +240,14 @@ final class StateBench implements Callable<Integer> {
                 .add(BigInteger.valueOf(index * 1_000L));
     }
 
-    private static KinesisEvent event(String shardId, List<byte[]> records, List<String> origins,
+    private static KinesisEvent event(String shardId, List<byte[]> records, List<String> keys,
             List<Integer> indexes, int position) {
         List<KinesisEvent.KinesisEventRecord> list = new ArrayList<>();
         for (int i = 0; i < indexes.size(); i++) {
             int index = indexes.get(i);
             KinesisEvent.Record kinesis = new KinesisEvent.Record();
             kinesis.setSequenceNumber(sequence(position + i).toString());
-            kinesis.setPartitionKey(origins.get(index));
+            kinesis.setPartitionKey(keys.get(index).isEmpty() ? "-" : keys.get(index));
             kinesis.setData(ByteBuffer.wrap(records.get(index)));
             kinesis.setApproximateArrivalTimestamp(new Date(1_700_000_000_000L + index));
             KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();

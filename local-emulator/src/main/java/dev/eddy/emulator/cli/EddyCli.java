@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code ./eddy}: runs Eddy pipelines locally the way Lambda's Kinesis event source mapping runs them.
  */
-@Command(name = "eddy", mixinStandardHelpOptions = true, version = "eddy 0.1.0",
+@Command(name = "eddy", mixinStandardHelpOptions = true, versionProvider = EddyCli.Version.class,
         description = "Runs Eddy pipelines locally, the way AWS Lambda's Kinesis event source mapping runs them.",
-        subcommands = {RunCommand.class, PutCommand.class, TailCommand.class, StatusCommand.class, SampleCommand.class,
+        subcommands = {NewCommand.class, RunCommand.class, PutCommand.class, TailCommand.class, StatusCommand.class, SampleCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class EddyCli {
 
@@ -18,6 +18,14 @@ public final class EddyCli {
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "print the stack trace of an error, and of every error logged during a run")
     boolean verbose;
+
+    /** This CLI's Eddy version: the one its project template names (the build writes it there). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"eddy " + dev.eddy.emulator.project.ProjectTemplate.defaultOf("eddyVersion")};
+        }
+    }
 
     /** Exit code of a run that failed after it started (a shard could not finish). */
     public static final int EXIT_RUN_FAILED = 1;

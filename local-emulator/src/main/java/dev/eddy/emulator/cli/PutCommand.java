@@ -2,6 +2,7 @@ package dev.eddy.emulator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.esm.KinesisStreams;
@@ -62,6 +63,9 @@ final class PutCommand implements Callable<Integer> {
     private PartitionKey partitionKey;
 
     @Mixin
+    private FunctionJarOptions function;
+
+    @Mixin
     private AwsOptions aws;
 
     @Option(names = "--create", description = "create the stream if it does not exist")
@@ -77,8 +81,10 @@ final class PutCommand implements Callable<Integer> {
 
     /** Where partition keys come from: exactly one of the two. */
     static final class PartitionKey {
-        @Option(names = "--partition-key-from", paramLabel = "PIPELINE", required = true,
-                description = "partition key = this pipeline's key of each record (for flight-delays: the origin airport)")
+        @Option(names = "--partition-key-from", paramLabel = "PIPELINE", required = true, arity = "0..1",
+                fallbackValue = "",
+                description = "partition key = this pipeline's key of each record (for flight-delays: the origin"
+                    + " airport); the name may be left out when the function jar holds one pipeline")
         String pipeline;
 
         @Option(names = "--partition-key", paramLabel = "FIELD", required = true,
@@ -96,7 +102,8 @@ final class PutCommand implements Callable<Integer> {
         dev.eddy.pipeline.Pipeline plan = null;
         int defaultShards = 1;
         if (partitionKey.pipeline != null) {
-            var pipeline = Pipelines.instantiate(Pipelines.find(partitionKey.pipeline)).pipeline();
+            var pipeline = Pipelines.instantiate(function.choose(partitionKey.pipeline.isEmpty() ? null
+                    : partitionKey.pipeline)).pipeline();
             plan = pipeline;
             defaultShards = pipeline.source().shards();
         }

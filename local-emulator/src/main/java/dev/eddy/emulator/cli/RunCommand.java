@@ -1,5 +1,6 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.state.dynamodb.local.DynamoDbLocal;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -73,8 +75,12 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "pipeline name, e.g. flight-delays")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PIPELINE",
+            description = "pipeline name, e.g. flight-delays; may be left out when the function jar holds one")
     private String pipelineName;
+
+    @Mixin
+    private FunctionJarOptions function;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
             description = "records to put: a JSON array, or JSON lines (one record a line)")
@@ -168,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
         long started = System.nanoTime();
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
-        Class<? extends EddyHandler> handlerType = Pipelines.find(pipelineName);
+        Class<? extends EddyHandler> handlerType = function.choose(pipelineName);
         Pipeline pipeline = Pipelines.instantiate(handlerType).pipeline();
         if (endpointOption != null && !endpointOption.equals("aws")
                 && !endpointOption.matches("https?://[^\\s]+")) {

@@ -1,8 +1,7 @@
 package dev.eddy.emulator.cli;
 
 import dev.eddy.emulator.console.UsageError;
-import dev.eddy.functions.fraud.SampleTransactions;
-import dev.eddy.functions.orders.SampleOrders;
+import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.codec.internal.Jsons;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -17,7 +16,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ./eddy sample}: realistic input for the examples that have no public data set. */
+/**
+ * {@code ./eddy sample}: realistic input for the examples that have no public data set. The generators are the
+ * examples' own ({@code SampleTransactions}, {@code SampleOrders} in the functions module), found in the examples'
+ * jar (which the checkout's {@code ./eddy} gives as {@code EDDY_JAR}) or on the class path: the emulator does not
+ * depend on the examples.
+ */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes realistic sample input as JSON lines; the same seed gives the same file."})
 final class SampleCommand implements java.util.concurrent.Callable<Integer> {
@@ -39,6 +43,9 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
 
         @Option(names = "--output", paramLabel = "FILE", description = "file to write (default: standard output)")
         Path output;
+
+        @picocli.CommandLine.Mixin
+        FunctionJarOptions examples;
     }
 
     @Command(name = "transactions", mixinStandardHelpOptions = true,
@@ -49,7 +56,8 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
             description = "cards, about 12 transactions each (default: ${DEFAULT-VALUE})") int cards,
             @Mixin Common common) throws IOException {
         check("--cards", cards);
-        return write(SampleTransactions.generate(cards, common.start, common.seed), "transactions", common.output);
+        return write(generate(common, "dev.eddy.functions.fraud.SampleTransactions", cards), "transactions",
+                common.output);
     }
 
     @Command(name = "orders", mixinStandardHelpOptions = true,
@@ -60,7 +68,25 @@ final class SampleCommand implements java.util.concurrent.Callable<Integer> {
             description = "orders (default: ${DEFAULT-VALUE})") int orders,
             @Mixin Common common) throws IOException {
         check("--orders", orders);
-        return write(SampleOrders.generate(orders, common.start, common.seed), "orders", common.output);
+        return write(generate(common, "dev.eddy.functions.orders.SampleOrders", orders), "orders", common.output);
+    }
+
+    /** Calls the example's {@code generate(int count, Instant start, long seed)}. */
+    private static List<?> generate(Common common, String generator, int count) {
+        Class<?> type;
+        try {
+            type = Class.forName(generator, true, common.examples.pipelines().loader());
+        } catch (ClassNotFoundException e) {
+            throw new UsageError("this sample comes with Eddy's examples (" + generator + "), which are not here:"
+                    + " run it from the Eddy checkout's ./eddy, or give the examples' jar with --jar"
+                    + " functions/target/eddy-functions.jar");
+        }
+        try {
+            return (List<?>) type.getMethod("generate", int.class, Instant.class, long.class)
+                    .invoke(null, count, common.start, common.seed);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot call " + generator + ".generate(int, Instant, long): " + e, e);
+        }
     }
 
     private static void check(String option, int count) {

@@ -1,5 +1,6 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.config.EddySettings;
@@ -48,8 +49,12 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
             "2:bad arguments, unknown pipeline, or no such stream or state table"})
 final class StatusCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "pipeline name, e.g. flight-delays")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PIPELINE",
+            description = "pipeline name, e.g. flight-delays; may be left out when the function jar holds one")
     private String pipelineName;
+
+    @Mixin
+    private FunctionJarOptions function;
 
     @Mixin
     private AwsOptions aws;
@@ -82,7 +87,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Pipeline pipeline = Pipelines.instantiate(Pipelines.find(pipelineName)).pipeline();
+        Pipeline pipeline = Pipelines.instantiate(function.choose(pipelineName)).pipeline();
         String streamName = stream != null ? stream : pipeline.source().streamName();
         String tableName = table != null ? table : EddySettings.defaultStateTable(pipeline.name());
         if (countMax < 1) {

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * moto's server (PyPI {@code moto[server]}, pinned in {@code requirements-test.txt}), an in-memory emulator of S3,
  * SQS, SNS, Firehose and many other AWS services, as a Python child process bound to 127.0.0.1 on a free port. It
- * runs from the checkout's virtual environment {@code .venv}, which {@code ./test} and {@code ./eddy} create; no
- * Python package installed elsewhere is used. It accepts any access key, secret key and region; every resource
+ * runs from the checkout's virtual environment {@code .venv}, which {@code ./test} and {@code ./eddy} create, or
+ * outside the checkout from the one {@link ToolHome} installs; no Python package installed elsewhere is used. It accepts any access key, secret key and region; every resource
  * belongs to the account {@link #accountId()} and lives in the region the request was signed for. S3 clients must
  * use path-style requests ({@code forcePathStyle(true)}): the endpoint is an IP address. The child ends with this
  * JVM, even a killed one (its stdin closes), and with {@link #close()}.
@@ -147,21 +147,20 @@ public final class MotoServer implements AutoCloseable {
     /**
      * @return the virtual environment to run moto from: the folder named by {@code EDDY_PYTHON_VENV} (system
      *     property, else environment variable) if set, else the nearest {@code .venv} at or above the working
-     *     directory that has {@code bin/moto_server}
-     * @throws IllegalStateException if there is none; the message says how to install it
+     *     directory that has {@code bin/moto_server} (Eddy's checkout), else the one {@link ToolHome} installs,
+     *     installing it on first use
+     * @throws IllegalStateException if the configured one has no moto, or none can be installed; the message says
+     *     what to do
      */
     public static Path findVenv() {
-        return locateVenv().orElseThrow(() -> {
-            String configured = configuredVenv();
-            String where = configured != null
-                    ? LOCATION + " names " + Path.of(configured).toAbsolutePath() + ", which has no bin/moto_server"
-                    : "no .venv/bin/moto_server at or above " + Path.of("").toAbsolutePath();
-            return new IllegalStateException("moto server (PyPI moto[server]) is not installed: " + where
-                    + ". Run ./test or ./eddy in the Eddy checkout, which install it into .venv, or there run "
-                    + "`python3 -m venv .venv && .venv/bin/pip install -r " + REQUIREMENTS + "`"
-                    + (configured != null ? "; or unset " + LOCATION : "; or set " + LOCATION
-                    + " to a virtual environment that has it"));
-        });
+        String configured = configuredVenv();
+        if (configured == null) {
+            return locateVenv().orElseGet(ToolHome::venv);
+        }
+        return locateVenv().orElseThrow(() -> new IllegalStateException("moto server (PyPI moto[server]) is not"
+                + " installed: " + LOCATION + " names " + Path.of(configured).toAbsolutePath() + ", which has no"
+                + " bin/moto_server. There run `pip install -r " + REQUIREMENTS + "`, or unset " + LOCATION
+                + " and Eddy installs its own"));
     }
 
     /** @return the virtual environment {@link #findVenv()} would return, if there is one */

@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds npm packages installed by the project's {@code package.json}. */
+/**
+ * Finds npm packages: those of Eddy's checkout ({@code package.json}: the Kinesis emulators, the flights data set,
+ * the CDK CLI) and, outside the checkout, the Kinesis emulators {@link ToolHome} installs.
+ */
 public final class NodeModules {
 
     /** System property or environment variable naming the {@code node_modules} folder to use. */
@@ -16,11 +19,16 @@ public final class NodeModules {
     /**
      * @param pkg npm package name
      * @return its folder: under {@code EDDY_NODE_MODULES} if set, else the nearest {@code node_modules} at or above
-     *     the working directory
-     * @throws IllegalStateException if it is not installed; the message says to run {@code npm ci}
+     *     the working directory that has it, else for a Kinesis emulator ({@link ToolHome#NPM_PACKAGES}) the one
+     *     {@link ToolHome} installs, installing it on first use
+     * @throws IllegalStateException if it is not installed and cannot be; the message says what to do
      */
     public static Path find(String pkg) {
-        return locate(pkg).orElseThrow(() -> new IllegalStateException("npm package '" + pkg
+        return locate(pkg).or(() -> {
+            String configured = System.getProperty(LOCATION, System.getenv(LOCATION));
+            boolean tool = ToolHome.NPM_PACKAGES.contains(pkg) && (configured == null || configured.isBlank());
+            return tool ? Optional.of(ToolHome.nodeModules().resolve(pkg)) : Optional.empty();
+        }).orElseThrow(() -> new IllegalStateException("npm package '" + pkg
                 + "' is not installed: run `npm ci` in the Eddy checkout (./eddy does it for you), or set "
                 + LOCATION + " to a node_modules folder that has it"));
     }

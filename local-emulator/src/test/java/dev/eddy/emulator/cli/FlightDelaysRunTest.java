@@ -297,7 +297,9 @@ class FlightDelaysRunTest {
         }
         String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("eddy: error: input file").contains("does not exist")
-                .contains("no pipeline named 'no-such-pipeline'; known pipelines: ").contains("flight-delays, flight-delays-sliding, fraud-alerts, order-revenue")
+                .contains("no pipeline named 'no-such-pipeline' in the class path; its pipelines: ")
+                .contains("flight-delays (dev.eddy.functions.flightdelays.FlightDelaysHandler), flight-delays-sliding"
+                        + " (dev.eddy.functions.flightdelays.FlightDelaysSlidingHandler)")
                 .contains("Missing required option: '--input=FILE'");
     }
 }

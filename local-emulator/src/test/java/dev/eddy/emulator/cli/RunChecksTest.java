@@ -39,7 +39,7 @@ class RunChecksTest {
     @Test
     void aSecondRunIntoAnOutputFolderInUseIsRefused() throws Exception {
         Path out = dir.resolve("out");
-        Pipeline pipeline = Pipelines.instantiate(Pipelines.find("flight-delays")).pipeline();
+        Pipeline pipeline = Pipelines.instantiate(Pipelines.onClassPath().choose("flight-delays", null)).pipeline();
         try (RunOutputs first = RunOutputs.open(out, pipeline, input())) {
             assertThat(first.marker()).exists();
             assertRefused(Cli.run("run", "flight-delays", "--input", input().toString(), "--out", out.toString()),

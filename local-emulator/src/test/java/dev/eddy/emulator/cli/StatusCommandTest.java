@@ -130,7 +130,7 @@ class StatusCommandTest {
 
             String table = EddySettings.defaultStateTable("flight-delays");
             StateTable.create(dynamo, table);
-            Pipeline pipeline = Pipelines.instantiate(Pipelines.find("flight-delays")).pipeline();
+            Pipeline pipeline = Pipelines.instantiate(Pipelines.onClassPath().choose("flight-delays", null)).pipeline();
             BatchProcessor processor = new BatchProcessor(pipeline, new DynamoDbStateBackend(
                     DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                             .endpointOverride(dynamoDbLocal.endpoint()).region(Region.US_EAST_1)

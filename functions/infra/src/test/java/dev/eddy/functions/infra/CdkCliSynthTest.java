@@ -1,4 +1,4 @@
-package dev.eddy.cdk;
+package dev.eddy.functions.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CdkCliSynthTest {
 
-    /** Every example stack of {@link EddyApp} and the pipeline whose jar its function deploys. */
+    /** Every example stack of {@link ExamplesApp} and the pipeline whose jar its function deploys. */
     static final Map<String, String> STACKS = Map.of(
             "FlightDelays", "flight-delays",
             "FlightDelaysSliding", "flight-delays-sliding",
@@ -38,7 +38,7 @@ class CdkCliSynthTest {
 
     /** Surefire runs in the module folder, where cdk.json is. */
     static final Path MODULE = Path.of("").toAbsolutePath();
-    static final Path CLI = MODULE.resolve("../node_modules/.bin/cdk").normalize();
+    static final Path CLI = MODULE.resolve("../../node_modules/.bin/cdk").normalize();
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,7 +76,7 @@ class CdkCliSynthTest {
 
         assertThat(templates(out)).as("templates in %s", out).isEqualTo(new TreeSet<>(STACKS.keySet()));
         for (Map.Entry<String, String> stack : STACKS.entrySet()) {
-            assertDeploysItsJar(out, stack.getKey(), MODULE.resolve("../functions/target/lambda")
+            assertDeploysItsJar(out, stack.getKey(), MODULE.resolve("../target/lambda")
                     .resolve(stack.getValue() + ".jar").normalize());
         }
     }

@@ -1,9 +1,11 @@
-package dev.eddy.cdk;
+package dev.eddy.functions.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.functions.flightdelays.FlightDelays;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
+import dev.eddy.cdk.EddyPipelineProps;
+import dev.eddy.cdk.EddyPipelineStack;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,7 @@ import software.constructs.IConstruct;
 class FlightDelaysStackTest {
 
     /** Built by {@code mvn package} of the functions module; surefire runs in the module folder. */
-    static final Path JAR = Path.of("../functions/target/lambda/flight-delays.jar");
+    static final Path JAR = Path.of("../target/lambda/flight-delays.jar");
 
     static EddyPipelineStack stack;
     static Template template;
