@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.handler.EddyHandler;
@@ -189,5 +190,28 @@ class FunctionJarTest {
                     result.get("value").asLong(), Long::sum);
         }
         assertThat(results).isEqualTo(expected);
+    }
+
+    @Test
+    void putKeysRecordsAsTheJarsOnlyPipelineDoes(@TempDir Path dir) throws IOException {
+        Path input = dir.resolve("words.jsonl");
+        Files.write(input, List.of("{\"word\": \"kinesis\", \"ts\": 1}", "{\"word\": \"lambda\", \"ts\": 2}"));
+        try (dev.eddy.emulator.embedded.Kinesalite kinesalite = dev.eddy.emulator.embedded.Kinesalite.start()) {
+            String endpoint = kinesalite.endpoint().toString();
+
+            Captured put = Cli.run("put", "words", "--jar", oneHandler.toString(), "--input", input.toString(),
+                    "--endpoint", endpoint, "--partition-key-from", "--create");
+            Captured tail = Cli.run("tail", "words", "--endpoint", endpoint);
+
+            assertThat(put.exit()).as(put.err()).isZero();
+            assertThat(put.err()).contains("2 shards").as("the pipeline's shard count");
+            assertThat(tail.out().lines().map(line -> {
+                try {
+                    return JSON.readTree(line).get("partitionKey").asText();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList()).containsExactly("kinesis", "lambda");
+        }
     }
 }

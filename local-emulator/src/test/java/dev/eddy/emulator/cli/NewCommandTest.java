@@ -2,11 +2,9 @@ package dev.eddy.emulator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.project.ProjectTemplate;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -19,10 +17,10 @@ class NewCommandTest {
     @Test
     void newWritesTheProjectWithItsNamesInPlace(@TempDir Path dir) throws IOException {
         Path project = dir.resolve("sensor-alerts");
-        Output output = run("new", project.toString(), "--package", "org.acme.sensors");
+        Captured output = Cli.run("new", project.toString(), "--package", "org.acme.sensors");
 
-        assertThat(output.exit).as(output.err).isZero();
-        assertThat(output.out).contains("Wrote the sensor-alerts project", "./eddy run --input sample/flights.jsonl");
+        assertThat(output.exit()).as(output.err()).isZero();
+        assertThat(output.out()).contains("Wrote the sensor-alerts project", "./eddy run --input sample/flights.jsonl");
         Path sources = project.resolve("src/main/java/org/acme/sensors");
         assertThat(sources.resolve("SensorAlerts.java")).content()
                 .contains("package org.acme.sensors;", "public final class SensorAlerts implements",
@@ -47,33 +45,14 @@ class NewCommandTest {
 
     @Test
     void newRefusesWhatWouldNotBuildOrWouldOverwrite(@TempDir Path dir) throws IOException {
-        assertThat(run("new", dir.resolve("a").toString(), "--package", "com.example.class").err)
+        assertThat(Cli.run("new", dir.resolve("a").toString(), "--package", "com.example.class").err())
                 .contains("--package 'com.example.class' is not a Java package name", "'class' is not");
-        assertThat(run("new", dir.resolve("My_Project").toString(), "--package", "com.example").err)
+        assertThat(Cli.run("new", dir.resolve("My_Project").toString(), "--package", "com.example").err())
                 .contains("pipeline name 'My_Project' must be", "--pipeline NAME");
         Files.writeString(Files.createDirectories(dir.resolve("taken")).resolve("README.md"), "mine");
-        Output taken = run("new", dir.resolve("taken").toString(), "--package", "com.example", "--pipeline", "x");
-        assertThat(taken.exit).isEqualTo(EddyCli.EXIT_USAGE);
-        assertThat(taken.err).contains("is not an empty folder");
+        Captured taken = Cli.run("new", dir.resolve("taken").toString(), "--package", "com.example", "--pipeline", "x");
+        assertThat(taken.exit()).isEqualTo(EddyCli.EXIT_USAGE);
+        assertThat(taken.err()).contains("is not an empty folder");
         assertThat(dir.resolve("taken/README.md")).content().isEqualTo("mine");
-    }
-
-    private record Output(int exit, String out, String err) {
-    }
-
-    private static Output run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int exit = EddyCli.execute(args);
-            return new Output(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }
