@@ -2,6 +2,7 @@ package dev.eddy.cdk;
 
 import dev.eddy.handler.EddyHandler;
 import dev.eddy.config.EddySettings;
+import dev.eddy.config.StackOutput;
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;
@@ -9,9 +10,13 @@ import dev.eddy.sink.Sqs;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.dynamodb.Attribute;
@@ -183,6 +188,19 @@ public final class EddyPipeline extends Construct {
         // the destinations the pipeline names, under the names the handler delivers to (EDDY_SINKS=aws)
         sinks = EddySinks.provision(this, pipeline, function, failureQueue);
         alarms = EddyAlarms.create(this, pipeline.name(), function, table, failureQueue);
+
+        // the names a run against the deployed stack reads (eddy run --endpoint), exported under the pipeline's name
+        output(pipeline, StackOutput.STREAM, stream.getStreamName());
+        output(pipeline, StackOutput.TABLE, table.getTableName());
+        output(pipeline, StackOutput.FUNCTION, function.getFunctionName());
+        output(pipeline, StackOutput.FAILURE_QUEUE_URL, failureQueue.getQueueUrl());
+    }
+
+    private void output(Pipeline pipeline, StackOutput output, String value) {
+        String id = "Output" + Arrays.stream(output.name().toLowerCase(Locale.ROOT).split("_"))
+                .map(part -> Character.toUpperCase(part.charAt(0)) + part.substring(1)).collect(Collectors.joining());
+        CfnOutput.Builder.create(this, id).value(value).description(output.description())
+                .exportName(output.exportName(pipeline.name())).build();
     }
 
     /**

@@ -2,13 +2,13 @@ package dev.eddy.cdk;
 
 import dev.eddy.handler.EddyHandler;
 import dev.eddy.pipeline.PipelineDefinition;
-import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
 
 /**
- * A stack that holds one pipeline ({@link EddyPipeline}) and outputs its stream, table and function names.
+ * A stack that holds one pipeline ({@link EddyPipeline}); its outputs are the construct's (stream, table, function,
+ * failure queue; {@link dev.eddy.config.StackOutput}).
  *
  * <pre>{@code
  * new EddyPipelineStack(app, "FlightDelays", StackProps.builder().build(),
@@ -45,12 +45,6 @@ public final class EddyPipelineStack extends Stack {
             Class<? extends EddyHandler> handler, EddyPipelineProps props) {
         super(scope, id, stackProps);
         pipeline = new EddyPipeline(this, "Pipeline", definition.define(), handler, props);
-        CfnOutput.Builder.create(this, "StreamName").value(pipeline.getStream().getStreamName())
-                .description("Kinesis stream the pipeline reads").build();
-        CfnOutput.Builder.create(this, "TableName").value(pipeline.getTable().getTableName())
-                .description("DynamoDB state table").build();
-        CfnOutput.Builder.create(this, "FunctionName").value(pipeline.getFunction().getFunctionName())
-                .description("Lambda function that runs the pipeline").build();
     }
 
     /** @return the pipeline's resources */

@@ -93,6 +93,29 @@ class UserProjectTest {
             assertThat(Files.mismatch(asset, jar)).as("the stack deploys target/%s.jar", PIPELINE).isEqualTo(-1L);
         });
 
+        // the deploy rehearsed on moto's server, then the pipeline run against what was deployed
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try {
+            String deploy = step("./eddy deploy --local", project, env, Duration.ofMinutes(5),
+                    "./eddy", "deploy", "--local", "--port", Integer.toString(port));
+            assertThat(deploy).contains("== RouteCounts: what the endpoint made of it ==",
+                    "run it: eddy run " + PIPELINE + " --endpoint http://localhost:" + port);
+            assertThat(deploy.lines().filter(l -> l.contains("AWS::KinesisFirehose::DeliveryStream")))
+                    .singleElement().asString().contains("1 of 1");
+            step("./eddy run --endpoint (deployed)", project, env, Duration.ofMinutes(5), "./eddy", "run",
+                    "--endpoint", "http://localhost:" + port, "--input", "sample/flights.jsonl", "--out",
+                    "eddy-out-deployed", "--quiet");
+            assertThat(results(project.resolve("eddy-out-deployed"))).isEqualTo(expected);
+            assertThat(Files.readAllLines(project.resolve("eddy-out-deployed/failed/" + PIPELINE + ".jsonl")))
+                    .as("read back from the deployed failure queue").hasSize(1);
+        } finally {
+            step("./eddy deploy --stop-local", project, env, Duration.ofMinutes(1),
+                    "./eddy", "deploy", "--stop-local", "--port", Integer.toString(port));
+        }
+
         Path generated = tmp.resolve("archetype");
         Files.createDirectories(generated);
         step("mvn archetype:generate", generated, env, Duration.ofMinutes(5), "mvn", "-B", "-o",

@@ -67,8 +67,11 @@ final class RunAws implements AutoCloseable {
         AwsOptions.using("DYNAMODB", dynamoEndpoint);
         EddySettings environment = EddySettings.fromEnvironment();
         handlerSettings.put(EddySettings.STATE_TABLE, table);
-        if (endpointOption == null) {
-            handlerSettings.put("AWS_ACCESS_KEY_ID", "eddylocal"); // emulators take any key
+        boolean credentialsGiven = environment.get("AWS_ACCESS_KEY_ID").isPresent()
+                || environment.get("AWS_PROFILE").isPresent();
+        if (endpointOption == null || (!aws && !credentialsGiven)) {
+            // emulators (and LocalStack, moto at an endpoint) take any key, as `put`, `tail` and `status` do
+            handlerSettings.put("AWS_ACCESS_KEY_ID", "eddylocal");
             handlerSettings.put("AWS_SECRET_ACCESS_KEY", "eddylocal");
         }
         if (!aws || environment.get("AWS_REGION").isEmpty()) {

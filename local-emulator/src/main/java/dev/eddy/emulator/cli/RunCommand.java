@@ -3,6 +3,8 @@ package dev.eddy.emulator.cli;
 import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
+import dev.eddy.emulator.deploy.DeployedPipeline;
+import dev.eddy.emulator.deploy.Endpoints;
 import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -153,8 +157,9 @@ final class RunCommand implements Callable<Integer> {
                 + " settings")
     private String endpointOption;
 
-    @Option(names = "--sinks", paramLabel = "file|moto|aws", defaultValue = "file",
-            description = {"where results, failed and late records go (default: ${DEFAULT-VALUE}):",
+    @Option(names = "--sinks", paramLabel = "file|moto|aws",
+            description = {"where results, failed and late records go (default: file; with an --endpoint where the"
+                + " pipeline's stack is deployed, its destinations, read back into the files of 'file'):",
                 "file: JSON lines under --out;",
                 "moto: starts moto's server (from .venv), creates the pipeline's destinations there (each Firehose"
                     + " delivery stream writing to an S3 bucket, each SNS topic with an SQS queue subscribed, the"
@@ -180,7 +185,7 @@ final class RunCommand implements Callable<Integer> {
                 && !endpointOption.matches("https?://[^\\s]+")) {
             throw new UsageError("--endpoint takes an http(s) URL or 'aws', was '" + endpointOption + "'");
         }
-        if (!List.of("file", "moto", "aws").contains(sinks)) {
+        if (sinks != null && !List.of("file", "moto", "aws").contains(sinks)) {
             throw new UsageError("--sinks takes file, moto or aws, was '" + sinks + "'");
         }
         int shardCount = shards != null ? shards : pipeline.source().shards();
@@ -204,17 +209,25 @@ final class RunCommand implements Callable<Integer> {
             Producer.Entry entry = Producer.Entry.of(record.data(), i, record.line(), pipeline.keyOf(record.data()));
             (entry.refusal() == null ? entries : refused).add(entry);
         }
-        String stream = pipeline.source().streamName();
-        String table = EddySettings.defaultStateTable(pipeline.name());
+        DeployedPipeline deployed = deployed(pipeline);
+        String stream = deployed != null ? deployed.stream() : pipeline.source().streamName();
+        String table = deployed != null ? deployed.table() : EddySettings.defaultStateTable(pipeline.name());
+        String sinkKind = sinks != null ? sinks : deployed != null ? "deployed" : "file";
 
         try (RunOutputs outputs = RunOutputs.open(out.toAbsolutePath().normalize(), pipeline, input)) {
             progress(stderr, "%s: %,d records from %s; %d shards, batch size %d", pipeline.name(), records.size(),
                     input, shardCount, settings.batchSize());
             refused.forEach(entry -> progress(stderr, "line %d: %s; it goes to the failure output", entry.line(),
                     entry.refusal()));
+            if (deployed != null) {
+                progress(stderr, "using stack %s deployed at %s (its exports): stream %s, table %s, %s", deployed.stack(),
+                        endpointOption, stream, table, sinkKind.equals("deployed") ? "its destinations" : sinkKind
+                                + " sinks");
+            }
             try (RunAws aws = new RunAws(endpointOption, table, message -> progress(stderr, "%s", message));
-                 SinkTarget target = SinkTarget.open(sinks, pipeline, outputs.dir(),
-                         message -> progress(stderr, "%s", message))) {
+                 SinkTarget target = SinkTarget.open(sinkKind, pipeline, outputs.dir(),
+                         message -> progress(stderr, "%s", message), deployed != null ? URI.create(endpointOption)
+                                 : null, deployed != null ? account(deployed) : null)) {
                 EddySettings handlers = aws.settings(target.settings());
                 StateTable.create(aws.dynamo(), table);
                 aws.createStream(stream, shardCount);
@@ -266,6 +279,28 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * @return the pipeline's stack deployed at {@code --endpoint URL} (as {@code eddy deploy} deploys it), found by
+     *     the stack's exports; {@code null} without an endpoint URL, or when none there exports the pipeline (the
+     *     endpoint may have no CloudFormation at all)
+     */
+    private DeployedPipeline deployed(Pipeline pipeline) {
+        if (endpointOption == null || endpointOption.equals("aws")) {
+            return null;
+        }
+        try (CloudFormationClient cloudFormation = Endpoints.cloudFormation(URI.create(endpointOption))) {
+            return DeployedPipeline.find(cloudFormation, pipeline.name()).orElse(null);
+        } catch (SdkException noStackThere) {
+            return null;
+        }
+    }
+
+    /** @return the account of a deployed pipeline's resources: the one in its failure queue's URL */
+    private static String account(DeployedPipeline deployed) {
+        String[] path = URI.create(deployed.failureQueueUrl()).getPath().split("/");
+        return path.length > 1 ? path[1] : "000000000000";
     }
 
     /** @return the event source mapping's settings: the pipeline's, as the CDK construct deploys them, and the flags */

@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Where a local run's sinks deliver ({@code ./eddy run --sinks}): files, moto started for the run, or any AWS
- * endpoint. Gives the handlers' settings for it ({@link #settings()}) and, for moto, creates the
- * pipeline's destinations and reads them back into the files the file sinks would have written.
+ * Where a local run's sinks deliver ({@code ./eddy run --sinks}): files, moto started for the run, any AWS
+ * endpoint, or the destinations a stack deployed at the run's endpoint ({@code deployed}). Gives the handlers'
+ * settings for it ({@link #settings()}) and, for moto, creates the pipeline's destinations; for moto and a deployed
+ * stack, reads them back into the files the file sinks would have written.
  */
 final class SinkTarget implements AutoCloseable {
 
@@ -36,14 +37,17 @@ final class SinkTarget implements AutoCloseable {
     }
 
     /**
-     * @param kind {@code file}, {@code moto} or {@code aws}
+     * @param kind {@code file}, {@code moto}, {@code aws} or {@code deployed}
      * @param pipeline the pipeline run
      * @param outDir the output folder
      * @param progress where progress lines go
+     * @param deployedAt for {@code deployed}: the endpoint of the stack
+     * @param account for {@code deployed}: the account of its resources
      * @return the target, its settings in place
      * @throws IllegalStateException if moto cannot start (its message says how to install it)
      */
-    static SinkTarget open(String kind, Pipeline pipeline, Path outDir, Consumer<String> progress) {
+    static SinkTarget open(String kind, Pipeline pipeline, Path outDir, Consumer<String> progress,
+            java.net.URI deployedAt, String account) {
         SinkTarget target = new SinkTarget(kind, pipeline, outDir);
         try {
             switch (kind) {
@@ -69,6 +73,15 @@ final class SinkTarget implements AutoCloseable {
                     progress.accept("created on moto at " + endpoint + ": " + LocalSinks.destinations(pipeline).stream()
                             .map(SinkRef::describe).toList());
                 }
+                case "deployed" -> {
+                    String endpoint = deployedAt.toString();
+                    target.settings.put(EddySettings.SINKS, "aws");
+                    target.settings.put("AWS_ENDPOINT_URL_FIREHOSE", endpoint);
+                    target.settings.put("AWS_ENDPOINT_URL_SNS", endpoint);
+                    target.settings.put("AWS_ENDPOINT_URL_SQS", endpoint);
+                    target.settings.put(AwsSinkFactory.ACCOUNT_SETTING, account);
+                    target.local = new LocalSinks(deployedAt, dev.eddy.emulator.deploy.Endpoints.region(), account);
+                }
                 default -> throw new IllegalArgumentException("unknown sink target " + kind);
             }
             return target;
@@ -79,8 +92,9 @@ final class SinkTarget implements AutoCloseable {
     }
 
     /**
-     * @return where the event source mapping's on-failure records also go: with moto, the pipeline's failure queue
-     *     (one queue for both kinds, as the CDK construct deploys it); otherwise nowhere else than the file
+     * @return where the event source mapping's on-failure records also go: with moto or a deployed stack, the
+     *     pipeline's failure queue (one queue for both kinds, as the CDK construct deploys it); otherwise nowhere else
+     *     than the file
      */
     java.util.function.Consumer<String> onFailureQueue() {
         if (local != null && pipeline.failureDestination() instanceof dev.eddy.sink.Sqs queue) {
@@ -97,16 +111,22 @@ final class SinkTarget implements AutoCloseable {
      * @throws UsageError naming each missing or unreachable destination and how to create them
      */
     void check(EddySettings handlers) {
-        if (!"aws".equals(kind)) {
+        if (!"aws".equals(kind) && !"deployed".equals(kind)) {
             return;
         }
         try (AwsSinkFactory sinks = AwsSinkFactory.create(handlers, null)) {
             List<String> problems = sinks.unavailable(LocalSinks.destinations(pipeline));
             if (!problems.isEmpty()) {
-                throw new UsageError(String.join("; ", problems) + ". With --sinks aws the pipeline's"
-                        + " destinations must exist: deploy its stack (cdk deploy), or try --sinks moto, which creates"
-                        + " them on a local moto server");
+                throw new UsageError(String.join("; ", problems) + ("aws".equals(kind)
+                        ? ". With --sinks aws the pipeline's destinations must exist: deploy its stack (cdk deploy,"
+                                + " or eddy deploy --local STACK for a local rehearsal), or try --sinks moto, which"
+                                + " creates them on a local moto server"
+                        : ". The stack deployed at the endpoint lacks them: deploy it again (eddy deploy --local"
+                                + " STACK) and read its report of what was created"));
             }
+        }
+        if (local != null) {
+            local.attach(pipeline);
         }
     }
 
@@ -121,7 +141,7 @@ final class SinkTarget implements AutoCloseable {
     }
 
     /**
-     * For moto: reads what was delivered back into the output files. Otherwise nothing.
+     * For moto and a deployed stack: reads what was delivered back into the output files. Otherwise nothing.
      *
      * @throws IOException if a file cannot be written
      */

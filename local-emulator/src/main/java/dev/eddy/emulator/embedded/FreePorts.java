@@ -20,4 +20,17 @@ public final class FreePorts {
             throw new UncheckedIOException("no free loopback port", e);
         }
     }
+
+    /**
+     * @param port a port
+     * @return whether something listens on it on 127.0.0.1
+     */
+    public static boolean isTaken(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException free) {
+            return false;
+        }
+    }
 }

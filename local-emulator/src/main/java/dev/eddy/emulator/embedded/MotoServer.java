@@ -46,15 +46,19 @@ public final class MotoServer implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
     private static final int OUTPUT_LINES_KEPT = 40;
 
-    /** Runs moto's server and ends the process when stdin closes, i.e. when the JVM that started it ends. */
-    private static final String LAUNCHER = String.join("\n",
+    /** Ends moto's process when stdin closes, i.e. when the JVM that started it ends. */
+    private static final String WATCH_PARENT = String.join("\n",
             "import os, sys, threading",
             "def _exit_when_parent_ends():",
             "    sys.stdin.buffer.read()",
             "    os._exit(0)",
-            "threading.Thread(target=_exit_when_parent_ends, daemon=True).start()",
-            "from moto.server import main",
-            "main(sys.argv[1:])");
+            "threading.Thread(target=_exit_when_parent_ends, daemon=True).start()");
+
+    /** Makes moto's process the leader of a session of its own, so that it outlives the JVM and its terminal. */
+    private static final String DETACH = String.join("\n", "import os, sys", "os.setsid()");
+
+    /** Eddy's additions to moto's CloudFormation (resource moto_cloudformation.py; read it for what and why). */
+    private static final String CLOUDFORMATION = resource("moto_cloudformation.py");
 
     private final Process process;
     private final URI endpoint;
@@ -89,7 +93,7 @@ public final class MotoServer implements AutoCloseable {
 
     private static MotoServer startOnce(Path venv, int port) {
         Path python = venv.resolve("bin").resolve("python");
-        ProcessBuilder builder = new ProcessBuilder(python.toString(), "-c", LAUNCHER,
+        ProcessBuilder builder = new ProcessBuilder(python.toString(), "-c", program(true),
                 "-H", "127.0.0.1", "-p", Integer.toString(port))
                 .redirectErrorStream(true);
         Map<String, String> env = builder.environment();
@@ -215,6 +219,27 @@ public final class MotoServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while resetting moto server", e);
+        }
+    }
+
+    /**
+     * @param attached whether the server ends with the JVM that starts it (else it runs on until stopped)
+     * @return the Python program that runs moto's server, with Eddy's additions to its CloudFormation, on the
+     *     command line's arguments
+     */
+    static String program(boolean attached) {
+        return String.join("\n", attached ? WATCH_PARENT : DETACH, CLOUDFORMATION, "from moto.server import main",
+                "main(sys.argv[1:])");
+    }
+
+    private static String resource(String name) {
+        try (var in = MotoServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the emulator's jar lacks " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -32,9 +32,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The destinations of a pipeline on a local AWS emulator (moto, LocalStack): created as the CDK construct would
- * create them, and read back after a run. Each Firehose delivery stream writes to an S3 bucket of its own; each SNS
- * topic gets an SQS queue subscribed with raw message delivery (its "tap"), from which the published messages are
- * read; SQS queues (the failure destination) are read directly.
+ * create them ({@link #provision}), or those a deployed stack created ({@link #attach}), and read back after a run.
+ * Each Firehose delivery stream writes to an S3 bucket (found through the delivery stream, so a deployed stack's
+ * bucket too); each SNS topic gets an SQS queue subscribed with raw message delivery (its "tap"), from which the
+ * published messages are read; SQS queues (the failure destination) are read directly. What the destinations held
+ * when they were attached is left out of what is read back.
  *
  * <pre>
  * Firehose f    → S3 bucket   eddy-local-&lt;f lower-cased, '_' and '.' as '-'&gt;
@@ -49,6 +51,8 @@ public final class LocalSinks implements AutoCloseable {
     private final FirehoseClient firehose;
     private final SnsClient sns;
     private final SqsClient sqs;
+    /** Per bucket, the objects it held when {@link #attach} was called: not this run's. */
+    private final Map<String, Set<String>> before = new java.util.HashMap<>();
 
     /**
      * @param endpoint the emulator's endpoint, for S3, Firehose, SNS and SQS
@@ -93,6 +97,26 @@ public final class LocalSinks implements AutoCloseable {
                 createTopic(t);
             } else if (sink instanceof Sqs q) {
                 createQueue(q.name());
+            }
+        }
+    }
+
+    /**
+     * Prepares existing destinations to be read back after a run: subscribes each topic's tap queue, leaves out
+     * what the buckets and queues hold already (the queues are emptied: a local rehearsal's earlier runs).
+     *
+     * @param pipeline the pipeline, whose destinations exist
+     */
+    public void attach(Pipeline pipeline) {
+        for (SinkRef sink : destinations(pipeline)) {
+            if (sink instanceof Firehose f) {
+                String bucket = bucketOf(f);
+                before.put(bucket, new java.util.HashSet<>(FirehoseObjects.list(s3, bucket, "").keys()));
+            } else if (sink instanceof Sns t) {
+                createTopic(t);
+                drain(tap(t));
+            } else if (sink instanceof Sqs q) {
+                drain(q.name());
             }
         }
     }
@@ -162,12 +186,32 @@ public final class LocalSinks implements AutoCloseable {
 
     /**
      * @param sink a delivery stream
-     * @return the records it delivered to its bucket ({@link #bucket}), as UTF-8 text: objects in key order, GZIP
-     *     ones un-GZIPped, one record per non-empty line ({@link FirehoseObjects})
+     * @return the records it delivered to its bucket since {@link #attach} (all, without), as UTF-8 text: objects
+     *     in key order, GZIP ones un-GZIPped, one record per non-empty line ({@link FirehoseObjects})
      */
     public List<String> deliveredRecords(Firehose sink) {
-        return FirehoseObjects.list(s3, bucket(sink), "").records().stream()
-                .map(record -> new String(record, StandardCharsets.UTF_8)).toList();
+        String bucket = bucketOf(sink);
+        Set<String> old = before.getOrDefault(bucket, Set.of());
+        List<String> records = new ArrayList<>();
+        for (FirehoseObjects.Delivered object : FirehoseObjects.list(s3, bucket, "")) {
+            if (!old.contains(object.key())) {
+                object.records().forEach(r -> records.add(new String(r, StandardCharsets.UTF_8)));
+            }
+        }
+        return records;
+    }
+
+    /**
+     * @param sink a delivery stream
+     * @return the bucket it writes to, as the delivery stream says (S3 or extended S3 destination)
+     */
+    public String bucketOf(Firehose sink) {
+        var destination = firehose.describeDeliveryStream(b -> b.deliveryStreamName(sink.name()))
+                .deliveryStreamDescription().destinations().get(0);
+        String arn = destination.extendedS3DestinationDescription() != null
+                ? destination.extendedS3DestinationDescription().bucketARN()
+                : destination.s3DestinationDescription().bucketARN();
+        return arn.substring(arn.lastIndexOf(':') + 1);
     }
 
     /**

@@ -166,11 +166,16 @@ class FlightDelaysStackTest {
     }
 
     @Test
-    void outputsNameTheStreamTableAndFunction() {
-        template.hasOutput("StreamName", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getStream()))));
-        template.hasOutput("TableName", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getTable()))));
-        template.hasOutput("FunctionName", Map.of("Value",
-                Map.of("Ref", logicalId(stack.getPipeline().getFunction()))));
+    void outputsExportTheStreamTableFunctionAndFailureQueueUnderThePipelinesName() {
+        template.hasOutput("*", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getStream())),
+                "Export", Map.of("Name", "eddy-flight-delays-stream")));
+        template.hasOutput("*", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getTable())),
+                "Export", Map.of("Name", "eddy-flight-delays-table")));
+        template.hasOutput("*", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getFunction())),
+                "Export", Map.of("Name", "eddy-flight-delays-function")));
+        template.hasOutput("*", Map.of("Value", Map.of("Ref", logicalId(stack.getPipeline().getFailureQueue())),
+                "Export", Map.of("Name", "eddy-flight-delays-failure-queue-url")));
+        assertThat(template.findOutputs("*")).hasSize(4);
     }
 
     @Test
