@@ -176,6 +176,7 @@ public final class BatchProcessor implements AutoCloseable {
             }
             ShardCycle.Outcome outcome = cycle.run(shardId, records.subList(from, from + size));
             if (outcome.failed()) {
+                ledger.count(Figures.of(Metric.INVOCATIONS, 1).with(Metric.FAILED_BATCHES, 1));
                 return response(outcome.retryFrom());
             }
             long after = remaining(remainingMillis);

@@ -131,6 +131,11 @@ public final class Figures {
         return count(Metric.DEADLINE_STOPS);
     }
 
+    /** @return invocations whose batch failed and is retried ({@link Metric#FAILED_BATCHES}) */
+    public long failedBatches() {
+        return count(Metric.FAILED_BATCHES);
+    }
+
     /** @return DynamoDB write capacity units ({@link Metric#STATE_WRITE_UNITS}) */
     public double writeUnits() {
         return get(Metric.STATE_WRITE_UNITS);

@@ -29,6 +29,11 @@ public enum Metric {
     SINK_RETRIES("SinkRetries", "sinkRetries", "sink retries", Kind.COUNT, false),
     /** Invocations that stopped before Lambda's deadline with a batch item failure. */
     DEADLINE_STOPS("DeadlineStops", "deadlineStops", "deadline stops", Kind.COUNT, true),
+    /**
+     * Invocations whose batch failed (state or a sink unavailable): the event source mapping retries it, and the
+     * shard waits. A minute with one is a minute the shard was blocked (the {@code Blocked} alarm).
+     */
+    FAILED_BATCHES("FailedBatches", "failedBatches", "failed batches (retried)", Kind.COUNT, false),
     /** DynamoDB write capacity units consumed (a failed conditional write counted as its item's size). */
     STATE_WRITE_UNITS("StateWriteUnits", "writeUnits", "state write units", Kind.UNITS, true),
     /** DynamoDB read capacity units consumed. */

@@ -23,10 +23,13 @@ public final class KinesisSource<T> {
     /** Shards of a stream created by Eddy when the definition names no count. */
     public static final int DEFAULT_SHARDS = 4;
 
-    /** Retries of a failing batch before its records go to the on-failure destination, unless set otherwise. */
-    public static final int DEFAULT_MAX_RETRY_ATTEMPTS = 10;
-    /** Age past which records go to the on-failure destination unprocessed, unless set otherwise: 1 day. */
-    public static final Duration DEFAULT_MAX_RECORD_AGE = Duration.ofDays(1);
+    /**
+     * Retries of a failing batch unless set otherwise: -1, until it succeeds (AWS's own default for a stream). A
+     * batch of an Eddy pipeline fails only for want of infrastructure (state or a sink unavailable, a deadline): its
+     * bad records go to the failure destination themselves. So the shard waits out an outage, as Flink
+     * back-pressures, instead of skipping whole batches; the alarms say it is blocked (docs/deploy.md).
+     */
+    public static final int DEFAULT_MAX_RETRY_ATTEMPTS = -1;
 
     /**
      * Where the event source mapping starts reading a shard it has no checkpoint for ({@code StartingPosition} of
@@ -84,7 +87,7 @@ public final class KinesisSource<T> {
                     + "' must be 1-128 characters of letters, digits, '_', '.' or '-'");
         }
         return new KinesisSource<>(streamName, data -> data, DEFAULT_SHARDS, DEFAULT_BATCH_SIZE, Duration.ZERO,
-                StartingPosition.TRIM_HORIZON, null, DEFAULT_MAX_RETRY_ATTEMPTS, DEFAULT_MAX_RECORD_AGE);
+                StartingPosition.TRIM_HORIZON, null, DEFAULT_MAX_RETRY_ATTEMPTS, null);
     }
 
     /**
@@ -176,25 +179,29 @@ public final class KinesisSource<T> {
     }
 
     /**
-     * Sets how often a failing batch is retried before its records go to the on-failure destination and the shard
-     * moves on ({@code MaximumRetryAttempts}). AWS's default, -1, retries until the records expire and can hold a
-     * shard for the stream's whole retention; Eddy's default is {@value #DEFAULT_MAX_RETRY_ATTEMPTS}.
+     * Sets how often a failing batch is retried before the event source mapping gives up on it and the shard moves
+     * on ({@code MaximumRetryAttempts}, AWS Lambda API Reference, CreateEventSourceMapping). Eddy's default, -1,
+     * retries until the batch succeeds, so an outage blocks the shard and costs no data. A limit opts into
+     * skipping, and that costs data: a batch given up sends only its shard and sequence range to the on-failure
+     * destination, not its records, and every window it touched misses them.
      *
-     * @param attempts 0–10,000
+     * @param attempts -1 (until success), or 0–10,000
      * @return a copy with that many retries
-     * @throws IllegalArgumentException outside 0–10,000
+     * @throws IllegalArgumentException outside -1 and 0–10,000
      */
     public KinesisSource<T> withMaxRetryAttempts(int attempts) {
-        if (attempts < 0 || attempts > 10_000) {
-            throw new IllegalArgumentException("maximum retry attempts must be 0-10000, was " + attempts);
+        if (attempts < -1 || attempts > 10_000) {
+            throw new IllegalArgumentException("maximum retry attempts must be -1 (until success) or 0-10000, was "
+                    + attempts);
         }
         return copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp, attempts,
                 maxRecordAge);
     }
 
     /**
-     * Sets the age past which records go to the on-failure destination unprocessed
-     * ({@code MaximumRecordAgeInSeconds}). Eddy's default is 1 day, a stream's default retention.
+     * Sets the age past which the event source mapping skips records unprocessed ({@code MaximumRecordAgeInSeconds},
+     * AWS Lambda API Reference). Eddy's default is none (-1: records are read until the stream's retention ends).
+     * A limit opts into skipping after an outage longer than it, with the cost {@link #withMaxRetryAttempts} states.
      *
      * @param age 60 s – 7 days, whole seconds
      * @return a copy with that age
@@ -246,13 +253,13 @@ public final class KinesisSource<T> {
         return startingTimestamp;
     }
 
-    /** @return retries of a failing batch before its records go to the on-failure destination */
+    /** @return retries of a failing batch before the mapping gives up on it; -1 until it succeeds (the default) */
     public int maxRetryAttempts() {
         return maxRetryAttempts;
     }
 
-    /** @return the age past which records go to the on-failure destination unprocessed */
-    public Duration maxRecordAge() {
-        return maxRecordAge;
+    /** @return the age past which the mapping skips records unprocessed; empty for none (the default) */
+    public java.util.Optional<Duration> maxRecordAge() {
+        return java.util.Optional.ofNullable(maxRecordAge);
     }
 }

@@ -12,7 +12,7 @@ import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
-import dev.eddy.fixtures.ForwardingStateBackend;
+import dev.eddy.state.ForwardingStateBackend;
 import dev.eddy.fixtures.Payloads;
 import dev.eddy.sink.MemorySinkFactory;
 import dev.eddy.fixtures.MemoryStateBackend;
@@ -354,6 +354,7 @@ class BatchProcessorTest {
                     .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                     .containsExactly(batches.get(2).get(0).seq());
             assertThat(run.processor.lastFailure()).get().asString().contains("failure injected");
+            assertThat(run.processor.metrics().failedBatches()).as("counted: the Blocked alarm's metric").isEqualTo(1);
             run.processAll(batches.subList(2, batches.size()));
             run.processor.drain(ShardRecords.SHARD);
             run.assertMatchesDeduplicated(reference(INPUT));

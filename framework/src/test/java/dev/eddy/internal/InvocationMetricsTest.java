@@ -71,7 +71,7 @@ class InvocationMetricsTest {
         new InvocationMetrics("flight-delays", captured).publish(new InvocationMetrics.Invocation(
                 Figures.of(Metric.INVOCATIONS, 1).with(Metric.RECORDS, 500).with(Metric.REPLAYS_SKIPPED, 3)
                         .with(Metric.FAILED_RECORDS, 2).with(Metric.LATE_RECORDS, 1).with(Metric.WINDOWS_FIRED, 40)
-                        .with(Metric.RESULTS_EMITTED, 41).with(Metric.SINK_RETRIES, 4)
+                        .with(Metric.RESULTS_EMITTED, 41).with(Metric.SINK_RETRIES, 4).with(Metric.FAILED_BATCHES, 1)
                         .with(Metric.STATE_WRITE_UNITS, 55.0).with(Metric.STATE_READ_UNITS, 12.5), 4, 230, 601_000L,
                 "shardId-000000000001", "49590", "49599", "req-1", "49597"));
 
@@ -83,8 +83,9 @@ class InvocationMetricsTest {
         List<String> names = new ArrayList<>();
         directive.get("Metrics").forEach(m -> names.add(m.get("Name").asText()));
         assertThat(names).containsExactlyInAnyOrder("Records", "ReplaysSkipped", "FailedRecords", "LateRecords",
-                "WindowsFired", "ResultsEmitted", "SinkRetries", "DeadlineStops", "StateWriteUnits", "StateReadUnits",
-                "BatchDuration", "WatermarkLag");
+                "WindowsFired", "ResultsEmitted", "SinkRetries", "DeadlineStops", "FailedBatches", "StateWriteUnits",
+                "StateReadUnits", "BatchDuration", "WatermarkLag");
+        assertThat(doc.get("FailedBatches").asDouble()).isEqualTo(1);
         assertThat(doc.get("Pipeline").asText()).isEqualTo("flight-delays");
         assertThat(doc.get("Records").asDouble()).isEqualTo(500);
         assertThat(doc.get("WindowsFired").asDouble()).isEqualTo(40);

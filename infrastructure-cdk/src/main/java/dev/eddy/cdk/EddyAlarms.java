@@ -2,12 +2,14 @@ package dev.eddy.cdk;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.dynamodb.Operation;
@@ -37,12 +39,23 @@ import software.constructs.Construct;
  * <tr><td>{@code StateThrottles}</td><td>DynamoDB {@code ThrottledRequests} of the state table's operations, sum, 5
  *     min</td><td>≥ 1</td><td>state reads or writes were throttled (the SDK retried them; sustained throttling
  *     fails batches)</td></tr>
+ * <tr><td>{@code Blocked}</td><td>Eddy {@code FailedBatches}, sum, 1 min</td><td>≥ 1 in each of
+ *     {@value #BLOCKED_MINUTES} minutes</td><td>a shard has been blocked that long: its batch keeps failing (state or
+ *     a sink unavailable) and the event source mapping retries it until it succeeds, losing nothing; the log
+ *     says why</td></tr>
+ * <tr><td>{@code NearExpiry}</td><td>Lambda {@code IteratorAge}, maximum, 1 min</td><td>≥ half the stream's
+ *     retention ({@value #NEAR_EXPIRY_MS} ms of the default 24 h)</td><td>records wait half as long as the stream
+ *     keeps them: fix the outage before they expire, or they are lost</td></tr>
  * </table>
  */
 final class EddyAlarms {
 
     /** Iterator age that raises the alarm, ms. */
     static final int ITERATOR_AGE_MS = 60_000;
+    /** Minutes of failed batches in a row that raise the {@code Blocked} alarm. */
+    static final int BLOCKED_MINUTES = 15;
+    /** Iterator age that raises the {@code NearExpiry} alarm, ms: half a stream's default retention of 24 h. */
+    static final int NEAR_EXPIRY_MS = 12 * 60 * 60 * 1000;
 
     private EddyAlarms() {
     }
@@ -72,6 +85,12 @@ final class EddyAlarms {
         alarms.add(alarm(scope, "FailureQueue", pipeline + ": records in the failure queue", failures, 1, 1));
         alarms.add(alarm(scope, "StateThrottles", pipeline + ": state table requests throttled", stateThrottles,
                 1, 1));
+        IMetric failedBatches = Metric.Builder.create().namespace("Eddy").metricName("FailedBatches")
+                .dimensionsMap(Map.of("Pipeline", pipeline)).statistic("Sum").period(Duration.minutes(1)).build();
+        alarms.add(alarm(scope, "Blocked", pipeline + ": a shard has been blocked for " + BLOCKED_MINUTES
+                + " minutes (its batch keeps failing and is retried)", failedBatches, 1, BLOCKED_MINUTES));
+        alarms.add(alarm(scope, "NearExpiry", pipeline + ": records have waited half the stream's retention",
+                iteratorAge, NEAR_EXPIRY_MS, 1));
 
         Dashboard.Builder.create(scope, "Dashboard").dashboardName("eddy-" + pipeline)
                 .widgets(List.of(List.of(

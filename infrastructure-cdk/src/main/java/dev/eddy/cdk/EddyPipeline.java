@@ -56,9 +56,9 @@ import software.constructs.IConstruct;
  * <li>the function ({@code eddy-<pipeline>}: Java 21 on arm64, the handler class, the pipeline's shaded jar,
  *     {@code EDDY_STATE_TABLE} set, JSON logs);
  * <li>the Kinesis event source mapping (the definition's batch size, from the trim horizon, batch item
- *     failures reported, bisect on error, and the definition's starting position, batching window, retries
- *     ({@value dev.eddy.pipeline.KinesisSource#DEFAULT_MAX_RETRY_ATTEMPTS} unless it says otherwise) and maximum
- *     record age (1 day unless it says otherwise); parallelization factor 1);
+ *     failures reported, bisect on error, and the definition's starting position, batching window, retries and
+ *     maximum record age — unless it says otherwise none, so an outage blocks the shard instead of skipping data
+ *     (AWS's -1 for both); parallelization factor 1);
  * <li>an SQS queue, named as the pipeline's failure destination ({@code eddy-<pipeline>-failures} by default),
  *     that receives the mapping's on-failure records and the handler's failure records (poison records, results a
  *     sink refused), kept {@value #FAILURE_RETENTION_DAYS} days.
@@ -173,10 +173,13 @@ public final class EddyPipeline extends Construct {
                 .startingPosition(StartingPosition.valueOf(source.startingPosition().name()))
                 .reportBatchItemFailures(true)
                 .bisectBatchOnError(true)
-                .retryAttempts(source.maxRetryAttempts())
-                .maxRecordAge(Duration.seconds(source.maxRecordAge().toSeconds()))
                 .parallelizationFactor(1)
                 .onFailure(new SqsDlq(failureQueue));
+        // left out, MaximumRetryAttempts and MaximumRecordAgeInSeconds are -1: the shard waits out an outage
+        if (source.maxRetryAttempts() >= 0) {
+            mapping.retryAttempts(source.maxRetryAttempts());
+        }
+        source.maxRecordAge().ifPresent(age -> mapping.maxRecordAge(Duration.seconds(age.toSeconds())));
         if (!source.batchingWindow().isZero()) {
             mapping.maxBatchingWindow(Duration.seconds(source.batchingWindow().toSeconds()));
         }

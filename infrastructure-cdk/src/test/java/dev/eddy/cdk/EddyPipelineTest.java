@@ -35,9 +35,19 @@ class EddyPipelineTest {
 
     /** A second, smaller pipeline: another stream, 2 shards, batches of 50. */
     static final class SensorCounts implements PipelineDefinition {
+        private final String name;
+
+        SensorCounts() {
+            this("sensor-counts");
+        }
+
+        SensorCounts(String name) {
+            this.name = name;
+        }
+
         @Override
         public Pipeline define() {
-            return Pipeline.named("sensor-counts")
+            return Pipeline.named(name)
                     .from(KinesisSource.stream("sensor-readings").withShards(2).withBatchSize(50)
                             .withBatchingWindow(Duration.ofSeconds(5)).withStartingPosition(
                                     KinesisSource.StartingPosition.LATEST)
@@ -67,15 +77,7 @@ class EddyPipelineTest {
     public static final class RenamedHandler extends EddyHandler {
         /** As Lambda creates it. */
         public RenamedHandler() {
-            super(() -> Pipeline.named("sensor-counts-renamed")
-                    .from(KinesisSource.stream("sensor-readings").decode(Json.of(Reading.class)))
-                    .withEventTime(r -> Instant.ofEpochMilli(r.ts()), Duration.ofSeconds(5))
-                    .keyBy(Reading::sensor)
-                    .window(TumblingWindows.of(Duration.ofMinutes(1)))
-                    .aggregate(Aggregator.<Reading, Long, Long>of(Long.class, () -> 0L, (n, r) -> n + 1, Long::sum,
-                            n -> n))
-                    .to(Firehose.deliveryStream("sensor-counts-per-minute"))
-                    .build());
+            super(new SensorCounts("sensor-counts-renamed"));
         }
     }
 

@@ -118,11 +118,19 @@ public final class EddyTestDriver implements AutoCloseable {
     private final Pipeline pipeline;
     private final int batchSize;
     private final int maxRetries;
+    /** Whether the event source mapping would retry a failing batch until it succeeds (the pipeline's default). */
+    private final boolean blocks;
     private final DriverClock clock;
     private final DynamoDbLocal dynamoDb;
     private final DynamoDbStateBackend state;
     private final MemorySinkFactory sinks = new MemorySinkFactory();
     private final BatchProcessor processor;
+
+    /**
+     * Failed deliveries of one batch after which a test fails when the pipeline retries until success (its
+     * default): on Lambda the shard would be blocked.
+     */
+    public static final int BLOCKED_RETRIES = 10;
     private final DriverStream stream;
     private final ObjectMapper json = Jsons.strictMapper();
     private int duplicates;
@@ -134,7 +142,10 @@ public final class EddyTestDriver implements AutoCloseable {
         this.pipeline = Objects.requireNonNull(builder.definition.define(),
                 () -> builder.definition.getClass().getName() + ".define() returned null");
         this.batchSize = builder.batchSize > 0 ? builder.batchSize : pipeline.source().batchSize();
-        this.maxRetries = builder.maxRetries >= 0 ? builder.maxRetries : pipeline.source().maxRetryAttempts();
+        int pipelineRetries = pipeline.source().maxRetryAttempts();
+        this.blocks = builder.maxRetries < 0 && pipelineRetries < 0;
+        this.maxRetries = builder.maxRetries >= 0 ? builder.maxRetries
+                : pipelineRetries >= 0 ? pipelineRetries : BLOCKED_RETRIES;
         this.clock = new DriverClock(builder.startTime);
         this.stream = new DriverStream(pipeline, builder.shards > 0 ? builder.shards : pipeline.source().shards());
         String table = "eddy-" + pipeline.name() + "-state";
@@ -152,7 +163,8 @@ public final class EddyTestDriver implements AutoCloseable {
     /**
      * A driver with the pipeline's own settings: its shard count ({@code KinesisSource#withShards}, 4 by
      * default), batch size ({@code KinesisSource#withBatchSize}, 100 by default) and retries of a failing batch
-     * ({@code KinesisSource#withMaxRetryAttempts}, 10 by default).
+     * ({@code KinesisSource#withMaxRetryAttempts}; where the pipeline retries until success, its default, the
+     * driver gives up after {@value #BLOCKED_RETRIES}: a test does not wait forever).
      *
      * @param definition the pipeline
      * @return a running driver; close it
@@ -243,8 +255,10 @@ public final class EddyTestDriver implements AutoCloseable {
                 if (attempts.failed()) {
                     throw new AssertionError(shard.id() + ": the batch from sequence number "
                             + sequenceNumber(shard.pending.get(0)) + " failed " + attempts.attempts() + " times"
-                            + " (maxRetries " + maxRetries + "), where the event source mapping would give it to its"
-                            + " on-failure destination and skip it. The cause is logged by "
+                            + " (maxRetries " + maxRetries + "), where the event source mapping would "
+                            + (blocks ? "keep retrying it and the shard would be blocked (the pipeline retries until"
+                                    + " success)" : "give it to its on-failure destination and skip it")
+                            + ". The cause is logged by "
                             + BatchProcessor.class.getName()
                             + ": a sink failing more often than that (failSink), a record that keeps failing under"
                             + " RecordErrorPolicy.RETRY, or a state error", lastError);
@@ -561,7 +575,8 @@ public final class EddyTestDriver implements AutoCloseable {
 
         /**
          * @param maxRetries failed deliveries of one batch after its first, in a row, before {@link #flush()}
-         *     throws; 0–10,000; default: the pipeline's ({@code KinesisSource#maxRetryAttempts()}, 10 unless set)
+         *     throws; 0–10,000; default: the pipeline's ({@code KinesisSource#maxRetryAttempts()}), or
+         *     {@value EddyTestDriver#BLOCKED_RETRIES} where it retries until success
          * @return this builder
          * @throws IllegalArgumentException outside 0–10,000
          */

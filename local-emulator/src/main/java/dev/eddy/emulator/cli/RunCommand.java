@@ -103,8 +103,9 @@ final class RunCommand implements Callable<Integer> {
     private Integer batchSize;
 
     @Option(names = "--max-retries", paramLabel = "N",
-            description = "MaximumRetryAttempts, 0-10000: retries of a failing batch before it goes to the"
-                + " on-failure destination (default: the pipeline's, 10 unless it says otherwise)")
+            description = "MaximumRetryAttempts: -1 to retry a failing batch until it succeeds (the shard waits), or"
+                + " 0-10000 retries before the mapping skips it, sending only its sequence range to the on-failure"
+                + " destination (default: the pipeline's, -1 unless it says otherwise)")
     private Integer maxRetries;
 
     @Option(names = "--batching-window", paramLabel = "SECONDS",
@@ -133,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--max-record-age", paramLabel = "SECONDS",
             description = "MaximumRecordAgeInSeconds: older records go to the on-failure destination unprocessed;"
-                + " -1 for no limit, else 60-604800 (default: the pipeline's, 1 day unless it says otherwise)")
+                + " -1 for no limit, else 60-604800 (default: the pipeline's, -1 unless it says otherwise)")
     private Long maxRecordAgeSeconds;
 
     @Option(names = "--cold-start-every", paramLabel = "N", defaultValue = "0",
@@ -170,6 +171,17 @@ final class RunCommand implements Callable<Integer> {
                     + " per-service AWS_ENDPOINT_URL_FIREHOSE, _SNS, _SQS, the account of SNS topic ARNs from"
                     + " EDDY_ACCOUNT_ID (default 000000000000, LocalStack's)"})
     private String sinks;
+
+    @Option(names = "--fail-sink", paramLabel = "SINK:SECONDS",
+            description = "an outage of a sink (its name, or kind:name) for that many seconds from its first write:"
+                + " every write to it fails, the batches retry as Lambda retries them, and the shards wait until it"
+                + " is back")
+    private String failSink;
+
+    @Option(names = "--fail-state", paramLabel = "SECONDS",
+            description = "an outage of the state table for that many seconds from the first state call: every"
+                + " state call fails and the shards wait, as with --fail-sink")
+    private Long failState;
 
     @Option(names = "--quiet", description = "no progress lines")
     private boolean quiet;
@@ -228,7 +240,9 @@ final class RunCommand implements Callable<Integer> {
                  SinkTarget target = SinkTarget.open(sinkKind, pipeline, outputs.dir(),
                          message -> progress(stderr, "%s", message), deployed != null ? URI.create(endpointOption)
                                  : null, deployed != null ? account(deployed) : null)) {
-                EddySettings handlers = aws.settings(target.settings());
+                Map<String, String> handlerSettings = new LinkedHashMap<>(target.settings());
+                handlerSettings.putAll(outages(pipeline));
+                EddySettings handlers = aws.settings(handlerSettings);
                 StateTable.create(aws.dynamo(), table);
                 aws.createStream(stream, shardCount);
                 for (SinkRef sink : target.kinesisStreams()) {
@@ -279,6 +293,45 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * @return the handlers' outage settings ({@code dev.eddy.internal.Outages}) of {@code --fail-sink} and
+     *     {@code --fail-state}: outages from the sink's first write, or the state's first call, of this run
+     * @throws UsageError for a sink the pipeline does not name, or a duration outside 1–3,600 s
+     */
+    private Map<String, String> outages(Pipeline pipeline) {
+        Map<String, String> outages = new LinkedHashMap<>();
+        String run = Long.toHexString(System.nanoTime());
+        if (failSink != null) {
+            int colon = failSink.lastIndexOf(':');
+            long seconds = colon < 0 ? -1 : parseSeconds("--fail-sink", failSink.substring(colon + 1));
+            String name = colon < 0 ? "" : failSink.substring(0, colon);
+            List<SinkRef> named = new ArrayList<>(pipeline.sinks());
+            named.add(pipeline.failureDestination());
+            SinkRef sink = named.stream().filter(r -> r.describe().equals(name) || r.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new UsageError("--fail-sink takes SINK:SECONDS with a sink of the pipeline ("
+                            + String.join(", ", named.stream().map(SinkRef::describe).distinct().toList())
+                            + "), was '" + failSink + "'"));
+            outages.put(dev.eddy.internal.Outages.FAIL_SINK, sink.describe() + "@" + seconds + "@" + run);
+        }
+        if (failState != null) {
+            long seconds = parseSeconds("--fail-state", Long.toString(failState));
+            outages.put(dev.eddy.internal.Outages.FAIL_STATE, seconds + "@" + run);
+        }
+        return outages;
+    }
+
+    private static long parseSeconds(String option, String text) {
+        try {
+            long seconds = Long.parseLong(text.strip());
+            if (seconds >= 1 && seconds <= 3_600) {
+                return seconds;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageError(option + " takes 1-3600 seconds, was '" + text + "'");
     }
 
     /**
@@ -373,8 +426,10 @@ final class RunCommand implements Callable<Integer> {
                     Figures m = mapping.metrics();
                     double seconds = (System.nanoTime() - started) / 1e9;
                     progress(stderr, "put %,d/%,d · processed %,d · windows fired %,d · late %,d · failed %,d"
-                            + " · %,.0f records/s", producer.put(), total, m.records(), m.windowsFired(),
-                            m.lateRecords(), m.failedRecords(), m.records() / seconds);
+                            + " · %,.0f records/s%s", producer.put(), total, m.records(), m.windowsFired(),
+                            m.lateRecords(), m.failedRecords(), m.records() / seconds, m.failedBatches() == 0 ? ""
+                                    : String.format(Locale.ROOT, " · failed batches %,d (retried until they succeed)",
+                                            m.failedBatches()));
                 }
             } catch (InterruptedException done) {
                 // run finished

@@ -93,10 +93,20 @@ final class RunSummary {
         metric(stdout, Metric.RESULTS_EMITTED, "%,d", t.resultsEmitted());
         for (SinkRef sink : pipeline.sinks()) {
             Path file = outputs.sink(sink);
-            row(stdout, "  " + sink.kind() + " " + sink.name(), "", "%,d -> %s", lines(file), file);
+            long lines = lines(file);
+            long distinct = distinctIds(file);
+            row(stdout, "  " + sink.kind() + " " + sink.name(), "", "%,d%s -> %s", lines, distinct == lines ? ""
+                    : String.format(Locale.ROOT, " (%,d distinct ids: a retried batch sends again what a sink had"
+                            + " taken, with the same ids)", distinct), file);
         }
         metric(stdout, Metric.SINK_RETRIES, "%,d", m.sinkRetries());
         metric(stdout, Metric.DEADLINE_STOPS, "%,d", t.deadlineStops());
+        metric(stdout, Metric.FAILED_BATCHES, "%,d", m.failedBatches());
+        Map<String, Long> blocked = blockedMs(mapping.invocationLog());
+        if (!blocked.isEmpty()) {
+            row(stdout, "shards blocked (retrying)", "", "%s", String.join(" · ", blocked.entrySet().stream()
+                    .map(b -> b.getKey() + " " + Formats.duration(b.getValue())).toList()));
+        }
         metric(stdout, Metric.STATE_WRITE_UNITS, "%s (%.3f per record)",
                 Formats.units(m.writeUnits()), t.records() == 0 ? 0.0 : m.writeUnits() / t.records());
         metric(stdout, Metric.STATE_READ_UNITS, "%s", Formats.units(m.readUnits()));
@@ -127,6 +137,52 @@ final class RunSummary {
                 run.refused(), discardedRecords);
         row(stdout, "wall time", "", "%s (%,.0f records/s)", Duration.ofMillis((long) (run.seconds() * 1000))
                 .toString().substring(2).toLowerCase(Locale.ROOT), run.recordsIn() / run.seconds());
+    }
+
+    /**
+     * @return per shard that had failed invocations, the time it was blocked: from the start of each run of failed
+     *     invocations to the start of the invocation that succeeded after it (or the last failure's end), summed
+     */
+    static Map<String, Long> blockedMs(List<Invocation> log) {
+        Map<String, Long> blocked = new java.util.TreeMap<>();
+        Map<String, Long> since = new java.util.HashMap<>();
+        Map<String, Long> lastEnd = new java.util.HashMap<>();
+        for (Invocation invocation : log.stream().sorted(java.util.Comparator.comparingLong(Invocation::startedAtMs))
+                .toList()) {
+            String shard = invocation.shardId();
+            if (invocation.outcome() == Invocation.Outcome.SUCCESS) {
+                Long from = since.remove(shard);
+                if (from != null) {
+                    blocked.merge(shard, invocation.startedAtMs() - from, Long::sum);
+                }
+            } else {
+                since.putIfAbsent(shard, invocation.startedAtMs());
+                lastEnd.put(shard, invocation.endedAtMs());
+            }
+        }
+        since.forEach((shard, from) -> blocked.merge(shard, lastEnd.get(shard) - from, Long::sum));
+        return blocked;
+    }
+
+    /** @return the distinct {@code id}s of a results file's lines (a line without one counts as its own) */
+    private static long distinctIds(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        long withoutId = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node = JSON.readTree(line);
+            if (node != null && node.hasNonNull("id")) {
+                ids.add(node.get("id").asText());
+            } else {
+                withoutId++;
+            }
+        }
+        return ids.size() + withoutId;
     }
 
     /** Up to three failed records: input line, error type and message, each on one line. */

@@ -30,9 +30,9 @@ public final class Formats {
 
     /**
      * @param ms a duration, ms
-     * @return it for people: seconds with one decimal under a minute ({@code 4.2 s}), else hours, minutes and seconds
-     *     ({@code 1h 2min 3s}), or from a day on days, hours and minutes ({@code 2d 3h 4min}); negative with a minus
-     *     sign
+     * @return it for people: seconds with one decimal under a minute ({@code 4.2 s}), else minutes and seconds
+     *     under an hour ({@code 2min 3s}), hours, minutes and seconds ({@code 1h 2min 3s}), or from a day on days,
+     *     hours and minutes ({@code 2d 3h 4min}); negative with a minus sign
      */
     public static String duration(long ms) {
         if (ms < 0) {
@@ -42,8 +42,10 @@ public final class Formats {
             return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
         }
         Duration d = Duration.ofMillis(ms);
-        return d.toDaysPart() > 0 ? String.format(Locale.ROOT, "%,dd %dh %dmin", d.toDaysPart(), d.toHoursPart(),
-                d.toMinutesPart()) : String.format(Locale.ROOT, "%dh %dmin %ds", d.toHours(), d.toMinutesPart(),
-                d.toSecondsPart());
+        if (d.toDaysPart() > 0) {
+            return String.format(Locale.ROOT, "%,dd %dh %dmin", d.toDaysPart(), d.toHoursPart(), d.toMinutesPart());
+        }
+        return d.toHours() > 0 ? String.format(Locale.ROOT, "%dh %dmin %ds", d.toHours(), d.toMinutesPart(),
+                d.toSecondsPart()) : String.format(Locale.ROOT, "%dmin %ds", d.toMinutesPart(), d.toSecondsPart());
     }
 }

@@ -1,7 +1,9 @@
 package dev.eddy.emulator.esm;
 
+
 import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.KinesisSource.StartingPosition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -51,8 +53,9 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
         if (batchSize < 1 || batchSize > 10_000) {
             throw new IllegalArgumentException("batch size must be 1-10000, was " + batchSize);
         }
-        if (maxRetryAttempts < 0 || maxRetryAttempts > 10_000) {
-            throw new IllegalArgumentException("maximum retry attempts must be 0-10000, was " + maxRetryAttempts);
+        if (maxRetryAttempts < -1 || maxRetryAttempts > 10_000) {
+            throw new IllegalArgumentException("--max-retries must be -1 (until the batch succeeds) or 0-10000, was "
+                    + maxRetryAttempts);
         }
         if (functionTimeoutMs < 1_000 || functionTimeoutMs > 900_000) {
             throw new IllegalArgumentException("function timeout must be 1-900 s, was " + seconds(functionTimeoutMs));
@@ -97,7 +100,7 @@ public record MappingSettings(int batchSize, int maxRetryAttempts, long function
     public static MappingSettings of(KinesisSource<?> source) {
         return new MappingSettings(source.batchSize(), source.maxRetryAttempts(), 60_000, 1024, 100,
                 source.batchingWindow().toMillis(), source.startingPosition(), source.startingTimestamp(), true,
-                source.maxRecordAge().toMillis(), 1, 0);
+                source.maxRecordAge().map(Duration::toMillis).orElse(-1L), 1, 0);
     }
 
     /**

@@ -32,6 +32,9 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  */
 final class ShardPoller {
 
+    /** How long the end-of-input drain retries a failure before the run fails. */
+    static final java.time.Duration DRAIN_PATIENCE = java.time.Duration.ofMinutes(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(ShardPoller.class);
 
     private final KinesisClient kinesis;
@@ -319,17 +322,24 @@ final class ShardPoller {
                 invokedAtMs, (System.nanoTime() - invokedAtNanos) / 1_000_000);
     }
 
+    /**
+     * The end of the input: every window fires. Not a Lambda call but time passing, so it waits out a failure (an
+     * outage) whatever the retry setting, for up to {@link #DRAIN_PATIENCE}.
+     */
     private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_PATIENCE.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
                 windowsDrained = environment.function().drain(shardId);
                 return;
             } catch (RuntimeException e) {
-                if (attempt > settings.maxRetryAttempts()) {
+                if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("shard " + shardId + ": end-of-input drain failed " + attempt
-                            + " times: " + e.getMessage(), e);
+                            + " times in " + DRAIN_PATIENCE.toMinutes() + " min: " + e.getMessage(), e);
                 }
-                LOG.warn("shard {}: drain failed, retrying: {}", shardId, e.toString());
+                if (attempt == 1 || attempt % 10 == 0) {
+                    LOG.warn("shard {}: drain failed, retrying until it succeeds: {}", shardId, e.toString());
+                }
                 Thread.sleep(Math.min(2_000, 50L << Math.min(attempt, 5)));
             }
         }

@@ -28,7 +28,8 @@ class FormatsTest {
         assertThat(Formats.duration(4_250)).isEqualTo("4.3 s");
         assertThat(Formats.duration(3_723_000)).isEqualTo("1h 2min 3s");
         assertThat(Formats.duration(2 * 86_400_000L + 3 * 3_600_000L + 4 * 60_000L)).isEqualTo("2d 3h 4min");
-        assertThat(Formats.duration(-61_000)).isEqualTo("-0h 1min 1s");
+        assertThat(Formats.duration(-61_000)).isEqualTo("-1min 1s");
+        assertThat(Formats.duration(119_000)).isEqualTo("1min 59s");
         assertThat(Formats.duration(Long.MIN_VALUE)).startsWith("-");
     }
 }

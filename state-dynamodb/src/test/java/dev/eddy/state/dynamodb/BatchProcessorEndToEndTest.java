@@ -16,8 +16,8 @@ import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.ResultStream;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.Firehose;
-import dev.eddy.state.CapacityUsage;
 import dev.eddy.state.BatchRange;
+import dev.eddy.state.ForwardingStateBackend;
 import dev.eddy.state.KeyLogic;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
@@ -492,14 +492,13 @@ class BatchProcessorEndToEndTest {
     }
 
     /** The real backend, with one crash injected at a chosen step while armed. */
-    static class CrashingBackend implements StateBackend {
-        final StateBackend delegate;
+    static class CrashingBackend extends ForwardingStateBackend {
         CrashPoint armed;
         int firedBeforeCrash = -1;
         private int lastFired;
 
         CrashingBackend(StateBackend delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         private void crashIf(CrashPoint point) {
@@ -513,14 +512,14 @@ class BatchProcessorEndToEndTest {
         @Override
         public ShardCheckpoint readCheckpoint(String shardId) {
             lastFired = 0;
-            return delegate.readCheckpoint(shardId);
+            return super.readCheckpoint(shardId);
         }
 
         @Override
         public Applied applyUpdates(String shardId, BatchRange range, List<KeyUpdate> updates,
                 KeyLogic logic) {
             crashIf(CrashPoint.BEFORE_APPLY);
-            Applied applied = delegate.applyUpdates(shardId, range, updates, logic);
+            Applied applied = super.applyUpdates(shardId, range, updates, logic);
             lastFired = applied.firings().size();
             crashIf(CrashPoint.AFTER_APPLY);
             return applied;
@@ -528,38 +527,23 @@ class BatchProcessorEndToEndTest {
 
         @Override
         public Due fireDue(String shardId, BatchRange range, long watermarkMs, KeyLogic logic) {
-            Due due = delegate.fireDue(shardId, range, watermarkMs, logic);
+            Due due = super.fireDue(shardId, range, watermarkMs, logic);
             lastFired += due.firings().size();
             crashIf(CrashPoint.AFTER_FIRE_BEFORE_EMIT);
             return due;
         }
 
         @Override
-        public Due fireDueProcessingTime(String shardId, BatchRange range, long nowMs, KeyLogic logic) {
-            return delegate.fireDueProcessingTime(shardId, range, nowMs, logic);
-        }
-
-        @Override
         public void clearTimers(String shardId, List<TimerHandle> timers) {
             crashIf(CrashPoint.AFTER_EMIT_BEFORE_CLEAR);
-            delegate.clearTimers(shardId, timers);
+            super.clearTimers(shardId, timers);
             crashIf(CrashPoint.AFTER_CLEAR_BEFORE_COMMIT);
         }
 
         @Override
         public void commitCheckpoint(ShardCheckpoint previous, ShardCheckpoint next) {
-            delegate.commitCheckpoint(previous, next);
+            super.commitCheckpoint(previous, next);
             crashIf(CrashPoint.AFTER_COMMIT);
-        }
-
-        @Override
-        public CapacityUsage usage() {
-            return delegate.usage();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 

@@ -91,8 +91,9 @@ class FlightDelaysStackTest {
                 "StartingPosition", "TRIM_HORIZON",
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "BisectBatchOnFunctionError", true,
-                "MaximumRetryAttempts", 10,
-                "MaximumRecordAgeInSeconds", 86_400,
+                // none: the shard waits out an outage (AWS's -1) instead of skipping batches
+                "MaximumRetryAttempts", Match.absent(),
+                "MaximumRecordAgeInSeconds", Match.absent(),
                 "ParallelizationFactor", 1,
                 "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Map.of("Fn::GetAtt",
                         List.of(logicalId(stack.getPipeline().getFailureQueue()), "Arn"))))));
@@ -138,8 +139,15 @@ class FlightDelaysStackTest {
     }
 
     @Test
-    void alarmsWatchIteratorAgeErrorsThrottlesTheFailureQueueAndStateThrottles() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+    void alarmsWatchIteratorAgeErrorsThrottlesTheFailureQueueStateThrottlesABlockedShardAndExpiry() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+        // a shard blocked for 15 minutes: Eddy's own FailedBatches in each of 15 one-minute periods
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "FailedBatches",
+                "Namespace", "Eddy", "Dimensions", List.of(Map.of("Name", "Pipeline", "Value", "flight-delays")),
+                "Statistic", "Sum", "Period", 60, "EvaluationPeriods", 15, "DatapointsToAlarm", 15, "Threshold", 1));
+        // records that have waited half the stream's 24 h retention
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "IteratorAge",
+                "Namespace", "AWS/Lambda", "Threshold", 43_200_000, "EvaluationPeriods", 1));
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "IteratorAge",
                 "Namespace", "AWS/Lambda", "Statistic", "Maximum", "Threshold", 60_000, "EvaluationPeriods", 5,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold", "TreatMissingData", "notBreaching"));
