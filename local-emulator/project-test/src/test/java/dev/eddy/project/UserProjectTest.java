@@ -118,7 +118,7 @@ class UserProjectTest {
 
         Path generated = tmp.resolve("archetype");
         Files.createDirectories(generated);
-        step("mvn archetype:generate", generated, env, Duration.ofMinutes(5), "mvn", "-B", "-o",
+        step("mvn archetype:generate", generated, env, Duration.ofMinutes(5), "mvn", "-B",
                 "org.apache.maven.plugins:maven-archetype-plugin:3.3.1:generate", "-DinteractiveMode=false",
                 "-DarchetypeGroupId=dev.eddy", "-DarchetypeArtifactId=eddy-archetype",
                 "-DarchetypeVersion=" + VERSION, "-DgroupId=" + PACKAGE, "-DartifactId=" + PIPELINE,
