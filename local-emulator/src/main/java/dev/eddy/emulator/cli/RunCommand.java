@@ -4,7 +4,6 @@ import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.deploy.DeployedPipeline;
-import dev.eddy.emulator.deploy.Endpoints;
 import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
@@ -46,8 +45,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -172,16 +169,8 @@ final class RunCommand implements Callable<Integer> {
                     + " EDDY_ACCOUNT_ID (default 000000000000, LocalStack's)"})
     private String sinks;
 
-    @Option(names = "--fail-sink", paramLabel = "SINK:SECONDS",
-            description = "an outage of a sink (its name, or kind:name) for that many seconds from its first write:"
-                + " every write to it fails, the batches retry as Lambda retries them, and the shards wait until it"
-                + " is back")
-    private String failSink;
-
-    @Option(names = "--fail-state", paramLabel = "SECONDS",
-            description = "an outage of the state table for that many seconds from the first state call: every"
-                + " state call fails and the shards wait, as with --fail-sink")
-    private Long failState;
+    @Mixin
+    private OutageOptions outages;
 
     @Option(names = "--quiet", description = "no progress lines")
     private boolean quiet;
@@ -239,9 +228,9 @@ final class RunCommand implements Callable<Integer> {
             try (RunAws aws = new RunAws(endpointOption, table, message -> progress(stderr, "%s", message));
                  SinkTarget target = SinkTarget.open(sinkKind, pipeline, outputs.dir(),
                          message -> progress(stderr, "%s", message), deployed != null ? URI.create(endpointOption)
-                                 : null, deployed != null ? account(deployed) : null)) {
+                                 : null, deployed != null ? deployed.account() : null)) {
                 Map<String, String> handlerSettings = new LinkedHashMap<>(target.settings());
-                handlerSettings.putAll(outages(pipeline));
+                handlerSettings.putAll(outages.settings(pipeline));
                 EddySettings handlers = aws.settings(handlerSettings);
                 StateTable.create(aws.dynamo(), table);
                 aws.createStream(stream, shardCount);
@@ -295,65 +284,10 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * @return the handlers' outage settings ({@code dev.eddy.internal.Outages}) of {@code --fail-sink} and
-     *     {@code --fail-state}: outages from the sink's first write, or the state's first call, of this run
-     * @throws UsageError for a sink the pipeline does not name, or a duration outside 1–3,600 s
-     */
-    private Map<String, String> outages(Pipeline pipeline) {
-        Map<String, String> outages = new LinkedHashMap<>();
-        String run = Long.toHexString(System.nanoTime());
-        if (failSink != null) {
-            int colon = failSink.lastIndexOf(':');
-            long seconds = colon < 0 ? -1 : parseSeconds("--fail-sink", failSink.substring(colon + 1));
-            String name = colon < 0 ? "" : failSink.substring(0, colon);
-            List<SinkRef> named = new ArrayList<>(pipeline.sinks());
-            named.add(pipeline.failureDestination());
-            SinkRef sink = named.stream().filter(r -> r.describe().equals(name) || r.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new UsageError("--fail-sink takes SINK:SECONDS with a sink of the pipeline ("
-                            + String.join(", ", named.stream().map(SinkRef::describe).distinct().toList())
-                            + "), was '" + failSink + "'"));
-            outages.put(dev.eddy.internal.Outages.FAIL_SINK, sink.describe() + "@" + seconds + "@" + run);
-        }
-        if (failState != null) {
-            long seconds = parseSeconds("--fail-state", Long.toString(failState));
-            outages.put(dev.eddy.internal.Outages.FAIL_STATE, seconds + "@" + run);
-        }
-        return outages;
-    }
-
-    private static long parseSeconds(String option, String text) {
-        try {
-            long seconds = Long.parseLong(text.strip());
-            if (seconds >= 1 && seconds <= 3_600) {
-                return seconds;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UsageError(option + " takes 1-3600 seconds, was '" + text + "'");
-    }
-
-    /**
-     * @return the pipeline's stack deployed at {@code --endpoint URL} (as {@code eddy deploy} deploys it), found by
-     *     the stack's exports; {@code null} without an endpoint URL, or when none there exports the pipeline (the
-     *     endpoint may have no CloudFormation at all)
-     */
+    /** @return the pipeline's stack deployed at {@code --endpoint URL}, or {@code null} (none, or no URL) */
     private DeployedPipeline deployed(Pipeline pipeline) {
-        if (endpointOption == null || endpointOption.equals("aws")) {
-            return null;
-        }
-        try (CloudFormationClient cloudFormation = Endpoints.cloudFormation(URI.create(endpointOption))) {
-            return DeployedPipeline.find(cloudFormation, pipeline.name()).orElse(null);
-        } catch (SdkException noStackThere) {
-            return null;
-        }
-    }
-
-    /** @return the account of a deployed pipeline's resources: the one in its failure queue's URL */
-    private static String account(DeployedPipeline deployed) {
-        String[] path = URI.create(deployed.failureQueueUrl()).getPath().split("/");
-        return path.length > 1 ? path[1] : "000000000000";
+        return endpointOption == null || endpointOption.equals("aws") ? null
+                : DeployedPipeline.at(URI.create(endpointOption), pipeline.name()).orElse(null);
     }
 
     /** @return the event source mapping's settings: the pipeline's, as the CDK construct deploys them, and the flags */

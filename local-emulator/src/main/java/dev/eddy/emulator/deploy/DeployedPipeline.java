@@ -21,6 +21,26 @@ import software.amazon.awssdk.services.cloudformation.model.Export;
 public record DeployedPipeline(String stack, String stream, String table, String failureQueueUrl) {
 
     /**
+     * @param endpoint a local endpoint (moto's server, LocalStack)
+     * @param pipeline a pipeline name
+     * @return the pipeline's deployed resources, if a stack there exports its stream and table; empty too where the
+     *     endpoint has no CloudFormation at all (a Kinesis emulator of its own, say)
+     */
+    public static Optional<DeployedPipeline> at(java.net.URI endpoint, String pipeline) {
+        try (CloudFormationClient cloudFormation = Endpoints.cloudFormation(endpoint)) {
+            return find(cloudFormation, pipeline);
+        } catch (software.amazon.awssdk.core.exception.SdkException noStackThere) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return the account of the resources: the one in the failure queue's URL ({@code …/<account>/<queue>}) */
+    public String account() {
+        String[] path = java.net.URI.create(failureQueueUrl).getPath().split("/");
+        return path.length > 1 ? path[1] : "000000000000";
+    }
+
+    /**
      * @param cloudFormation a CloudFormation client of the endpoint
      * @param pipeline a pipeline name
      * @return the pipeline's deployed resources, if a stack there exports its stream and table
