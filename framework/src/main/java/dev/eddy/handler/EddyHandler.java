@@ -225,6 +225,22 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
     }
 
     /**
+     * Re-drives records of one shard that the event source mapping skipped after its retries ran out: applied to
+     * the windows still open, late data with the reason {@code re-driven after skip} for windows already past their
+     * allowed lateness; exact if run twice. Used by {@code eddy redrive}, never by Lambda (docs/deploy.md,
+     * "Re-driving skipped records").
+     *
+     * @param event consecutive records of one skipped range of one shard, as the stream returns them
+     * @param skip the range as the shard's checkpoint recorded it, or {@code null} if it did not
+     * @param from the range's first sequence number (the same on every re-drive of the range)
+     * @return no failures on success; otherwise one batch item failure at the first record not committed
+     */
+    public final StreamsEventResponse redrive(KinesisEvent event, dev.eddy.state.SkippedRange skip,
+            java.math.BigInteger from) {
+        return processor().redrive(event, skip, from);
+    }
+
+    /**
      * End of a bounded input on one shard: fires every remaining window (the watermark goes to +∞). For local
      * runs and tests; Lambda never calls it.
      *

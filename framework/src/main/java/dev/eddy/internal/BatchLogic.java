@@ -31,6 +31,24 @@ interface BatchLogic extends KeyLogic {
     }
 
     /**
+     * The logic of a redrive lane: as {@link #of}, but event-time windows refuse a value with a window past its
+     * allowed lateness after the fence, so that the caller reports it as late data only if it was not applied
+     * before the skip.
+     *
+     * @param plan the pipeline
+     * @param watermarkMs the shard's watermark the lane judges by, ms
+     * @param json the mapper of states and results
+     * @param clock processing time
+     * @return the lane's logic
+     */
+    static BatchLogic forRedrive(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
+        if (plan.process() == null && plan.windows().isEventTime()) {
+            return new KeyWindowsLogic(plan, watermarkMs, json, clock, true);
+        }
+        return of(plan, watermarkMs, json, clock);
+    }
+
+    /**
      * @param firing a firing to emit
      * @param id its deterministic id
      * @return what the pipeline's result steps receive: a {@code Windowed} or a {@code Keyed}

@@ -10,8 +10,11 @@ import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.internal.Plans;
 import dev.eddy.sink.SinkFactory;
+import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.ShardLineage;
+import dev.eddy.state.SkippedRange;
 import dev.eddy.state.StateBackend;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,6 +263,39 @@ public final class BatchProcessor implements AutoCloseable {
         ledger.capacityOfNoShard();
         try {
             return cycle.drain(shardId);
+        } finally {
+            ledger.capacityOf(shardId);
+        }
+    }
+
+    /**
+     * Re-drives records of one shard that the event source mapping skipped, in one cycle, as the shard's
+     * {@link dev.eddy.state.RedriveLane redrive lane} (docs/deploy.md, "Re-driving skipped records"). Used by
+     * {@code eddy redrive}, never by Lambda.
+     *
+     * @param event consecutive records of one skipped range, of one shard
+     * @param skip the range as the shard's checkpoint recorded it ({@link ShardCheckpoint#skipped()}), or
+     *     {@code null} if it did not
+     * @param from the range's first sequence number: names the lane, the same on every re-drive of the range
+     * @return no failures on success; otherwise one batch item failure at the first record not committed
+     * @throws IllegalArgumentException if the records are not of one shard
+     */
+    public synchronized StreamsEventResponse redrive(KinesisEvent event, SkippedRange skip, BigInteger from) {
+        List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+        if (records.isEmpty()) {
+            return response(null);
+        }
+        String shardId = ShardIds.of(records.get(0));
+        for (KinesisEvent.KinesisEventRecord record : records) {
+            if (!shardId.equals(ShardIds.of(record))) {
+                throw new IllegalArgumentException("a redrive holds records of " + shardId + " and "
+                        + ShardIds.of(record) + "; re-drive one shard's range at a time");
+            }
+        }
+        ledger.capacityOfNoShard();
+        try {
+            ShardCycle.Outcome outcome = cycle.redrive(shardId, skip, from, records);
+            return response(outcome.retryFrom());
         } finally {
             ledger.capacityOf(shardId);
         }

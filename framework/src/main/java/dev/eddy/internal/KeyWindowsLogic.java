@@ -44,6 +44,7 @@ final class KeyWindowsLogic implements BatchLogic {
     static final Duration QUIET_RETENTION = Duration.ofDays(7);
 
     private final WindowAssigner assigner;
+    private final boolean refuseLate;
     private final boolean merging;
     private final Aggregator<Object, Object, Object> aggregator;
     private final long allowedLatenessMs;
@@ -66,6 +67,16 @@ final class KeyWindowsLogic implements BatchLogic {
     }
 
     KeyWindowsLogic(Plan plan, long watermarkMs, ObjectMapper json, Clock clock) {
+        this(plan, watermarkMs, json, clock, false);
+    }
+
+    /**
+     * @param refuseLate whether a value with a window past its allowed lateness is refused (reported as late data
+     *     by the caller, for those windows): a redrive judges lateness here, after the fence, because values an
+     *     attempt before the skip applied must be neither applied again nor reported late
+     */
+    KeyWindowsLogic(Plan plan, long watermarkMs, ObjectMapper json, Clock clock, boolean refuseLate) {
+        this.refuseLate = refuseLate;
         this.assigner = plan.windows();
         this.merging = assigner.isMerging();
         this.aggregator = plan.aggregator();
@@ -85,7 +96,9 @@ final class KeyWindowsLogic implements BatchLogic {
             // sessions whose end the watermark passed before this element fired then (on time)
             advance(key, open, value.watermarkMs(), value.sequenceNumber(), pending);
             if (!merging) {
-                assign(key, open, value, pending);
+                if (assign(key, open, value, pending) && refuseLate) {
+                    refused.add(value);
+                }
                 continue;
             }
             Window merged = assigner.assign(value.timestampMs())[0];
@@ -123,11 +136,17 @@ final class KeyWindowsLogic implements BatchLogic {
         return new Outcome(state(open, pending), refused);
     }
 
-    /** Adds an element to each of its windows that is not past its allowed lateness. */
-    private void assign(String key, List<OpenWindow> open, SequencedValue value, List<Firing> pending) {
+    /**
+     * Adds an element to each of its windows that is not past its allowed lateness.
+     *
+     * @return whether one of its windows was past it
+     */
+    private boolean assign(String key, List<OpenWindow> open, SequencedValue value, List<Firing> pending) {
+        boolean late = false;
         for (Window window : assigner.assign(value.timestampMs())) {
             if (cleanupTime(window, allowedLatenessMs) <= value.watermarkMs()) {
-                continue; // late data: sent to the late-data output when the element was read
+                late = true;
+                continue; // late data: sent to the late-data output when the element was read (or refused)
             }
             OpenWindow target = null;
             for (OpenWindow session : open) {
@@ -146,6 +165,7 @@ final class KeyWindowsLogic implements BatchLogic {
                         value.sequenceNumber()));
             }
         }
+        return late;
     }
 
     /** @return the last watermark at which a window takes elements: {@code end − 1 + allowed lateness} */

@@ -34,6 +34,8 @@ final class ShardBatch {
     private final SideRecords side;
     /** Whether windows merge (sessions): their lateness is decided after merging, by the key logic. */
     private final boolean merging;
+    /** Whether the key logic judges lateness (sessions after merging, a redrive after the fence). */
+    private final boolean deferLateness;
     private final WatermarkTracker watermark;
     private final Map<String, List<SequencedValue>> updates = new LinkedHashMap<>();
     /** Per key, the partition key of its latest record: where the key lives after a reshard. */
@@ -45,13 +47,23 @@ final class ShardBatch {
     private long replaysSkipped;
 
     ShardBatch(Plan plan, String shardId, ShardCheckpoint checkpoint, RecordReader reader, SideRecords side) {
+        this(plan, shardId, checkpoint, reader, side, false);
+    }
+
+    /**
+     * @param frozenWatermark whether the watermark stays at the checkpoint's (a redrive: records are judged by the
+     *     shard's watermark, and raise nothing)
+     */
+    ShardBatch(Plan plan, String shardId, ShardCheckpoint checkpoint, RecordReader reader, SideRecords side,
+            boolean frozenWatermark) {
         this.plan = plan;
         this.shardId = shardId;
         this.reader = reader;
         this.side = side;
         this.merging = plan.windows() != null && plan.windows().isMerging();
+        this.deferLateness = merging || frozenWatermark;
         this.watermark = new WatermarkTracker(checkpoint.watermarkMs(), checkpoint.maxEventTimeMs(),
-                plan.outOfOrdernessMs());
+                plan.outOfOrdernessMs(), frozenWatermark);
     }
 
     /** A record the checkpoint covers: an earlier attempt committed it. */
@@ -91,7 +103,7 @@ final class ShardBatch {
             // in the key logic
             boolean joinsAWindow = false;
             for (Window window : element.windows()) {
-                if (!merging && KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs())
+                if (!deferLateness && KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs())
                         <= watermark.watermarkMs()) {
                     late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), index++),
                             kinesis.getSequenceNumber(), element.value(), element.key(), element.timestampMs(), window,
@@ -110,18 +122,38 @@ final class ShardBatch {
         return true;
     }
 
-    /** Values the key logic refused (a key seen on two shards) go to the late-data output too. */
+    /**
+     * Values the key logic refused go to the late-data output too: a session past its allowed lateness after
+     * merging, or in a redrive each window of the value past it.
+     */
     void refused(KeyUpdate update) {
         int index = 0;
         for (SequencedValue value : update.values()) {
             String sequence = value.sequenceNumber().toString();
-            // a key's item names no window: report the element's own
-            Window window = plan.windows() != null ? plan.windows().assign(value.timestampMs())[0]
-                    : dev.eddy.window.GlobalWindows.ALL_TIME;
-            late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
-                    + window.startMs() + ":" + index++, sequence, value.value(), update.key(), value.timestampMs(),
-                    window, watermark.watermarkMs()));
+            for (Window window : lateWindows(value)) {
+                late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
+                        + window.startMs() + ":" + index++, sequence, value.value(), update.key(),
+                        value.timestampMs(), window, watermark.watermarkMs()));
+            }
         }
+    }
+
+    /** @return the windows a refused value missed: a key's item names none, so the element's own */
+    private List<Window> lateWindows(SequencedValue value) {
+        if (plan.windows() == null) {
+            return List.of(dev.eddy.window.GlobalWindows.ALL_TIME);
+        }
+        Window[] windows = plan.windows().assign(value.timestampMs());
+        if (merging) {
+            return List.of(windows[0]);
+        }
+        List<Window> late = new ArrayList<>();
+        for (Window window : windows) {
+            if (KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs()) <= value.watermarkMs()) {
+                late.add(window);
+            }
+        }
+        return late.isEmpty() ? List.of(windows[0]) : late;
     }
 
     /** @return one update per key, in first-seen order */

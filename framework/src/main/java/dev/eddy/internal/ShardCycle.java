@@ -7,8 +7,11 @@ import dev.eddy.metrics.Metric;
 import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.state.BatchRange;
 import dev.eddy.state.Firing;
+import dev.eddy.state.RedriveLane;
+import dev.eddy.state.ShardBlock;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.ShardLineage;
+import dev.eddy.state.SkippedRange;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.TimerHandle;
 import java.math.BigInteger;
@@ -76,67 +79,179 @@ final class ShardCycle {
      * @return how it ended
      */
     Outcome run(String shardId, List<KinesisEvent.KinesisEventRecord> records) {
-        String firstUncommitted = null;
-        String retryFrom = null;
+        ShardCheckpoint checkpoint = null;
+        BigInteger first = null;
         try {
-            ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
+            checkpoint = state.readCheckpoint(shardId);
             if (checkpoint.version() == 0 && lineage != null) {
                 checkpoint = inherit(shardId, records.get(0).getEventSourceARN(), checkpoint);
             }
+            first = firstUncommitted(checkpoint, records);
+            if (first != null && !first.equals(sequence(records.get(0))) && !isBlockedAt(checkpoint, first)) {
+                // a retry of a batch part of which was committed: an earlier attempt ended without a response
+                // (a timeout or crash). Marked, so that a skip after it is known and the shard shows as blocked
+                markBlocked(checkpoint, first, "an earlier attempt of this batch ended without a response (a"
+                        + " timeout or a crash of the function) after committing part of it");
+            }
+            ShardCheckpoint resumed = first == null ? checkpoint : checkpoint.resumedAt(first, clock.millis());
+            if (resumed.skipped().size() > checkpoint.skipped().size()) {
+                SkippedRange skip = resumed.skipped().get(resumed.skipped().size() - 1);
+                LOG.error("pipeline {} shard {}: the event source mapping skipped the records from sequence number {}"
+                        + " to before {} after failed attempts since {} (last error: {}); re-drive them with"
+                        + " `eddy redrive` while the stream retains them", plan.name(), shardId, skip.from(),
+                        skip.resumedAt(), java.time.Instant.ofEpochMilli(skip.blockedSinceMs()), skip.error());
+            }
             ShardBatch batch = new ShardBatch(plan, shardId, checkpoint, reader, new SideRecords(plan.name(), shardId,
                     json));
-            for (KinesisEvent.KinesisEventRecord record : records) {
-                BigInteger sequence = Decimals.parse(record.getKinesis().getSequenceNumber());
-                if (checkpoint.covers(sequence)) {
-                    batch.replaySkipped();
-                    continue;
-                }
-                if (firstUncommitted == null) {
-                    firstUncommitted = record.getKinesis().getSequenceNumber();
-                }
-                if (!batch.add(record, sequence)) {
-                    retryFrom = record.getKinesis().getSequenceNumber();
-                    break;
-                }
+            return cycle(shardId, checkpoint, resumed, batch, records, false);
+        } catch (RuntimeException e) {
+            String from = first != null ? first.toString() : records.get(0).getKinesis().getSequenceNumber();
+            LOG.error("pipeline {} shard {}: batch failed from sequence number {}; the event source mapping"
+                    + " will retry it: {}", plan.name(), shardId, from, e.toString(), e);
+            lastFailure = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
+            if (checkpoint != null) {
+                markBlocked(checkpoint, new BigInteger(from), lastFailure);
             }
-            if (batch.last() == null) {
-                ledger.uncommitted(shardId, Figures.of(Metric.REPLAYS_SKIPPED, batch.replaysSkipped()));
-                return new Outcome(retryFrom, false);
+            return new Outcome(from, true);
+        }
+    }
+
+    /**
+     * Re-drives records of a shard that the event source mapping skipped, as the lane
+     * {@link RedriveLane#of(String, BigInteger) shard~redrive~from}: fenced apart from the shard, judged by the
+     * shard's watermark (frozen at the lane's first attempt, so a retry judges alike), applied to the windows still
+     * open (a window past its end but within the allowed lateness fires again), late data with the reason
+     * {@value #REDRIVEN} for windows past their allowed lateness. The windows that re-driven records open fire with
+     * the shard's timers. Exact if run twice: the lane's checkpoint and fences skip what was applied.
+     *
+     * @param shardId the shard whose records were skipped
+     * @param skip the range as the shard's checkpoint recorded it, or {@code null} if it did not (a range skipped
+     *     for its age, never attempted)
+     * @param from the first sequence number of the range (names the lane)
+     * @param records consecutive records of the range
+     * @return how it ended
+     */
+    Outcome redrive(String shardId, SkippedRange skip, BigInteger from, List<KinesisEvent.KinesisEventRecord> records) {
+        String lane = RedriveLane.of(shardId, from);
+        try {
+            ShardCheckpoint checkpoint = state.readCheckpoint(lane);
+            if (checkpoint.version() == 0) {
+                // the first attempt fixes the watermark the lane judges by: the shard's now
+                ShardCheckpoint shard = state.readCheckpoint(shardId);
+                ShardCheckpoint begun = new ShardCheckpoint(lane, null, shard.watermarkMs(), shard.maxEventTimeMs(),
+                        1, dev.eddy.metrics.Figures.ZERO, null, skip == null ? List.of() : List.of(skip));
+                state.commitCheckpoint(checkpoint, begun);
+                checkpoint = begun;
             }
-            long watermark = batch.watermark().watermarkMs();
-            BatchRange range = new BatchRange(new BigInteger(firstUncommitted), batch.last(),
-                    batch.watermark().steps());
-            BatchLogic logic = BatchLogic.of(plan, watermark, json, clock);
-            StateBackend.Applied applied = state.applyUpdates(shardId, range, batch.updates(), logic);
-            applied.refused().forEach(batch::refused);
-            StateBackend.Due due = state.fireDue(shardId, range, watermark, logic);
+            ShardBatch batch = new ShardBatch(plan, shardId, checkpoint, reader, new SideRecords(plan.name(), shardId,
+                    json, REDRIVEN), true);
+            return cycle(lane, checkpoint, checkpoint, batch, records, true);
+        } catch (RuntimeException e) {
+            LOG.error("pipeline {} shard {}: re-driving from sequence number {} failed: {}", plan.name(), shardId,
+                    from, e.toString(), e);
+            lastFailure = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
+            return new Outcome(records.get(0).getKinesis().getSequenceNumber(), true);
+        }
+    }
+
+    /** The reason re-driven records carry in the late-data and failure outputs. */
+    static final String REDRIVEN = "re-driven after skip";
+
+    /**
+     * One cycle of a shard or a redrive lane: read, apply, fire (a shard's timers only), emit, commit.
+     *
+     * @param writer the shard, or the lane
+     * @param checkpoint the writer's checkpoint as read (compare-and-set)
+     * @param resumed {@code checkpoint}, unblocked and with a skip the batch reveals
+     * @param lane whether {@code writer} is a redrive lane: no timers fire, the watermark stays
+     */
+    private Outcome cycle(String writer, ShardCheckpoint checkpoint, ShardCheckpoint resumed, ShardBatch batch,
+            List<KinesisEvent.KinesisEventRecord> records, boolean lane) {
+        BigInteger firstUncommitted = null;
+        String retryFrom = null;
+        for (KinesisEvent.KinesisEventRecord record : records) {
+            BigInteger sequence = sequence(record);
+            if (checkpoint.covers(sequence)) {
+                batch.replaySkipped();
+                continue;
+            }
+            if (firstUncommitted == null) {
+                firstUncommitted = sequence;
+            }
+            if (!batch.add(record, sequence)) {
+                retryFrom = record.getKinesis().getSequenceNumber();
+                break;
+            }
+        }
+        if (batch.last() == null) {
+            ledger.uncommitted(writer, Figures.of(Metric.REPLAYS_SKIPPED, batch.replaysSkipped()));
+            return new Outcome(retryFrom, false);
+        }
+        long watermark = batch.watermark().watermarkMs();
+        // after a skip, the range starts where the shard was blocked: firings that attempts before the skip
+        // committed (tagged there) are emitted now, not dropped
+        List<SkippedRange> revealed = resumed.skipped();
+        BigInteger rangeFirst = !lane && revealed.size() > checkpoint.skipped().size()
+                ? revealed.get(revealed.size() - 1).from() : firstUncommitted;
+        BatchRange range = new BatchRange(rangeFirst, batch.last(), batch.watermark().steps(), revealed);
+        BatchLogic logic = lane ? BatchLogic.forRedrive(plan, watermark, json, clock)
+                : BatchLogic.of(plan, watermark, json, clock);
+        StateBackend.Applied applied = state.applyUpdates(writer, range, batch.updates(), logic);
+        applied.refused().forEach(batch::refused);
+        StateBackend.Due due = new StateBackend.Due(List.of(), List.of());
+        if (!lane) {
+            due = state.fireDue(writer, range, watermark, logic);
             if (logic.usesProcessingTime()) {
-                StateBackend.Due byClock = state.fireDueProcessingTime(shardId, range, clock.millis(), logic);
+                StateBackend.Due byClock = state.fireDueProcessingTime(writer, range, clock.millis(), logic);
                 List<TimerHandle> timers = new ArrayList<>(due.timers());
                 timers.addAll(byClock.timers());
                 due = new StateBackend.Due(distinct(due.firings(), byClock.firings()), timers);
             }
-            List<Firing> firings = distinct(applied.firings(), due.firings());
-            long emitted = emitter.emit(firings, logic, batch.late(), batch.failed(), state);
-            state.clearTimers(shardId, due.timers());
-            commit(checkpoint, batch.last(), watermark, batch.watermark().maxEventTimeMs(),
-                    Figures.of(Metric.RECORDS, batch.records())
-                            .with(Metric.REPLAYS_SKIPPED, batch.replaysSkipped())
-                            .with(Metric.FAILED_RECORDS, batch.failed().size())
-                            .with(Metric.LATE_RECORDS, batch.late().size())
-                            .with(Metric.WINDOWS_FIRED, firings.size())
-                            .with(Metric.RESULTS_EMITTED, emitted));
+        }
+        List<Firing> firings = distinct(applied.firings(), due.firings());
+        long emitted = emitter.emit(firings, logic, batch.late(), batch.failed(), state);
+        state.clearTimers(writer, due.timers());
+        commit(checkpoint, resumed, batch.last(), watermark, batch.watermark().maxEventTimeMs(),
+                Figures.of(Metric.RECORDS, batch.records())
+                        .with(Metric.REPLAYS_SKIPPED, batch.replaysSkipped())
+                        .with(Metric.FAILED_RECORDS, batch.failed().size())
+                        .with(Metric.LATE_RECORDS, batch.late().size())
+                        .with(Metric.WINDOWS_FIRED, firings.size())
+                        .with(Metric.RESULTS_EMITTED, emitted));
+        if (!lane) {
             lastWatermarkMs = watermark;
-            return new Outcome(retryFrom, false);
-        } catch (RuntimeException e) {
-            if (firstUncommitted == null) {
-                // failed before taking a record (the checkpoint read, a new shard's lineage): retry all of it
-                firstUncommitted = records.get(0).getKinesis().getSequenceNumber();
+        }
+        return new Outcome(retryFrom, false);
+    }
+
+    /** @return the first record the checkpoint does not cover, or {@code null} if it covers them all */
+    private static BigInteger firstUncommitted(ShardCheckpoint checkpoint,
+            List<KinesisEvent.KinesisEventRecord> records) {
+        for (KinesisEvent.KinesisEventRecord record : records) {
+            BigInteger sequence = sequence(record);
+            if (!checkpoint.covers(sequence)) {
+                return sequence;
             }
-            LOG.error("pipeline {} shard {}: batch failed from sequence number {}; the event source mapping"
-                    + " will retry it: {}", plan.name(), shardId, firstUncommitted, e.toString(), e);
-            lastFailure = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
-            return new Outcome(firstUncommitted, true);
+        }
+        return null;
+    }
+
+    private static boolean isBlockedAt(ShardCheckpoint checkpoint, BigInteger from) {
+        return checkpoint.blocked() != null && checkpoint.blocked().from().equals(from);
+    }
+
+    private static BigInteger sequence(KinesisEvent.KinesisEventRecord record) {
+        return Decimals.parse(record.getKinesis().getSequenceNumber());
+    }
+
+    /** Records the block with the checkpoint; a failure to (the store is down) is logged, never thrown. */
+    private void markBlocked(ShardCheckpoint checkpoint, BigInteger from, String error) {
+        try {
+            state.markBlocked(checkpoint, ShardBlock.after(checkpoint.blocked(), from, clock.millis(), error));
+        } catch (RuntimeException e) {
+            LOG.warn("pipeline {} shard {}: the block from sequence number {} could not be recorded with the"
+                    + " checkpoint (eddy status will not show it): {}", plan.name(), checkpoint.shardId(), from,
+                    e.toString());
         }
     }
 
@@ -153,7 +268,7 @@ final class ShardCycle {
         List<Firing> firings = distinct(due.firings(), List.of());
         long emitted = emitter.emit(firings, logic, List.of(), List.of(), state);
         state.clearTimers(shardId, due.timers());
-        commit(checkpoint, null, Long.MAX_VALUE, checkpoint.maxEventTimeMs(),
+        commit(checkpoint, checkpoint, null, Long.MAX_VALUE, checkpoint.maxEventTimeMs(),
                 Figures.of(Metric.WINDOWS_FIRED, firings.size()).with(Metric.RESULTS_EMITTED, emitted));
         return firings.size();
     }
@@ -195,10 +310,10 @@ final class ShardCycle {
      *
      * @throws dev.eddy.state.StateConflictException if another invocation moved the checkpoint: nothing counted
      */
-    private void commit(ShardCheckpoint checkpoint, BigInteger last, long watermark, long maxEventTime,
-            Figures cycle) {
+    private void commit(ShardCheckpoint checkpoint, ShardCheckpoint resumed, BigInteger last, long watermark,
+            long maxEventTime, Figures cycle) {
         String shardId = checkpoint.shardId();
-        state.commitCheckpoint(checkpoint, checkpoint.advance(last, watermark, maxEventTime,
+        state.commitCheckpoint(checkpoint, resumed.advance(last, watermark, maxEventTime,
                 ledger.toCommit(shardId, cycle)));
         ledger.committed(shardId, cycle);
     }

@@ -19,11 +19,22 @@ final class SideRecords {
     private final String pipeline;
     private final String shardId;
     private final ObjectMapper json;
+    /** Why these records are side records beyond their own reason, e.g. a redrive; {@code null} for none. */
+    private final String reason;
 
     SideRecords(String pipeline, String shardId, ObjectMapper json) {
+        this(pipeline, shardId, json, null);
+    }
+
+    /**
+     * @param reason added to every side record as {@code reason} (e.g. {@code re-driven after skip}), or
+     *     {@code null}
+     */
+    SideRecords(String pipeline, String shardId, ObjectMapper json, String reason) {
         this.pipeline = pipeline;
         this.shardId = shardId;
         this.json = json;
+        this.reason = reason;
     }
 
     /**
@@ -45,6 +56,9 @@ final class SideRecords {
                 .put("errorType", error.getClass().getName())
                 .put("errorMessage", String.valueOf(error.getMessage()))
                 .put("data", Base64.getEncoder().encodeToString(data));
+        if (reason != null) {
+            node.put("reason", reason);
+        }
         return SinkFlush.sideRecord(node, kinesis.getPartitionKey(), pipeline, bytes(node));
     }
 
@@ -71,6 +85,9 @@ final class SideRecords {
                 .put("windowStart", window.start().toString())
                 .put("windowEnd", window.end().toString())
                 .put("watermark", Instant.ofEpochMilli(watermarkMs).toString());
+        if (reason != null) {
+            node.put("reason", reason);
+        }
         node.set("element", json.valueToTree(element));
         return SinkFlush.sideRecord(node, key, pipeline, bytes(node));
     }

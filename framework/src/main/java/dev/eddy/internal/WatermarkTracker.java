@@ -12,6 +12,8 @@ import java.util.TreeMap;
 final class WatermarkTracker {
 
     private final long boundMs;
+    /** Whether the watermark stays where it started (a redrive lane judges records by its shard's watermark). */
+    private final boolean frozen;
     private long watermarkMs;
     private long maxEventTimeMs;
     private final NavigableMap<Long, BigInteger> steps = new TreeMap<>();
@@ -22,9 +24,20 @@ final class WatermarkTracker {
      * @param boundMs the out-of-orderness bound, ms
      */
     WatermarkTracker(long watermarkMs, long maxEventTimeMs, long boundMs) {
+        this(watermarkMs, maxEventTimeMs, boundMs, false);
+    }
+
+    /**
+     * @param watermarkMs the watermark committed before the batch, ms
+     * @param maxEventTimeMs the largest event time committed before it, ms
+     * @param boundMs the out-of-orderness bound, ms
+     * @param frozen whether the watermark stays at {@code watermarkMs} whatever the records
+     */
+    WatermarkTracker(long watermarkMs, long maxEventTimeMs, long boundMs, boolean frozen) {
         this.watermarkMs = watermarkMs;
         this.maxEventTimeMs = maxEventTimeMs;
         this.boundMs = boundMs;
+        this.frozen = frozen;
     }
 
     /**
@@ -34,6 +47,9 @@ final class WatermarkTracker {
      * @param sequence the record's sequence number
      */
     void observe(long timestampMs, BigInteger sequence) {
+        if (frozen) {
+            return;
+        }
         maxEventTimeMs = Math.max(maxEventTimeMs, timestampMs);
         long before = watermarkMs;
         watermarkMs = Math.max(watermarkMs, Watermarks.bounded(maxEventTimeMs, boundMs));

@@ -1,6 +1,7 @@
 package dev.eddy.state;
 
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -17,14 +18,31 @@ import java.util.TreeMap;
  * @param last sequence number of its last record
  * @param watermarkSteps watermark after a record → that record's sequence number, for each record that raised
  *     the watermark (ascending in both)
+ * @param skipped the shard's {@linkplain ShardCheckpoint#skipped() skipped ranges}: a shard's write of a key whose
+ *     fence lies in one (a failed attempt before the skip applied the key's values up to there) carries that fence
+ *     over to the range's {@link RedriveLane}, and a lane's write takes it as its own; for a lane, its one range
+ *     (or none, for a range skipped without a failed attempt)
  */
-public record BatchRange(BigInteger first, BigInteger last, NavigableMap<Long, BigInteger> watermarkSteps) {
+public record BatchRange(BigInteger first, BigInteger last, NavigableMap<Long, BigInteger> watermarkSteps,
+        List<SkippedRange> skipped) {
 
     /** Requires all parts; copies the steps. */
     public BatchRange {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(last, "last");
         watermarkSteps = new TreeMap<>(watermarkSteps);
+        skipped = List.copyOf(skipped);
+    }
+
+    /**
+     * A batch of a shard without skipped ranges.
+     *
+     * @param first sequence number of the batch's first uncommitted record
+     * @param last sequence number of its last record
+     * @param watermarkSteps watermark after a record → that record's sequence number
+     */
+    public BatchRange(BigInteger first, BigInteger last, NavigableMap<Long, BigInteger> watermarkSteps) {
+        this(first, last, watermarkSteps, List.of());
     }
 
     /**

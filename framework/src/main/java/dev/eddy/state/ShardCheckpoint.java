@@ -4,6 +4,8 @@ import dev.eddy.metrics.Figures;
 import dev.eddy.metrics.Metric;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,13 +21,36 @@ import java.util.Objects;
  *     committed with the checkpoint in the same conditional write, so a retried or duplicated batch counts once;
  *     zero before the first commit, for a checkpoint stored without them, and for a child shard after a reshard
  *     (its parents keep theirs)
+ * @param blocked the shard's batches keep failing from a record on, or {@code null}: written by
+ *     {@link StateBackend#markBlocked} without a commit, removed by the next commit
+ * @param skipped ranges the event source mapping skipped after the shard was blocked, the latest
+ *     {@value #MAX_SKIPPED}, oldest first; empty unless the pipeline opts in to skipping
  */
 public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long watermarkMs, long maxEventTimeMs,
-        long version, Figures totals) {
+        long version, Figures totals, ShardBlock blocked, List<SkippedRange> skipped) {
 
-    /** @throws NullPointerException if {@code totals} is {@code null} */
+    /** Most skipped ranges kept with a checkpoint (the item stays about one write unit); older ones are dropped. */
+    public static final int MAX_SKIPPED = 5;
+
+    /** @throws NullPointerException if {@code totals} or {@code skipped} is {@code null} */
     public ShardCheckpoint {
         Objects.requireNonNull(totals, "totals");
+        skipped = List.copyOf(skipped);
+    }
+
+    /**
+     * A checkpoint neither blocked nor with skipped ranges.
+     *
+     * @param shardId Kinesis shard id
+     * @param sequenceNumber the last applied record's sequence number, or {@code null} before the first commit
+     * @param watermarkMs the shard's watermark, ms
+     * @param maxEventTimeMs the largest event time seen, ms
+     * @param version commit count
+     * @param totals running totals
+     */
+    public ShardCheckpoint(String shardId, BigInteger sequenceNumber, long watermarkMs, long maxEventTimeMs,
+            long version, Figures totals) {
+        this(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, null, List.of());
     }
 
     /**
@@ -68,6 +93,29 @@ public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long wa
     public ShardCheckpoint advance(BigInteger lastSequenceNumber, long watermark, long maxEventTime, Figures batch) {
         return new ShardCheckpoint(shardId, lastSequenceNumber == null ? sequenceNumber : lastSequenceNumber,
                 Math.max(watermarkMs, watermark), Math.max(maxEventTimeMs, maxEventTime), version + 1,
-                totals.plus(batch));
+                totals.plus(batch), null, skipped);
+    }
+
+    /**
+     * This checkpoint as a batch starting at {@code firstUncommitted} finds it: a block from an earlier record means
+     * the event source mapping skipped the records in between, which become a {@link SkippedRange}; the block
+     * itself ends (the commit that follows removes it).
+     *
+     * @param firstUncommitted the first record of the batch that this checkpoint does not cover
+     * @param nowMs the wall clock, ms since the epoch
+     * @return this checkpoint unblocked, with the skipped range added if there was one; same version
+     */
+    public ShardCheckpoint resumedAt(BigInteger firstUncommitted, long nowMs) {
+        if (blocked == null) {
+            return this;
+        }
+        List<SkippedRange> ranges = new ArrayList<>(skipped);
+        if (firstUncommitted.compareTo(blocked.from()) > 0) {
+            ranges.add(new SkippedRange(blocked.from(), firstUncommitted, blocked.sinceMs(), nowMs,
+                    blocked.error()));
+        }
+        List<SkippedRange> kept = ranges.subList(Math.max(0, ranges.size() - MAX_SKIPPED), ranges.size());
+        return new ShardCheckpoint(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, null,
+                kept);
     }
 }

@@ -99,6 +99,18 @@ public interface StateBackend extends AutoCloseable {
     void commitCheckpoint(ShardCheckpoint previous, ShardCheckpoint next);
 
     /**
+     * Records that a shard's batch failed from a record on ({@link ShardCheckpoint#blocked()}), without moving the
+     * checkpoint, so that {@code eddy status} can show a blocked shard and a skip can be recognised. Written only if
+     * the checkpoint is still the one read (same version); the next commit removes it. The default keeps nothing.
+     *
+     * @param read the checkpoint the failed batch read
+     * @param block the block, after this attempt ({@link ShardBlock#after})
+     * @throws RuntimeException if the store cannot be reached; callers log it (the batch has failed anyway)
+     */
+    default void markBlocked(ShardCheckpoint read, ShardBlock block) {
+    }
+
+    /**
      * Which idempotency keys of a {@code forEachOnce} side effect are marked done, with strongly consistent reads.
      * A marker whose retention has passed counts as absent, even before the store deletes it.
      *

@@ -5,7 +5,9 @@ import static dev.eddy.state.dynamodb.table.StateTable.SK;
 
 import dev.eddy.metrics.Figures;
 import dev.eddy.metrics.Metric;
+import dev.eddy.state.ShardBlock;
 import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.state.SkippedRange;
 import dev.eddy.state.StateConflictException;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.table.Capacity;
@@ -36,6 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  */
 final class CheckpointStore {
 
+    private static final String BLOCKED = "blocked";
+    private static final String SKIPPED = "skipped";
+
     private final DynamoDbClient client;
     private final String table;
     private final Capacity capacity;
@@ -59,10 +64,47 @@ final class CheckpointStore {
             return ShardCheckpoint.initial(shardId);
         }
         Map<String, AttributeValue> item = response.item();
+        ShardBlock blocked = blocked(item.get(BLOCKED));
+        if (!item.containsKey("ver")) {
+            // blocked before its first commit
+            ShardCheckpoint initial = ShardCheckpoint.initial(shardId);
+            return new ShardCheckpoint(shardId, null, initial.watermarkMs(), initial.maxEventTimeMs(), 0,
+                    Figures.ZERO, blocked, List.of());
+        }
         AttributeValue seq = item.get("seq");
         return new ShardCheckpoint(shardId, seq == null ? null : SequenceNumbers.parse(seq.s()),
                 Long.parseLong(item.get("wm").n()), Long.parseLong(item.get("maxTs").n()),
-                Long.parseLong(item.get("ver").n()), totals(item.get("totals")));
+                Long.parseLong(item.get("ver").n()), totals(item.get("totals")), blocked,
+                skipped(item.get(SKIPPED)));
+    }
+
+    /**
+     * Writes a block onto the checkpoint item if the checkpoint is still {@code read} (by version); does nothing if
+     * another invocation committed since (the block is over).
+     *
+     * @param read the checkpoint the failed batch read
+     * @param block the block
+     */
+    void markBlocked(ShardCheckpoint read, ShardBlock block) {
+        ItemKey key = StateTable.checkpointItem(read.shardId());
+        try {
+            var response = client.updateItem(b -> {
+                b.tableName(table).key(key.attributes()).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                        .updateExpression("SET " + BLOCKED + " = :b");
+                Map<String, AttributeValue> values = new HashMap<>();
+                values.put(":b", blocked(block));
+                if (read.version() == 0) {
+                    b.conditionExpression("attribute_not_exists(ver)");
+                } else {
+                    b.conditionExpression("ver = :ver");
+                    values.put(":ver", number(read.version()));
+                }
+                b.expressionAttributeValues(values);
+            });
+            capacity.count(response.consumedCapacity(), true);
+        } catch (ConditionalCheckFailedException committedSince) {
+            capacity.addWriteUnits(1);
+        }
     }
 
     /**
@@ -89,11 +131,18 @@ final class CheckpointStore {
         item.put("maxTs", number(next.maxEventTimeMs()));
         item.put("ver", number(next.version()));
         item.put("totals", totals(next.totals()));
+        if (next.blocked() != null) {
+            item.put(BLOCKED, blocked(next.blocked()));
+        }
+        if (!next.skipped().isEmpty()) {
+            item.put(SKIPPED, AttributeValue.fromL(next.skipped().stream().map(CheckpointStore::skipped).toList()));
+        }
         try {
             var response = client.putItem(b -> {
                 b.tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
                 if (previous.version() == 0) {
-                    b.conditionExpression("attribute_not_exists(pk)");
+                    // the item may exist without a commit: a block written before the first commit
+                    b.conditionExpression("attribute_not_exists(ver)");
                 } else {
                     b.conditionExpression("ver = :ver").expressionAttributeValues(Map.of(":ver",
                             number(previous.version())));
@@ -164,6 +213,42 @@ final class CheckpointStore {
                     : AttributeValue.fromN(BigDecimal.valueOf(totals.get(metric)).toPlainString()));
         }
         return AttributeValue.fromM(m);
+    }
+
+    private static AttributeValue blocked(ShardBlock block) {
+        return AttributeValue.fromM(Map.of("from", AttributeValue.fromS(SequenceNumbers.encode(block.from())),
+                "since", number(block.sinceMs()), "last", number(block.lastMs()),
+                "attempts", number(block.attempts()), "error", AttributeValue.fromS(block.error())));
+    }
+
+    private static ShardBlock blocked(AttributeValue stored) {
+        if (stored == null || !stored.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> m = stored.m();
+        return new ShardBlock(SequenceNumbers.parse(m.get("from").s()), Long.parseLong(m.get("since").n()),
+                Long.parseLong(m.get("last").n()), Long.parseLong(m.get("attempts").n()), m.get("error").s());
+    }
+
+    private static AttributeValue skipped(SkippedRange range) {
+        return AttributeValue.fromM(Map.of("from", AttributeValue.fromS(SequenceNumbers.encode(range.from())),
+                "resumedAt", AttributeValue.fromS(SequenceNumbers.encode(range.resumedAt())),
+                "since", number(range.blockedSinceMs()), "resumed", number(range.resumedMs()),
+                "error", AttributeValue.fromS(range.error())));
+    }
+
+    private static List<SkippedRange> skipped(AttributeValue stored) {
+        if (stored == null || !stored.hasL()) {
+            return List.of();
+        }
+        List<SkippedRange> ranges = new ArrayList<>();
+        for (AttributeValue value : stored.l()) {
+            Map<String, AttributeValue> m = value.m();
+            ranges.add(new SkippedRange(SequenceNumbers.parse(m.get("from").s()),
+                    SequenceNumbers.parse(m.get("resumedAt").s()), Long.parseLong(m.get("since").n()),
+                    Long.parseLong(m.get("resumed").n()), m.get("error").s()));
+        }
+        return ranges;
     }
 
     private static AttributeValue number(long value) {

@@ -4,6 +4,7 @@ import dev.eddy.state.BatchRange;
 import dev.eddy.state.CapacityUsage;
 import dev.eddy.state.KeyLogic;
 import dev.eddy.state.KeyUpdate;
+import dev.eddy.state.ShardBlock;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.StateConflictException;
@@ -155,6 +156,11 @@ public final class DynamoDbStateBackend implements StateBackend {
      *
      * @throws IllegalArgumentException if a handle was not handed out by this backend class
      */
+    @Override
+    public void markBlocked(ShardCheckpoint read, ShardBlock block) {
+        checkpoints.markBlocked(read, block);
+    }
+
     @Override
     public void clearTimers(String shardId, List<TimerHandle> handles) {
         timers.clear(handles);

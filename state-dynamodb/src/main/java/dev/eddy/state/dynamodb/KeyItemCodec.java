@@ -5,7 +5,9 @@ import static dev.eddy.state.dynamodb.table.StateTable.EXPIRES_AT;
 import dev.eddy.state.BatchRange;
 import dev.eddy.state.Firing;
 import dev.eddy.state.KeyState;
+import dev.eddy.state.RedriveLane;
 import dev.eddy.state.SequencedValue;
+import dev.eddy.state.SkippedRange;
 import dev.eddy.state.dynamodb.fencing.SequenceNumbers;
 import dev.eddy.state.dynamodb.table.ItemKey;
 import dev.eddy.state.dynamodb.table.ItemSize;
@@ -112,6 +114,52 @@ final class KeyItemCodec {
     }
 
     /**
+     * The fence of a writer: values at or below it were applied to the item. A shard's is its own entry in
+     * {@code seqs}. A redrive lane's is its own entry, or its shard's entry if that lies in the lane's skipped
+     * range (an attempt that failed before the skip applied the key's values up to there, and no later batch of
+     * the shard has touched the key since: such a batch carries the fence over, {@link #carryFence}).
+     *
+     * @param item a key's item, or {@code null}
+     * @param writer a shard or a redrive lane
+     * @param range the batch, with its skipped ranges
+     * @return the highest sequence number applied to the item for {@code writer}, or {@code null} for none
+     */
+    static BigInteger fence(Map<String, AttributeValue> item, String writer, BatchRange range) {
+        BigInteger own = appliedSequence(item, writer);
+        if (!RedriveLane.isLane(writer)) {
+            return own;
+        }
+        BigInteger shard = appliedSequence(item, RedriveLane.shardOf(writer));
+        for (SkippedRange skipped : range.skipped()) {
+            if (shard != null && skipped.contains(shard) && (own == null || shard.compareTo(own) > 0)) {
+                own = shard;
+            }
+        }
+        return own;
+    }
+
+    /**
+     * A shard moving its fence past a skipped range in which it lay keeps the old fence as the range's lane's: the
+     * values up to it were applied by an attempt before the skip, and a redrive must not apply them again.
+     */
+    private static void carryFence(Map<String, AttributeValue> item, Target target, BigInteger lastApplied,
+            Map<String, AttributeValue> sequences) {
+        if (RedriveLane.isLane(target.shardId())) {
+            return;
+        }
+        BigInteger stored = appliedSequence(item, target.shardId());
+        for (SkippedRange skipped : target.range().skipped()) {
+            if (stored != null && skipped.contains(stored) && lastApplied.compareTo(skipped.resumedAt()) >= 0) {
+                String lane = RedriveLane.of(target.shardId(), skipped.from());
+                BigInteger carried = appliedSequence(item, lane);
+                if (carried == null || stored.compareTo(carried) > 0) {
+                    sequences.put(lane, AttributeValue.fromS(SequenceNumbers.encode(stored)));
+                }
+            }
+        }
+    }
+
+    /**
      * @param item a key's item, or {@code null}
      * @param shardId a shard
      * @return the highest sequence number the shard applied to it, or {@code null} for none
@@ -186,6 +234,7 @@ final class KeyItemCodec {
                 sequences.putAll(item.get(SEQS).m());
             }
             sequences.put(target.shardId(), AttributeValue.fromS(SequenceNumbers.encode(lastApplied)));
+            carryFence(item, target, lastApplied, sequences);
             written.put(SEQS, AttributeValue.fromM(sequences));
         }
         List<Registration> timers = new ArrayList<>();
@@ -219,7 +268,8 @@ final class KeyItemCodec {
         }
         written.put(kind.attribute(), number(timerMs));
         if (!timerMs.equals(time(item, kind)) || reregister.contains(timerMs)) {
-            timers.add(new Registration(kind.bucketPk(shardId), timerMs, entry));
+            // a redrive lane's timers are its shard's: its watermark fires them
+            timers.add(new Registration(kind.bucketPk(RedriveLane.shardOf(shardId)), timerMs, entry));
         }
     }
 

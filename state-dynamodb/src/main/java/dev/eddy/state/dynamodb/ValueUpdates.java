@@ -80,7 +80,7 @@ final class ValueUpdates {
     private KeyChange change(String shardId, BatchRange range, KeyUpdate update, Map<String, AttributeValue> item,
             KeyLogic logic) {
         KeyItemCodec.checkKey(item, update.key());
-        BigInteger applied = fencing ? KeyItemCodec.appliedSequence(item, shardId) : null;
+        BigInteger applied = fencing ? KeyItemCodec.fence(item, shardId, range) : null;
         List<SequencedValue> fresh = update.values().stream()
                 .filter(v -> applied == null || v.sequenceNumber().compareTo(applied) > 0)
                 .toList();
