@@ -127,9 +127,13 @@ final class ShardBatch {
      * merging, or in a redrive each window of the value past it.
      */
     void refused(KeyUpdate update) {
+        // ids count the values of one record (a flatMap may make several): the same whatever else was refused
+        String previous = null;
         int index = 0;
         for (SequencedValue value : update.values()) {
             String sequence = value.sequenceNumber().toString();
+            index = sequence.equals(previous) ? index : 0;
+            previous = sequence;
             for (Window window : lateWindows(value)) {
                 late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
                         + window.startMs() + ":" + index++, sequence, value.value(), update.key(),

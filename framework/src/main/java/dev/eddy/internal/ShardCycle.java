@@ -80,6 +80,7 @@ final class ShardCycle {
      */
     Outcome run(String shardId, List<KinesisEvent.KinesisEventRecord> records) {
         ShardCheckpoint checkpoint = null;
+        ShardCheckpoint resumed = null;
         BigInteger first = null;
         try {
             checkpoint = state.readCheckpoint(shardId);
@@ -87,19 +88,19 @@ final class ShardCycle {
                 checkpoint = inherit(shardId, records.get(0).getEventSourceARN(), checkpoint);
             }
             first = firstUncommitted(checkpoint, records);
-            if (first != null && !first.equals(sequence(records.get(0))) && !isBlockedAt(checkpoint, first)) {
-                // a retry of a batch part of which was committed: an earlier attempt ended without a response
-                // (a timeout or crash). Marked, so that a skip after it is known and the shard shows as blocked
-                markBlocked(checkpoint, first, "an earlier attempt of this batch ended without a response (a"
-                        + " timeout or a crash of the function) after committing part of it");
-            }
-            ShardCheckpoint resumed = first == null ? checkpoint : checkpoint.resumedAt(first, clock.millis());
+            resumed = first == null ? checkpoint : checkpoint.resumedAt(first, clock.millis());
             if (resumed.skipped().size() > checkpoint.skipped().size()) {
                 SkippedRange skip = resumed.skipped().get(resumed.skipped().size() - 1);
                 LOG.error("pipeline {} shard {}: the event source mapping skipped the records from sequence number {}"
                         + " to before {} after failed attempts since {} (last error: {}); re-drive them with"
                         + " `eddy redrive` while the stream retains them", plan.name(), shardId, skip.from(),
                         skip.resumedAt(), java.time.Instant.ofEpochMilli(skip.blockedSinceMs()), skip.error());
+            }
+            if (first != null && !first.equals(sequence(records.get(0))) && !isBlockedAt(checkpoint, first)) {
+                // a retry of a batch part of which was committed: an earlier attempt ended without a response
+                // (a timeout or crash). Marked, so that a skip after it is known and the shard shows as blocked
+                markBlocked(checkpoint, resumed, first, "an earlier attempt of this batch ended without a response"
+                        + " (a timeout or a crash of the function) after committing part of it");
             }
             ShardBatch batch = new ShardBatch(plan, shardId, checkpoint, reader, new SideRecords(plan.name(), shardId,
                     json));
@@ -110,7 +111,7 @@ final class ShardCycle {
                     + " will retry it: {}", plan.name(), shardId, from, e.toString(), e);
             lastFailure = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
             if (checkpoint != null) {
-                markBlocked(checkpoint, new BigInteger(from), lastFailure);
+                markBlocked(checkpoint, resumed != null ? resumed : checkpoint, new BigInteger(from), lastFailure);
             }
             return new Outcome(from, true);
         }
@@ -188,12 +189,11 @@ final class ShardCycle {
             return new Outcome(retryFrom, false);
         }
         long watermark = batch.watermark().watermarkMs();
-        // after a skip, the range starts where the shard was blocked: firings that attempts before the skip
-        // committed (tagged there) are emitted now, not dropped
-        List<SkippedRange> revealed = resumed.skipped();
-        BigInteger rangeFirst = !lane && revealed.size() > checkpoint.skipped().size()
-                ? revealed.get(revealed.size() - 1).from() : firstUncommitted;
-        BatchRange range = new BatchRange(rangeFirst, batch.last(), batch.watermark().steps(), revealed);
+        // a blocked shard's range starts at its earliest failed attempt since the last commit: firings that
+        // attempts committed to state (tagged from there, perhaps in a range skipped since) are emitted now
+        BigInteger rangeFirst = !lane && checkpoint.blocked() != null
+                ? checkpoint.blocked().emitFrom().min(firstUncommitted) : firstUncommitted;
+        BatchRange range = new BatchRange(rangeFirst, batch.last(), batch.watermark().steps(), resumed.skipped());
         BatchLogic logic = lane ? BatchLogic.forRedrive(plan, watermark, json, clock)
                 : BatchLogic.of(plan, watermark, json, clock);
         StateBackend.Applied applied = state.applyUpdates(writer, range, batch.updates(), logic);
@@ -244,10 +244,14 @@ final class ShardCycle {
         return Decimals.parse(record.getKinesis().getSequenceNumber());
     }
 
-    /** Records the block with the checkpoint; a failure to (the store is down) is logged, never thrown. */
-    private void markBlocked(ShardCheckpoint checkpoint, BigInteger from, String error) {
+    /**
+     * Records the block with the checkpoint, and the skipped ranges the batch revealed; a failure to (the store is
+     * down) is logged, never thrown.
+     */
+    private void markBlocked(ShardCheckpoint checkpoint, ShardCheckpoint resumed, BigInteger from, String error) {
         try {
-            state.markBlocked(checkpoint, ShardBlock.after(checkpoint.blocked(), from, clock.millis(), error));
+            state.markBlocked(checkpoint, resumed.withBlock(ShardBlock.after(checkpoint.blocked(), from,
+                    clock.millis(), error)));
         } catch (RuntimeException e) {
             LOG.warn("pipeline {} shard {}: the block from sequence number {} could not be recorded with the"
                     + " checkpoint (eddy status will not show it): {}", plan.name(), checkpoint.shardId(), from,
@@ -264,11 +268,20 @@ final class ShardCycle {
     int drain(String shardId) {
         ShardCheckpoint checkpoint = state.readCheckpoint(shardId);
         BatchLogic logic = BatchLogic.of(plan, Long.MAX_VALUE, json, clock);
-        StateBackend.Due due = state.fireDue(shardId, BatchRange.drain(checkpoint), Long.MAX_VALUE, logic);
+        BatchRange range = BatchRange.drain(checkpoint);
+        ShardCheckpoint resumed = checkpoint;
+        if (checkpoint.blocked() != null) {
+            // drained while blocked: the mapping skipped everything from the block on; what attempts before the
+            // skip fired (tagged from there) is emitted now
+            resumed = checkpoint.resumedAt(SkippedRange.END, clock.millis());
+            range = new BatchRange(range.first().min(checkpoint.blocked().emitFrom()), SkippedRange.END,
+                    range.watermarkSteps(), resumed.skipped());
+        }
+        StateBackend.Due due = state.fireDue(shardId, range, Long.MAX_VALUE, logic);
         List<Firing> firings = distinct(due.firings(), List.of());
         long emitted = emitter.emit(firings, logic, List.of(), List.of(), state);
         state.clearTimers(shardId, due.timers());
-        commit(checkpoint, checkpoint, null, Long.MAX_VALUE, checkpoint.maxEventTimeMs(),
+        commit(checkpoint, resumed, null, Long.MAX_VALUE, checkpoint.maxEventTimeMs(),
                 Figures.of(Metric.WINDOWS_FIRED, firings.size()).with(Metric.RESULTS_EMITTED, emitted));
         return firings.size();
     }

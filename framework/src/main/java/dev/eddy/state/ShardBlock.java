@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param lastMs when the latest failed attempt ended, ms since the epoch
  * @param attempts failed attempts from {@code from} so far, at least 1
  * @param error the latest attempt's error, one line, at most {@value #MAX_ERROR} characters
+ * @param emitFrom the first record of the earliest attempt that failed since the shard's last commit (before any
+ *     skip): firings an attempt committed to state are tagged from there on, and the next commit emits them
  */
-public record ShardBlock(BigInteger from, long sinceMs, long lastMs, long attempts, String error) {
+public record ShardBlock(BigInteger from, long sinceMs, long lastMs, long attempts, String error,
+        BigInteger emitFrom) {
 
     /** Longest error kept, in characters: the checkpoint item stays small (one write unit per commit). */
     public static final int MAX_ERROR = 300;
@@ -24,6 +27,7 @@ public record ShardBlock(BigInteger from, long sinceMs, long lastMs, long attemp
     /** Requires every part; shortens the error to one line of at most {@value #MAX_ERROR} characters. */
     public ShardBlock {
         Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(emitFrom, "emitFrom");
         error = oneLine(Objects.requireNonNull(error, "error"));
         if (attempts < 1) {
             throw new IllegalArgumentException("a block has at least one failed attempt, was " + attempts);
@@ -38,11 +42,16 @@ public record ShardBlock(BigInteger from, long sinceMs, long lastMs, long attemp
      * @param nowMs when the attempt ended, ms since the epoch
      * @param error its error
      * @return the same block one attempt longer if it starts at {@code from}, else a new block of one attempt
+     *     (the mapping skipped to {@code from}), which keeps the earlier block's {@link #emitFrom}
      */
     public static ShardBlock after(ShardBlock block, BigInteger from, long nowMs, String error) {
-        return block != null && block.from.equals(from)
-                ? new ShardBlock(from, block.sinceMs, nowMs, block.attempts + 1, error)
-                : new ShardBlock(from, nowMs, nowMs, 1, error);
+        if (block == null) {
+            return new ShardBlock(from, nowMs, nowMs, 1, error, from);
+        }
+        BigInteger emitFrom = block.emitFrom.min(from);
+        return block.from.equals(from)
+                ? new ShardBlock(from, block.sinceMs, nowMs, block.attempts + 1, error, emitFrom)
+                : new ShardBlock(from, nowMs, nowMs, 1, error, emitFrom);
     }
 
     private static String oneLine(String error) {

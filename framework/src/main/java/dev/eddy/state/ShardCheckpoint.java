@@ -97,6 +97,15 @@ public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long wa
     }
 
     /**
+     * @param block the shard's block after a failed attempt
+     * @return this checkpoint blocked so, same version
+     */
+    public ShardCheckpoint withBlock(ShardBlock block) {
+        return new ShardCheckpoint(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, block,
+                skipped);
+    }
+
+    /**
      * This checkpoint as a batch starting at {@code firstUncommitted} finds it: a block from an earlier record means
      * the event source mapping skipped the records in between, which become a {@link SkippedRange}; the block
      * itself ends (the commit that follows removes it).

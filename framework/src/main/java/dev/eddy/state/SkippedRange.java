@@ -12,13 +12,19 @@ import java.util.Objects;
  * lists them and {@code eddy redrive} leaves out records of an on-failure range that were committed before it.
  *
  * @param from the first record not committed when the shard was blocked
- * @param resumedAt the first record of the batch committed after the skip (not skipped)
+ * @param resumedAt the first record of the batch committed after the skip (not skipped), or {@link #END}
  * @param blockedSinceMs when the shard was blocked, ms since the epoch
  * @param resumedMs when the batch after the skip was committed, ms since the epoch
  * @param error the last error before the skip, one line
  */
 public record SkippedRange(BigInteger from, BigInteger resumedAt, long blockedSinceMs, long resumedMs,
         String error) {
+
+    /**
+     * {@code resumedAt} of a range skipped up to the end of the shard's input: the shard was drained (end of a
+     * bounded input) while blocked: the largest number of 129 digits, the most a Kinesis sequence number has.
+     */
+    public static final BigInteger END = BigInteger.TEN.pow(129).subtract(BigInteger.ONE);
 
     /** Requires every part. */
     public SkippedRange {

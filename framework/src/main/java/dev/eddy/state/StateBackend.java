@@ -99,15 +99,17 @@ public interface StateBackend extends AutoCloseable {
     void commitCheckpoint(ShardCheckpoint previous, ShardCheckpoint next);
 
     /**
-     * Records that a shard's batch failed from a record on ({@link ShardCheckpoint#blocked()}), without moving the
-     * checkpoint, so that {@code eddy status} can show a blocked shard and a skip can be recognised. Written only if
-     * the checkpoint is still the one read (same version); the next commit removes it. The default keeps nothing.
+     * Records that a shard's batch failed from a record on ({@link ShardCheckpoint#blocked()}), with the ranges the
+     * event source mapping skipped so far ({@link ShardCheckpoint#skipped()}), without moving the checkpoint, so that
+     * {@code eddy status} can show a blocked shard and a redrive knows what was skipped. Written only if the
+     * checkpoint is still the one read (same version); the next commit removes the block. The default keeps
+     * nothing.
      *
      * @param read the checkpoint the failed batch read
-     * @param block the block, after this attempt ({@link ShardBlock#after})
+     * @param blocked {@code read} with its block after this attempt and its skipped ranges, same version
      * @throws RuntimeException if the store cannot be reached; callers log it (the batch has failed anyway)
      */
-    default void markBlocked(ShardCheckpoint read, ShardBlock block) {
+    default void markBlocked(ShardCheckpoint read, ShardCheckpoint blocked) {
     }
 
     /**

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eddy", mixinStandardHelpOptions = true, versionProvider = EddyCli.Version.class,
         description = "Runs Eddy pipelines locally, the way AWS Lambda's Kinesis event source mapping runs them.",
-        subcommands = {NewCommand.class, RunCommand.class, DeployCommand.class, PutCommand.class, TailCommand.class, StatusCommand.class, SampleCommand.class,
+        subcommands = {NewCommand.class, RunCommand.class, DeployCommand.class, RedriveCommand.class, PutCommand.class, TailCommand.class, StatusCommand.class, SampleCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class EddyCli {
 

@@ -1,8 +1,10 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.state.RedriveLane;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.dynamodb.DynamoDbStateBackend;
 import java.time.Instant;
+import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
@@ -21,9 +23,12 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * @param oldestPending arrival time of the first record after the checkpoint, or {@code null} if none
  * @param millisBehindLatest what Kinesis reported for that first read
  * @param note why the records behind could not be read, or {@code null}
+ * @param lanes for each {@linkplain ShardCheckpoint#skipped() skipped range} of the checkpoint, the checkpoint of its
+ *     {@link RedriveLane} (version 0 if it was never re-driven), in the same order
  */
 record ShardStatus(Shard shard, ShardCheckpoint checkpoint, long behind, boolean behindAtLeast,
-        String latestSequenceNumber, Instant oldestPending, Long millisBehindLatest, String note) {
+        String latestSequenceNumber, Instant oldestPending, Long millisBehindLatest, String note,
+        List<ShardCheckpoint> lanes) {
 
     /** Most records one {@code GetRecords} call returns. */
     private static final int MAX_GET_RECORDS = 10_000;
@@ -43,6 +48,8 @@ record ShardStatus(Shard shard, ShardCheckpoint checkpoint, long behind, boolean
     static ShardStatus read(KinesisClient kinesis, DynamoDbStateBackend state, String streamName, Shard shard,
             long countMax) {
         ShardCheckpoint checkpoint = state.readCheckpoint(shard.shardId());
+        List<ShardCheckpoint> lanes = checkpoint.skipped().stream()
+                .map(r -> state.readCheckpoint(RedriveLane.of(shard.shardId(), r.from()))).toList();
         long behind = 0;
         boolean atLeast = false;
         String latest = checkpoint.sequenceNumber() == null ? null : checkpoint.sequenceNumber().toString();
@@ -87,9 +94,9 @@ record ShardStatus(Shard shard, ShardCheckpoint checkpoint, long behind, boolean
             }
         } catch (KinesisException e) {
             return new ShardStatus(shard, checkpoint, 0, false, null, null, null,
-                    "cannot read the records after the checkpoint: " + EddyCli.oneLine(e));
+                    "cannot read the records after the checkpoint: " + EddyCli.oneLine(e), lanes);
         }
-        return new ShardStatus(shard, checkpoint, behind, atLeast, latest, oldest, millisBehind, null);
+        return new ShardStatus(shard, checkpoint, behind, atLeast, latest, oldest, millisBehind, null, lanes);
     }
 
     /** @return whether the shard still takes records */

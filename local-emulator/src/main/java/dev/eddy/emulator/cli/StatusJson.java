@@ -17,7 +17,10 @@ import java.time.Instant;
  * {@code --items} also {@code items} (count per item type) and {@code checkpointsOfUnlistedShards}. Each shard:
  * {@code shardId}, {@code parentShardIds}, {@code open}, {@code checkpointSequenceNumber}, {@code commits},
  * {@code watermark} and {@code watermarkMs}, {@code drained}, {@code watermarkLagMs}, {@code maxEventTime} and
- * {@code maxEventTimeMs}, {@code totals} (by CloudWatch metric name), then either {@code error} or
+ * {@code maxEventTimeMs}, {@code blocked} ({@code null}, or {@code fromSequenceNumber}, {@code since},
+ * {@code lastAttempt}, {@code attempts}, {@code error}), {@code skipped} (ranges the event source mapping skipped:
+ * {@code fromSequenceNumber}, {@code resumedAtSequenceNumber}, {@code blockedSince}, {@code resumed},
+ * {@code error}, {@code redriven}, {@code redrivenThrough}, {@code redrivenRecords}), {@code totals} (by CloudWatch metric name), then either {@code error} or
  * {@code recordsBehind}, {@code recordsBehindAtLeast}, {@code latestSequenceNumber}, {@code oldestWaitingArrival},
  * {@code iteratorAgeMs} and {@code millisBehindLatest}. Times are ISO-8601 text, {@code …Ms} fields epoch or
  * elapsed milliseconds; {@code null} where there is no value yet.
@@ -67,6 +70,26 @@ final class StatusJson {
         shard.put("open", s.open());
         shard.put("checkpointSequenceNumber", c.sequenceNumber() == null ? null : c.sequenceNumber().toString());
         shard.put("commits", c.version());
+        if (c.blocked() == null) {
+            shard.putNull("blocked");
+        } else {
+            shard.putObject("blocked").put("fromSequenceNumber", c.blocked().from().toString())
+                    .put("since", Instant.ofEpochMilli(c.blocked().sinceMs()).toString())
+                    .put("lastAttempt", Instant.ofEpochMilli(c.blocked().lastMs()).toString())
+                    .put("attempts", c.blocked().attempts()).put("error", c.blocked().error());
+        }
+        ArrayNode skipped = shard.putArray("skipped");
+        for (int i = 0; i < c.skipped().size(); i++) {
+            var r = c.skipped().get(i);
+            ShardCheckpoint lane = s.lanes().get(i);
+            ObjectNode range = skipped.addObject().put("fromSequenceNumber", r.from().toString())
+                    .put("resumedAtSequenceNumber", r.resumedAt().toString())
+                    .put("blockedSince", Instant.ofEpochMilli(r.blockedSinceMs()).toString())
+                    .put("resumed", Instant.ofEpochMilli(r.resumedMs()).toString()).put("error", r.error())
+                    .put("redriven", lane.version() > 0);
+            range.put("redrivenThrough", lane.sequenceNumber() == null ? null : lane.sequenceNumber().toString());
+            range.put("redrivenRecords", lane.totals().records());
+        }
         boolean drained = c.watermarkMs() == Long.MAX_VALUE;
         boolean noWatermark = drained || c.watermarkMs() == Long.MIN_VALUE;
         shard.put("watermark", noWatermark ? null : Instant.ofEpochMilli(c.watermarkMs()).toString());

@@ -1,10 +1,12 @@
 package dev.eddy.emulator.cli;
 
-import dev.eddy.metrics.Metric;
-import dev.eddy.metrics.Figures;
 import dev.eddy.emulator.console.Formats;
 import dev.eddy.internal.InvocationMetrics;
+import dev.eddy.metrics.Figures;
+import dev.eddy.metrics.Metric;
+import dev.eddy.state.ShardBlock;
 import dev.eddy.state.ShardCheckpoint;
+import dev.eddy.state.SkippedRange;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
@@ -59,6 +61,8 @@ final class StatusText {
         PutCommand.row(out, "checkpoint", "%s", c.sequenceNumber() == null
                 ? c.version() == 0 ? "none: no batch committed yet" : "no record yet (" + commits(c) + ")"
                 : c.sequenceNumber() + " (" + commits(c) + ")");
+        blocked(out, now, c);
+        skipped(out, s);
         PutCommand.row(out, "watermark", "%s", c.watermarkMs() == Long.MAX_VALUE
                 ? "end of input (drained: every window fired)" : time(c.watermarkMs()));
         Long lag = s.watermarkLagMs(now);
@@ -90,6 +94,35 @@ final class StatusText {
                                         s.millisBehindLatest())));
         if (s.latestSequenceNumber() != null && s.behind() > 0) {
             PutCommand.row(out, "last record", "%s", s.latestSequenceNumber());
+        }
+    }
+
+    /** Whether the shard's batches keep failing: since when, how often, and the latest error. */
+    private static void blocked(PrintStream out, Instant now, ShardCheckpoint c) {
+        ShardBlock b = c.blocked();
+        if (b == null) {
+            PutCommand.row(out, "blocked", "no");
+            return;
+        }
+        PutCommand.row(out, "blocked", "BLOCKED for %s (since %s), %,d failed attempts from sequence number %s;"
+                + " the event source mapping retries until the error goes away", age(now,
+                        Instant.ofEpochMilli(b.sinceMs())), Instant.ofEpochMilli(b.sinceMs()), b.attempts(), b.from());
+        PutCommand.row(out, "", "last error (%s): %s", Instant.ofEpochMilli(b.lastMs()), b.error());
+    }
+
+    /** Ranges the event source mapping skipped, and whether each was re-driven. */
+    private static void skipped(PrintStream out, ShardStatus s) {
+        List<SkippedRange> ranges = s.checkpoint().skipped();
+        for (int i = 0; i < ranges.size(); i++) {
+            SkippedRange r = ranges.get(i);
+            ShardCheckpoint lane = s.lanes().get(i);
+            PutCommand.row(out, i == 0 ? "skipped" : "", "%s %s, skipped %s after failures since %s (%s);"
+                    + " %s", r.from(), r.resumedAt().equals(SkippedRange.END) ? "to the end of the input"
+                            : "to before " + r.resumedAt(), Instant.ofEpochMilli(r.resumedMs()),
+                    Instant.ofEpochMilli(r.blockedSinceMs()), r.error(), lane.version() == 0
+                            ? "NOT RE-DRIVEN: eddy redrive " + "reads the on-failure destination"
+                            : String.format(Locale.ROOT, "re-driven through %s (%,d records, %,d late)",
+                                    lane.sequenceNumber(), lane.totals().records(), lane.totals().lateRecords()));
         }
     }
 

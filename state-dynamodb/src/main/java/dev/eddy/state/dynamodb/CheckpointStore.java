@@ -15,6 +15,7 @@ import dev.eddy.state.dynamodb.table.ItemKey;
 import dev.eddy.state.dynamodb.table.ItemSize;
 import dev.eddy.state.dynamodb.table.StateTable;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -69,7 +70,7 @@ final class CheckpointStore {
             // blocked before its first commit
             ShardCheckpoint initial = ShardCheckpoint.initial(shardId);
             return new ShardCheckpoint(shardId, null, initial.watermarkMs(), initial.maxEventTimeMs(), 0,
-                    Figures.ZERO, blocked, List.of());
+                    Figures.ZERO, blocked, skipped(item.get(SKIPPED)));
         }
         AttributeValue seq = item.get("seq");
         return new ShardCheckpoint(shardId, seq == null ? null : SequenceNumbers.parse(seq.s()),
@@ -79,27 +80,32 @@ final class CheckpointStore {
     }
 
     /**
-     * Writes a block onto the checkpoint item if the checkpoint is still {@code read} (by version); does nothing if
-     * another invocation committed since (the block is over).
+     * Writes a block and the skipped ranges onto the checkpoint item if the checkpoint is still {@code read} (by
+     * version); does nothing if another invocation committed since (the block is over).
      *
      * @param read the checkpoint the failed batch read
-     * @param block the block
+     * @param blocked {@code read} with its block and skipped ranges
      */
-    void markBlocked(ShardCheckpoint read, ShardBlock block) {
+    void markBlocked(ShardCheckpoint read, ShardCheckpoint blocked) {
         ItemKey key = StateTable.checkpointItem(read.shardId());
         try {
             var response = client.updateItem(b -> {
-                b.tableName(table).key(key.attributes()).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                        .updateExpression("SET " + BLOCKED + " = :b");
                 Map<String, AttributeValue> values = new HashMap<>();
-                values.put(":b", blocked(block));
+                values.put(":b", blocked(blocked.blocked()));
+                String update = "SET " + BLOCKED + " = :b";
+                if (!blocked.skipped().isEmpty()) {
+                    update += ", " + SKIPPED + " = :s";
+                    values.put(":s", AttributeValue.fromL(blocked.skipped().stream().map(CheckpointStore::skipped)
+                            .toList()));
+                }
                 if (read.version() == 0) {
                     b.conditionExpression("attribute_not_exists(ver)");
                 } else {
                     b.conditionExpression("ver = :ver");
                     values.put(":ver", number(read.version()));
                 }
-                b.expressionAttributeValues(values);
+                b.tableName(table).key(key.attributes()).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                        .updateExpression(update).expressionAttributeValues(values);
             });
             capacity.count(response.consumedCapacity(), true);
         } catch (ConditionalCheckFailedException committedSince) {
@@ -218,7 +224,8 @@ final class CheckpointStore {
     private static AttributeValue blocked(ShardBlock block) {
         return AttributeValue.fromM(Map.of("from", AttributeValue.fromS(SequenceNumbers.encode(block.from())),
                 "since", number(block.sinceMs()), "last", number(block.lastMs()),
-                "attempts", number(block.attempts()), "error", AttributeValue.fromS(block.error())));
+                "attempts", number(block.attempts()), "error", AttributeValue.fromS(block.error()),
+                "emitFrom", AttributeValue.fromS(SequenceNumbers.encode(block.emitFrom()))));
     }
 
     private static ShardBlock blocked(AttributeValue stored) {
@@ -226,8 +233,10 @@ final class CheckpointStore {
             return null;
         }
         Map<String, AttributeValue> m = stored.m();
-        return new ShardBlock(SequenceNumbers.parse(m.get("from").s()), Long.parseLong(m.get("since").n()),
-                Long.parseLong(m.get("last").n()), Long.parseLong(m.get("attempts").n()), m.get("error").s());
+        BigInteger from = SequenceNumbers.parse(m.get("from").s());
+        return new ShardBlock(from, Long.parseLong(m.get("since").n()), Long.parseLong(m.get("last").n()),
+                Long.parseLong(m.get("attempts").n()), m.get("error").s(),
+                m.containsKey("emitFrom") ? SequenceNumbers.parse(m.get("emitFrom").s()) : from);
     }
 
     private static AttributeValue skipped(SkippedRange range) {

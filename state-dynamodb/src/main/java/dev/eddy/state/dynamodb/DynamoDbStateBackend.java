@@ -4,7 +4,6 @@ import dev.eddy.state.BatchRange;
 import dev.eddy.state.CapacityUsage;
 import dev.eddy.state.KeyLogic;
 import dev.eddy.state.KeyUpdate;
-import dev.eddy.state.ShardBlock;
 import dev.eddy.state.ShardCheckpoint;
 import dev.eddy.state.StateBackend;
 import dev.eddy.state.StateConflictException;
@@ -157,8 +156,8 @@ public final class DynamoDbStateBackend implements StateBackend {
      * @throws IllegalArgumentException if a handle was not handed out by this backend class
      */
     @Override
-    public void markBlocked(ShardCheckpoint read, ShardBlock block) {
-        checkpoints.markBlocked(read, block);
+    public void markBlocked(ShardCheckpoint read, ShardCheckpoint blocked) {
+        checkpoints.markBlocked(read, blocked);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.emulator.cli.EddyCli;
 import dev.eddy.emulator.deploy.DeployReport;
+import dev.eddy.emulator.deploy.DeployedPipeline;
 import dev.eddy.emulator.deploy.Endpoints;
 import dev.eddy.emulator.embedded.FreePorts;
 import dev.eddy.emulator.embedded.LocalAwsEndpoint;
@@ -21,9 +22,19 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code eddy deploy --local}: every example stack deployed to moto's server with the real {@code cdk} CLI (the one
@@ -31,6 +42,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
  * table, delivery stream, topic and failure queue, its results read back from moto's S3, an SQS queue subscribed to
  * the topic, and the failure queue.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeployRehearsalTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +83,7 @@ class DeployRehearsalTest {
     }
 
     @Test
+    @Order(1)
     void flightDelaysRunsAgainstTheDeployedResourcesAndReadsEveryResultBack(@TempDir Path dir) throws Exception {
         List<String> lines = new ArrayList<>();
         // first an airport with a bad day before the real flights' first, so that the alert topic has something to
@@ -116,6 +129,68 @@ class DeployRehearsalTest {
         assertThat(Files.readAllLines(out.resolve("failed/flight-delays.jsonl")))
                 .as("read back from the deployed failure queue, where late data would go too").singleElement()
                 .satisfies(f -> assertThat(JSON.readTree(f).get("type").asText()).isEqualTo("poison"));
+    }
+
+    /** After the run above (which drained every shard): three flights of a skipped range are late data now. */
+    @Test
+    @Order(2)
+    void redriveReadsTheDeployedFailureQueueAndLeavesTheHandlersOwnRecordsThere(@TempDir Path dir)
+            throws Exception {
+        URI endpoint = LocalAwsEndpoint.uri(PORT);
+        DeployedPipeline deployed = DeployedPipeline.at(endpoint, "flight-delays").orElseThrow();
+        dev.eddy.emulator.embedded.Kinesalite.disableCbor(); // moto's Kinesis speaks JSON
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(Endpoints.KEY, Endpoints.KEY));
+        try (KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(endpoint).region(Endpoints.region()).credentialsProvider(credentials).build();
+             SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                     .endpointOverride(endpoint).region(Endpoints.region()).credentialsProvider(credentials).build()) {
+            // three flights that the event source mapping skipped, as Lambda reports them: their range only
+            List<PutRecordResponse> put = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String flight = JSON.writeValueAsString(Map.of("date", "1999/01/01 0" + i + ":00", "delay", 10 + i,
+                        "distance", 100, "origin", "ZZR", "destination", "LAS"));
+                put.add(kinesis.putRecord(b -> b.streamName(deployed.stream()).partitionKey("ZZR")
+                        .data(SdkBytes.fromUtf8String(flight))));
+            }
+            String onFailure = JSON.writeValueAsString(Map.of(
+                    "requestContext", Map.of("condition", "RetryAttemptsExhausted", "approximateInvokeCount", 3),
+                    "version", "1.0", "timestamp", "2026-12-06T00:00:00Z",
+                    "KinesisBatchInfo", Map.of("shardId", put.get(0).shardId(),
+                            "startSequenceNumber", put.get(0).sequenceNumber(),
+                            "endSequenceNumber", put.get(2).sequenceNumber(), "batchSize", 3,
+                            "streamArn", "arn:aws:kinesis:us-east-1:000000000000:stream/" + deployed.stream())));
+            sqs.sendMessage(b -> b.queueUrl(deployed.failureQueueUrl()).messageBody(onFailure));
+            sqs.sendMessage(b -> b.queueUrl(deployed.failureQueueUrl()).messageBody("{\"type\":\"poison\"}"));
+        }
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = EddyCli.execute("redrive", "flight-delays", "--endpoint", endpoint.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        stdout.print(printed);
+
+        assertThat(exit).isZero();
+        assertThat(printed).contains("3 records re-driven", "3 late (re-driven after skip)", "0 lost");
+        List<String> queue = new ArrayList<>();
+        try (SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(endpoint).region(Endpoints.region()).credentialsProvider(StaticCredentialsProvider
+                        .create(AwsBasicCredentials.create(Endpoints.KEY, Endpoints.KEY))).build()) {
+            for (int empty = 0; empty < 2; ) {
+                var messages = sqs.receiveMessage(b -> b.queueUrl(deployed.failureQueueUrl())
+                        .maxNumberOfMessages(10)).messages();
+                empty = messages.isEmpty() ? empty + 1 : 0;
+                messages.forEach(m -> queue.add(m.body()));
+            }
+        }
+        assertThat(queue).as("the handler's own record stays in the queue").contains("{\"type\":\"poison\"}")
+                .as("the re-driven range's message is deleted").noneMatch(m -> m.contains("KinesisBatchInfo"));
+        assertThat(queue.stream().filter(m -> m.contains("\"re-driven after skip\""))).as("late data, to the"
+                + " failure queue as the pipeline names no late sink").hasSize(3);
     }
 
     /** LocalStack's own workflow, when a LocalStack answers on localhost:4566 (it needs Docker; none here has it). */
