@@ -34,6 +34,8 @@ final class ShardPoller {
 
     /** How long the end-of-input drain retries a failure before the run fails. */
     static final java.time.Duration DRAIN_PATIENCE = java.time.Duration.ofMinutes(5);
+    /** How long a drain fails before it is given up when skipping is opted into: a short outage is waited out. */
+    static final java.time.Duration SKIPPING_DRAIN_PATIENCE = java.time.Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPoller.class);
 
@@ -323,16 +325,29 @@ final class ShardPoller {
     }
 
     /**
-     * The end of the input: every window fires. Not a Lambda call but time passing, so it waits out a failure (an
-     * outage) whatever the retry setting, for up to {@link #DRAIN_PATIENCE}.
+     * The end of the input: every window fires. Not a Lambda call but time passing, so by default it waits out a
+     * failure (an outage), for up to {@link #DRAIN_PATIENCE}; with skipping opted into (retries ≥ 0) it gives up
+     * after as many attempts as a batch and {@link #SKIPPING_DRAIN_PATIENCE}, says so, and counts as a discard
+     * (the windows it would fire stay unfired).
      */
     private void drain() throws InterruptedException {
-        long deadline = System.nanoTime() + DRAIN_PATIENCE.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + DRAIN_PATIENCE.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
                 windowsDrained = environment.function().drain(shardId);
                 return;
             } catch (RuntimeException e) {
+                if (settings.maxRetryAttempts() >= 0 && attempt > settings.maxRetryAttempts()
+                        && System.nanoTime() - started > SKIPPING_DRAIN_PATIENCE.toNanos()) {
+                    LOG.error("shard {}: end-of-input drain failed {} times; given up, as batches are after {}"
+                            + " retries: its windows stay unfired: {}", shardId, attempt,
+                            settings.maxRetryAttempts(), e.toString());
+                    discardedBatches.incrementAndGet();
+                    discards.add(shardId + ": the end-of-input drain failed " + attempt + " times and was given up"
+                            + " (its windows stay unfired), last because: " + e.getMessage());
+                    return;
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("shard " + shardId + ": end-of-input drain failed " + attempt
                             + " times in " + DRAIN_PATIENCE.toMinutes() + " min: " + e.getMessage(), e);

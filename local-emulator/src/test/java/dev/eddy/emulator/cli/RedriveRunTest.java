@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.config.EddySettings;
 import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.MotoServer;
-import dev.eddy.emulator.embedded.NodeModules;
 import dev.eddy.emulator.sinks.Moto;
 import dev.eddy.state.ShardBlock;
 import dev.eddy.state.ShardCheckpoint;
@@ -20,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,26 +39,10 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 class RedriveRunTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path FLIGHTS = NodeModules.find("vega-datasets").resolve("data/flights-2k.json");
-    private static Map<String, String> clean;
+    private static final Path FLIGHTS = OutageRunTest.FLIGHTS;
 
-    @BeforeAll
-    static void cleanRun(@TempDir Path dir) throws IOException {
-        assertThat(Cli.run("run", "flight-delays", "--input", FLIGHTS.toString(), "--out", dir.toString(),
-                "--print", "0", "--quiet").exit()).isZero();
-        clean = stats(dir);
-    }
-
-    /** @return each result of the stats sink by id: its JSON */
     private static Map<String, String> stats(Path out) throws IOException {
-        Map<String, String> byId = new TreeMap<>();
-        Path file = out.resolve("firehose/flight-delay-stats.jsonl");
-        for (String line : Files.exists(file) ? Files.readAllLines(file) : List.<String>of()) {
-            JsonNode node = JSON.readTree(line);
-            String earlier = byId.put(node.get("id").asText(), line);
-            assertThat(earlier == null || earlier.equals(line)).as("one payload per id: %s", line).isTrue();
-        }
-        return byId;
+        return OutageRunTest.stats(out);
     }
 
     private static Captured skippingRun(MotoServer moto, Path dir, String... outage) {
@@ -93,7 +74,7 @@ class RedriveRunTest {
     void aSinkOutageSkippedThenReDrivenGivesTheResultsOfARunWithoutIt(MotoServer moto, @TempDir Path dir)
             throws IOException {
         skippingRun(moto, dir, "--fail-sink", "flight-delay-stats:4");
-        assertThat(stats(dir).size()).as("results held back by the skip").isLessThan(clean.size());
+        assertThat(stats(dir).size()).as("results held back by the skip").isLessThan(OutageRunTest.clean().size());
         Captured before = Cli.run("status", "flight-delays", "--endpoint", moto.endpoint().toString());
         assertThat(before.out()).as(before.err()).contains("skipped", "firehose:flight-delay-stats is unavailable",
                 "NOT RE-DRIVEN");
@@ -102,7 +83,7 @@ class RedriveRunTest {
         assertThat(redrive.exit()).as(redrive.err()).isZero();
         assertThat(redrive.out()).contains("== redrive: flight-delays ==", "RetryAttemptsExhausted",
                 String.format(java.util.Locale.ROOT, "%,d records re-driven", skippedRecords(dir)), "0 lost");
-        assertThat(stats(dir)).as("every window as without the outage").isEqualTo(clean);
+        assertThat(stats(dir)).as("every window as without the outage").isEqualTo(OutageRunTest.clean());
         assertThat(dir.resolve("late/flight-delays.jsonl")).as("the attempts before the skip applied every record")
                 .doesNotExist();
         Captured after = Cli.run("status", "flight-delays", "--endpoint", moto.endpoint().toString());
@@ -111,7 +92,7 @@ class RedriveRunTest {
         Captured again = redrive(moto, dir);
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains(" 0 records re-driven");
-        assertThat(stats(dir)).isEqualTo(clean);
+        assertThat(stats(dir)).isEqualTo(OutageRunTest.clean());
     }
 
     @Test
