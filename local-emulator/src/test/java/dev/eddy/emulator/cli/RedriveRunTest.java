@@ -93,6 +93,21 @@ class RedriveRunTest {
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains(" 0 records re-driven");
         assertThat(stats(dir)).isEqualTo(OutageRunTest.clean());
+
+        // a range whose first record the stream no longer holds (moto numbers each shard's records from 1: a range
+        // from 0 is one whose head was trimmed): reported as lost, with the count, and the exit code says so
+        Path trimmed = dir.resolve("trimmed.jsonl");
+        Files.writeString(trimmed, JSON.writeValueAsString(java.util.Map.of("requestContext", java.util.Map.of(
+                "condition", "RecordAgeExceeded"), "KinesisBatchInfo", java.util.Map.of("shardId",
+                "shardId-000000000000", "startSequenceNumber", "0", "endSequenceNumber", "3", "batchSize", 4,
+                "streamArn", "arn:aws:kinesis:us-east-1:000000000000:stream/flights"))) + "\n");
+        Captured lost = Cli.run("redrive", "flight-delays", "--endpoint", moto.endpoint().toString(), "--from",
+                trimmed.toString(), "--out", dir.toString());
+        assertThat(lost.exit()).isEqualTo(EddyCli.EXIT_RUN_FAILED);
+        assertThat(lost.out()).contains("1 records: past the stream's retention",
+                "4 records (batchSize); 3 read from the stream");
+        assertThat(lost.err()).contains("1 records were past the stream's retention and are lost");
+        assertThat(stats(dir)).isEqualTo(OutageRunTest.clean());
     }
 
     @Test
