@@ -33,6 +33,8 @@ import java.util.function.UnaryOperator;
  * <tr><td>{@code EDDY_DEADLINE_RESERVE_MS}</td><td>time, ms, an invocation keeps in hand before Lambda's deadline:
  *     it stops before a chunk of records that would leave less (see {@code EddyHandler#handleRequest})</td>
  *     <td>1000</td></tr>
+ * <tr><td>{@code EDDY_IDLENESS_MS}</td><td>watermark idleness, ms, overriding the pipeline's
+ *     ({@code KinesisSource#withIdleness}); {@code 0} for none</td><td>the pipeline's</td></tr>
  * </table>
  */
 public final class EddySettings {
@@ -45,6 +47,8 @@ public final class EddySettings {
     public static final String METRICS = "EDDY_METRICS";
     /** Setting of the reserve, ms, kept before Lambda's deadline. */
     public static final String DEADLINE_RESERVE_MS = "EDDY_DEADLINE_RESERVE_MS";
+    /** Setting of watermark idleness, ms, overriding the pipeline's (a local run's {@code --idleness}). */
+    public static final String IDLENESS_MS = "EDDY_IDLENESS_MS";
     /** Default reserve before Lambda's deadline, ms: left for the response, logging and the estimate's error. */
     public static final long DEFAULT_DEADLINE_RESERVE_MS = 1_000;
 
@@ -109,6 +113,25 @@ public final class EddySettings {
      */
     public Optional<String> endpoint(String service) {
         return get("AWS_ENDPOINT_URL_" + service).or(() -> get("AWS_ENDPOINT_URL"));
+    }
+
+    /**
+     * @return the idleness override, if set: a duration (zero for none)
+     * @throws IllegalStateException if it is not a whole number of milliseconds, zero or more
+     */
+    public Optional<java.time.Duration> idleness() {
+        return get(IDLENESS_MS).map(value -> {
+            try {
+                long ms = Long.parseLong(value);
+                if (ms >= 0) {
+                    return java.time.Duration.ofMillis(ms);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalStateException(IDLENESS_MS + "='" + value + "' is not understood: use a whole number"
+                    + " of milliseconds, zero (no idleness) or more");
+        });
     }
 
     /**

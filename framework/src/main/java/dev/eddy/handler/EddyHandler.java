@@ -300,6 +300,7 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
                             Outages.sinks(SinkFactories.fromSettings(settings, () -> functionArn), settings),
                             Clock.systemUTC(), new DeadlineBudget(settings.deadlineReserveMs()))
                             .withShardLineage(new KinesisShardLineage(settings));
+                    settings.idleness().ifPresent(p::withIdleness);
                     processor = p;
                 }
             }

@@ -82,6 +82,20 @@ public final class BatchProcessor implements AutoCloseable {
         this.emitter = new Emitter(plan, sinks, json);
         this.ledger = new MetricsLedger(state);
         this.cycle = new ShardCycle(plan, state, emitter, ledger, json, clock);
+        pipeline.source().idleness().ifPresent(cycle::idleness);
+    }
+
+    /**
+     * Overrides the pipeline's watermark idleness ({@code KinesisSource#withIdleness}; docs/windows.md,
+     * "Idleness"), as a local run's {@code --idleness} does.
+     *
+     * @param idleness how long a shard goes without records before its watermark follows heartbeats' wall-clock
+     *     time; zero for none
+     * @return this processor
+     */
+    public BatchProcessor withIdleness(java.time.Duration idleness) {
+        cycle.idleness(idleness);
+        return this;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.eddy.internal;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.eddy.pipeline.Heartbeat;
 import dev.eddy.pipeline.RecordErrorPolicy;
 import dev.eddy.pipeline.internal.Plan;
 import dev.eddy.sink.SinkRecord;
@@ -42,12 +43,18 @@ final class ShardBatch {
     private final Map<String, String> partitionKeys = new HashMap<>();
     private final List<SinkRecord> failed = new ArrayList<>();
     private final List<SinkRecord> late = new ArrayList<>();
+    /** Idleness, ms; 0 for none. */
+    private final long idlenessMs;
+    /** Arrival of the shard's last record, heartbeats aside, ms; {@link Long#MIN_VALUE} before any. */
+    private long lastArrivalMs;
+    /** The heartbeats of the cycle: firings tagged with one fired through idleness. */
+    private final java.util.Set<BigInteger> heartbeats = new java.util.HashSet<>();
     private BigInteger last;
     private long records;
     private long replaysSkipped;
 
     ShardBatch(Plan plan, String shardId, ShardCheckpoint checkpoint, RecordReader reader, SideRecords side) {
-        this(plan, shardId, checkpoint, reader, side, false);
+        this(plan, shardId, checkpoint, reader, side, false, 0);
     }
 
     /**
@@ -55,7 +62,9 @@ final class ShardBatch {
      *     shard's watermark, and raise nothing)
      */
     ShardBatch(Plan plan, String shardId, ShardCheckpoint checkpoint, RecordReader reader, SideRecords side,
-            boolean frozenWatermark) {
+            boolean frozenWatermark, long idlenessMs) {
+        this.idlenessMs = idlenessMs;
+        this.lastArrivalMs = checkpoint.lastArrivalMs();
         this.plan = plan;
         this.shardId = shardId;
         this.reader = reader;
@@ -81,9 +90,16 @@ final class ShardBatch {
     boolean add(KinesisEvent.KinesisEventRecord record, BigInteger sequence) {
         KinesisEvent.Record kinesis = record.getKinesis();
         byte[] data = bytes(kinesis.getData());
+        java.util.OptionalLong tick = Heartbeat.timeOf(kinesis.getPartitionKey(), data);
+        if (tick.isPresent()) {
+            tick(tick.getAsLong(), sequence);
+            return true;
+        }
+        long arrival = kinesis.getApproximateArrivalTimestamp().getTime();
+        lastArrivalMs = Math.max(lastArrivalMs, arrival);
         List<Element> elements;
         try {
-            elements = reader.read(data, kinesis.getApproximateArrivalTimestamp().getTime());
+            elements = reader.read(data, arrival);
         } catch (RuntimeException e) {
             if (plan.retryFailedRecords()) {
                 LOG.warn("pipeline {} shard {}: record {} failed and will be retried: {}", plan.name(), shardId,
@@ -120,6 +136,29 @@ final class ShardBatch {
             watermark.observe(element.timestampMs(), sequence);
         }
         return true;
+    }
+
+    /**
+     * A heartbeat: not data. If the shard has had no records for the idleness, the watermark follows the wall
+     * clock: at least {@code time − idleness − out-of-orderness − 1} (docs/windows.md, "Idleness"). A shard that never
+     * had a record has nothing to fire and keeps its watermark.
+     */
+    private void tick(long timeMs, BigInteger sequence) {
+        last = sequence;
+        heartbeats.add(sequence);
+        if (idlenessMs > 0 && lastArrivalMs != Long.MIN_VALUE && timeMs - lastArrivalMs >= idlenessMs) {
+            watermark.idle(timeMs - idlenessMs - plan.outOfOrdernessMs() - 1, sequence);
+        }
+    }
+
+    /** @return the heartbeats read in this cycle, by sequence number */
+    java.util.Set<BigInteger> heartbeats() {
+        return heartbeats;
+    }
+
+    /** @return arrival of the shard's last record so far, heartbeats aside, ms */
+    long lastArrivalMs() {
+        return lastArrivalMs;
     }
 
     /**

@@ -52,6 +52,8 @@ final class ShardCycle {
     private final RecordReader reader;
     private final ObjectMapper json;
     private final Clock clock;
+    /** Watermark idleness, ms; 0 for none. */
+    private volatile long idlenessMs;
     /** Where shards' parents are found; {@code null}: shards start fresh. */
     private volatile ShardLineage lineage;
     /** Why the latest cycle that did not finish failed, one line; {@code null} while none did. */
@@ -71,6 +73,11 @@ final class ShardCycle {
 
     void lineage(ShardLineage lineage) {
         this.lineage = lineage;
+    }
+
+    /** @param idleness watermark idleness (docs/windows.md, "Idleness"); zero for none */
+    void idleness(java.time.Duration idleness) {
+        this.idlenessMs = idleness.toMillis();
     }
 
     /**
@@ -103,7 +110,7 @@ final class ShardCycle {
                         + " (a timeout or a crash of the function) after committing part of it");
             }
             ShardBatch batch = new ShardBatch(plan, shardId, checkpoint, reader, new SideRecords(plan.name(), shardId,
-                    json));
+                    json), false, idlenessMs);
             return cycle(shardId, checkpoint, resumed, batch, records, false);
         } catch (RuntimeException e) {
             String from = first != null ? first.toString() : records.get(0).getKinesis().getSequenceNumber();
@@ -140,12 +147,13 @@ final class ShardCycle {
                 // the first attempt fixes the watermark the lane judges by: the shard's now
                 ShardCheckpoint shard = state.readCheckpoint(shardId);
                 ShardCheckpoint begun = new ShardCheckpoint(lane, null, shard.watermarkMs(), shard.maxEventTimeMs(),
-                        1, dev.eddy.metrics.Figures.ZERO, null, skip == null ? List.of() : List.of(skip));
+                        1, dev.eddy.metrics.Figures.ZERO, null, skip == null ? List.of() : List.of(skip),
+                        Long.MIN_VALUE);
                 state.commitCheckpoint(checkpoint, begun);
                 checkpoint = begun;
             }
             ShardBatch batch = new ShardBatch(plan, shardId, checkpoint, reader, new SideRecords(plan.name(), shardId,
-                    json, REDRIVEN), true);
+                    json, REDRIVEN), true, 0);
             return cycle(lane, checkpoint, checkpoint, batch, records, true);
         } catch (RuntimeException e) {
             LOG.error("pipeline {} shard {}: re-driving from sequence number {} failed: {}", plan.name(), shardId,
@@ -211,8 +219,12 @@ final class ShardCycle {
         List<Firing> firings = distinct(applied.firings(), due.firings());
         long emitted = emitter.emit(firings, logic, batch.late(), batch.failed(), state);
         state.clearTimers(writer, due.timers());
-        commit(checkpoint, resumed, batch.last(), watermark, batch.watermark().maxEventTimeMs(),
+        long idleFirings = firings.stream().filter(f -> batch.heartbeats().contains(f.tag())).count();
+        commit(checkpoint, resumed.arrived(batch.lastArrivalMs()), batch.last(), watermark,
+                batch.watermark().maxEventTimeMs(),
                 Figures.of(Metric.RECORDS, batch.records())
+                        .with(Metric.HEARTBEATS, batch.heartbeats().size())
+                        .with(Metric.IDLE_FIRINGS, idleFirings)
                         .with(Metric.REPLAYS_SKIPPED, batch.replaysSkipped())
                         .with(Metric.FAILED_RECORDS, batch.failed().size())
                         .with(Metric.LATE_RECORDS, batch.late().size())

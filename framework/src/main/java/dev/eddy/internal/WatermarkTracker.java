@@ -58,6 +58,23 @@ final class WatermarkTracker {
         }
     }
 
+    /**
+     * A heartbeat found the shard idle: the watermark rises to at least {@code candidateMs}, as if an element had
+     * raised it (docs/windows.md, "Idleness"). Nothing if frozen.
+     *
+     * @param candidateMs heartbeat time − idleness − out-of-orderness − 1, ms
+     * @param sequence the heartbeat's sequence number
+     * @return whether the watermark rose
+     */
+    boolean idle(long candidateMs, BigInteger sequence) {
+        if (frozen || candidateMs <= watermarkMs) {
+            return false;
+        }
+        watermarkMs = candidateMs;
+        steps.put(watermarkMs, sequence);
+        return true;
+    }
+
     /** @return the watermark after the records observed, ms */
     long watermarkMs() {
         return watermarkMs;

@@ -25,6 +25,10 @@ public enum Metric {
     WINDOWS_FIRED("WindowsFired", "windowsFired", "windows fired", Kind.COUNT, true),
     /** Records written to result sinks. */
     RESULTS_EMITTED("ResultsEmitted", "resultsEmitted", "results emitted", Kind.COUNT, true),
+    /** Heartbeat records read: the scheduler's ticks ({@code dev.eddy.pipeline.Heartbeat}), not data. */
+    HEARTBEATS("Heartbeats", "heartbeats", "heartbeats (ticks)", Kind.COUNT, true),
+    /** Windows fired because idleness moved the watermark at a heartbeat (a quiet shard's). */
+    IDLE_FIRINGS("IdleFirings", "idleFirings", "windows fired through idleness", Kind.COUNT, true),
     /** Sink entries sent again after a partial failure, in any attempt, committed or not. */
     SINK_RETRIES("SinkRetries", "sinkRetries", "sink retries", Kind.COUNT, false),
     /** Invocations that stopped before Lambda's deadline with a batch item failure. */

@@ -53,6 +53,15 @@ public final class KinesisSource<T> {
     private final Instant startingTimestamp;
     private final int maxRetryAttempts;
     private final Duration maxRecordAge;
+    /** {@code null}: no idleness. */
+    private Duration idleness;
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
+
+    /**
+     * How often the CDK construct's heartbeat ticks every open shard unless set otherwise: 1 minute, the shortest
+     * rate of an EventBridge Scheduler schedule ({@code rate(1 minute)}).
+     */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofMinutes(1);
 
     private KinesisSource(String streamName, Decoder<T> decoder, int shards, int batchSize, Duration batchingWindow,
             StartingPosition startingPosition, Instant startingTimestamp, int maxRetryAttempts, Duration maxRecordAge) {
@@ -69,8 +78,11 @@ public final class KinesisSource<T> {
 
     private <R> KinesisSource<R> copy(Decoder<R> decoder, int shards, int batchSize, Duration batchingWindow,
             StartingPosition startingPosition, Instant startingTimestamp, int maxRetryAttempts, Duration maxRecordAge) {
-        return new KinesisSource<>(streamName, decoder, shards, batchSize, batchingWindow, startingPosition,
-                startingTimestamp, maxRetryAttempts, maxRecordAge);
+        KinesisSource<R> copy = new KinesisSource<>(streamName, decoder, shards, batchSize, batchingWindow,
+                startingPosition, startingTimestamp, maxRetryAttempts, maxRecordAge);
+        copy.idleness = idleness;
+        copy.heartbeat = heartbeat;
+        return copy;
     }
 
     /**
@@ -216,6 +228,62 @@ public final class KinesisSource<T> {
         }
         return copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp, maxRetryAttempts,
                 age);
+    }
+
+    /**
+     * Sets watermark idleness (Flink's {@code WatermarkStrategy.withIdleness}, here on the wall clock): once a shard
+     * has had no records for {@code idleness}, its watermark follows the wall clock, rising at each heartbeat to at
+     * least {@code heartbeat time − idleness − outOfOrderness − 1} ms. A live shard's last windows before a lull then
+     * fire about {@code outOfOrderness + idleness} after their end instead of at its next record; a replay of old data
+     * that has stopped fires every window, as a drain would. Records that arrive afterwards are judged against that
+     * watermark (late data as usual, never silent). Needs heartbeats ({@link #withHeartbeat}). See docs/windows.md,
+     * "Idleness".
+     *
+     * @param idleness how long a shard goes without records before its watermark follows the wall clock; positive
+     * @return a copy with idleness
+     * @throws IllegalArgumentException if not positive
+     */
+    public KinesisSource<T> withIdleness(Duration idleness) {
+        Objects.requireNonNull(idleness, "idleness");
+        if (idleness.isZero() || idleness.isNegative()) {
+            throw new IllegalArgumentException("idleness must be positive, was " + idleness);
+        }
+        KinesisSource<T> copy = copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp,
+                maxRetryAttempts, maxRecordAge);
+        copy.idleness = idleness;
+        return copy;
+    }
+
+    /**
+     * Sets how often the CDK construct's heartbeat puts a tick ({@link Heartbeat}) into every open shard, so that
+     * idleness, processing-time triggers, keyed-process timers and state clean-up fire on a shard without traffic.
+     * Each tick is one more invocation per shard (docs/deploy.md, "Heartbeat", states the cost).
+     *
+     * @param rate whole minutes, at least 1 (EventBridge Scheduler's shortest rate); {@link Duration#ZERO} for no
+     *     heartbeat (time then goes on only with a shard's records). Default {@link #DEFAULT_HEARTBEAT}
+     * @return a copy with that rate
+     * @throws IllegalArgumentException if not zero and not whole minutes of at least 1
+     */
+    public KinesisSource<T> withHeartbeat(Duration rate) {
+        Objects.requireNonNull(rate, "rate");
+        if (!rate.isZero() && (rate.compareTo(Duration.ofMinutes(1)) < 0 || rate.toMillis() % 60_000 != 0)) {
+            throw new IllegalArgumentException("the heartbeat rate must be whole minutes, at least 1 (EventBridge"
+                    + " Scheduler's shortest rate), or zero for none; was " + rate);
+        }
+        KinesisSource<T> copy = copy(decoder, shards, batchSize, batchingWindow, startingPosition, startingTimestamp,
+                maxRetryAttempts, maxRecordAge);
+        copy.heartbeat = rate;
+        return copy;
+    }
+
+    /** @return how long a shard goes without records before its watermark follows the wall clock; empty: never */
+    public java.util.Optional<Duration> idleness() {
+        return java.util.Optional.ofNullable(idleness);
+    }
+
+    /** @return how often the deployed heartbeat ticks each open shard; zero for none */
+    public Duration heartbeat() {
+        return heartbeat;
     }
 
     /** @return the stream name */

@@ -25,9 +25,11 @@ import java.util.Objects;
  *     {@link StateBackend#markBlocked} without a commit, removed by the next commit
  * @param skipped ranges the event source mapping skipped after the shard was blocked, the latest
  *     {@value #MAX_SKIPPED}, oldest first; empty unless the pipeline opts in to skipping
+ * @param lastArrivalMs the arrival time ({@code approximateArrivalTimestamp}) of the shard's last committed record,
+ *     heartbeats aside, ms; {@link Long#MIN_VALUE} before any: how long the shard has been idle
  */
 public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long watermarkMs, long maxEventTimeMs,
-        long version, Figures totals, ShardBlock blocked, List<SkippedRange> skipped) {
+        long version, Figures totals, ShardBlock blocked, List<SkippedRange> skipped, long lastArrivalMs) {
 
     /** Most skipped ranges kept with a checkpoint (the item stays about one write unit); older ones are dropped. */
     public static final int MAX_SKIPPED = 5;
@@ -50,7 +52,7 @@ public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long wa
      */
     public ShardCheckpoint(String shardId, BigInteger sequenceNumber, long watermarkMs, long maxEventTimeMs,
             long version, Figures totals) {
-        this(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, null, List.of());
+        this(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, null, List.of(), Long.MIN_VALUE);
     }
 
     /**
@@ -93,7 +95,17 @@ public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long wa
     public ShardCheckpoint advance(BigInteger lastSequenceNumber, long watermark, long maxEventTime, Figures batch) {
         return new ShardCheckpoint(shardId, lastSequenceNumber == null ? sequenceNumber : lastSequenceNumber,
                 Math.max(watermarkMs, watermark), Math.max(maxEventTimeMs, maxEventTime), version + 1,
-                totals.plus(batch), null, skipped);
+                totals.plus(batch), null, skipped, lastArrivalMs);
+    }
+
+    /**
+     * @param arrivalMs the arrival time of the last record a batch committed, heartbeats aside, ms
+     *     ({@link Long#MIN_VALUE}: none)
+     * @return this checkpoint with the later of its own and that, same version
+     */
+    public ShardCheckpoint arrived(long arrivalMs) {
+        return new ShardCheckpoint(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, blocked,
+                skipped, Math.max(lastArrivalMs, arrivalMs));
     }
 
     /**
@@ -102,7 +114,7 @@ public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long wa
      */
     public ShardCheckpoint withBlock(ShardBlock block) {
         return new ShardCheckpoint(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, block,
-                skipped);
+                skipped, lastArrivalMs);
     }
 
     /**
@@ -125,6 +137,6 @@ public record ShardCheckpoint(String shardId, BigInteger sequenceNumber, long wa
         }
         List<SkippedRange> kept = ranges.subList(Math.max(0, ranges.size() - MAX_SKIPPED), ranges.size());
         return new ShardCheckpoint(shardId, sequenceNumber, watermarkMs, maxEventTimeMs, version, totals, null,
-                kept);
+                kept, lastArrivalMs);
     }
 }

@@ -83,8 +83,8 @@ class InvocationMetricsTest {
         List<String> names = new ArrayList<>();
         directive.get("Metrics").forEach(m -> names.add(m.get("Name").asText()));
         assertThat(names).containsExactlyInAnyOrder("Records", "ReplaysSkipped", "FailedRecords", "LateRecords",
-                "WindowsFired", "ResultsEmitted", "SinkRetries", "DeadlineStops", "FailedBatches", "StateWriteUnits",
-                "StateReadUnits", "BatchDuration", "WatermarkLag");
+                "WindowsFired", "ResultsEmitted", "Heartbeats", "IdleFirings", "SinkRetries", "DeadlineStops",
+                "FailedBatches", "StateWriteUnits", "StateReadUnits", "BatchDuration", "WatermarkLag");
         assertThat(doc.get("FailedBatches").asDouble()).isEqualTo(1);
         assertThat(doc.get("Pipeline").asText()).isEqualTo("flight-delays");
         assertThat(doc.get("Records").asDouble()).isEqualTo(500);

@@ -86,6 +86,8 @@ public final class EddyPipeline extends Construct {
     private final Queue failureQueue;
     private final Map<SinkRef, IConstruct> sinks;
     private final List<Alarm> alarms;
+    /** {@code null} when the pipeline has no heartbeat. */
+    private final Function heartbeat;
 
     /**
      * @param scope the parent construct
@@ -191,6 +193,7 @@ public final class EddyPipeline extends Construct {
         // the destinations the pipeline names, under the names the handler delivers to (EDDY_SINKS=aws)
         sinks = EddySinks.provision(this, pipeline, function, failureQueue);
         alarms = EddyAlarms.create(this, pipeline.name(), function, table, failureQueue);
+        heartbeat = EddyHeartbeat.provision(this, pipeline, stream, jar);
 
         // the names a run against the deployed stack reads (eddy run --endpoint), exported under the pipeline's name
         output(pipeline, StackOutput.STREAM, stream.getStreamName());
@@ -237,6 +240,14 @@ public final class EddyPipeline extends Construct {
     /** @return the SQS queue that receives the event source mapping's on-failure records */
     public Queue getFailureQueue() {
         return failureQueue;
+    }
+
+    /**
+     * @return the heartbeat's function, which an EventBridge Scheduler schedule invokes at the source's rate to put a
+     *     heartbeat into every open shard; empty when the source has none ({@code KinesisSource#withHeartbeat})
+     */
+    public java.util.Optional<Function> getHeartbeat() {
+        return java.util.Optional.ofNullable(heartbeat);
     }
 
     /**

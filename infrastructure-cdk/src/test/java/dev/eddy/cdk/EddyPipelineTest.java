@@ -25,6 +25,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /** The construct reads every setting from the definition it is given, and fails clearly when it cannot build. */
@@ -120,6 +121,87 @@ class EddyPipelineTest {
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 50,
                 "MaximumBatchingWindowInSeconds", 5, "StartingPosition", "LATEST", "MaximumRetryAttempts", 3,
                 "MaximumRecordAgeInSeconds", 7_200));
+    }
+
+    @Test
+    void aHeartbeatScheduleInvokesAFunctionThatMayOnlyPutIntoTheStream() {
+        Template template = Template.fromStack(new EddyPipelineStack(new App(), "SensorCounts",
+                StackProps.builder().build(), new SensorCounts(), SensorCountsHandler.class, PROPS));
+
+        template.hasResourceProperties("AWS::Scheduler::Schedule", Map.of(
+                "Name", "eddy-sensor-counts-heartbeat",
+                "ScheduleExpression", "rate(1 minute)",
+                "FlexibleTimeWindow", Map.of("Mode", "OFF"),
+                "Target", Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
+                        List.of(Match.stringLikeRegexp("PipelineHeartbeat.*"), "Arn")),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 60)))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "eddy-sensor-counts-heartbeat",
+                "Handler", dev.eddy.handler.HeartbeatHandler.class.getName(),
+                "MemorySize", EddyHeartbeat.MEMORY_MB,
+                "Environment", Map.of("Variables", Map.of(dev.eddy.handler.HeartbeatHandler.STREAM,
+                        Match.anyValue()))));
+        template.hasResourceProperties("AWS::IAM::Role", Map.of("AssumeRolePolicyDocument", Match.objectLike(Map.of(
+                "Statement", List.of(Match.objectLike(Map.of("Principal",
+                        Map.of("Service", "scheduler.amazonaws.com"))))))));
+        // the schedule's role may invoke the heartbeat function and nothing else
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PipelineHeartbeatScheduleRole.*"))),
+                "PolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Action", "lambda:InvokeFunction"))), "Version", "2012-10-17")));
+        // the heartbeat function may list the stream's shards and put records into it
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PipelineHeartbeatServiceRole.*"))),
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", Match.arrayWith(List.of("kinesis:ListShards", "kinesis:PutRecords")),
+                        "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("PipelineStream.*"),
+                                "Arn")))))), "Version", "2012-10-17")));
+    }
+
+    @Test
+    void theHeartbeatFollowsItsRateAndIsLeftOutAtZero() {
+        Stack every5 = new Stack(new App(), "Every5");
+        new EddyPipeline(every5, "Pipeline", counts("five", Duration.ofMinutes(5)), FiveHandler.class, PROPS);
+        Template.fromStack(every5).hasResourceProperties("AWS::Scheduler::Schedule",
+                Map.of("ScheduleExpression", "rate(5 minutes)"));
+
+        Stack none = new Stack(new App(), "None");
+        new EddyPipeline(none, "Pipeline", counts("quiet", Duration.ZERO), QuietHandler.class, PROPS);
+        Template quiet = Template.fromStack(none);
+        quiet.resourceCountIs("AWS::Scheduler::Schedule", 0);
+        quiet.resourceCountIs("AWS::Lambda::Function", 1);
+
+        assertThat(new SensorCounts().define().source().heartbeat()).isEqualTo(KinesisSource.DEFAULT_HEARTBEAT);
+        assertThatThrownBy(() -> KinesisSource.stream("s").withHeartbeat(Duration.ofSeconds(30)))
+                .hasMessageContaining("whole minutes, at least 1");
+    }
+
+    /** Counts per sensor and minute, with a heartbeat at {@code rate}. */
+    static Pipeline counts(String name, Duration rate) {
+        return Pipeline.named(name)
+                .from(KinesisSource.stream(name).withHeartbeat(rate).decode(Json.of(Reading.class)))
+                .keyBy(Reading::sensor)
+                .window(TumblingWindows.of(Duration.ofMinutes(1)))
+                .aggregate(Aggregator.<Reading, Long, Long>of(Long.class, () -> 0L, (n, r) -> n + 1, Long::sum,
+                        n -> n))
+                .to(Firehose.deliveryStream(name + "-out"))
+                .build();
+    }
+
+    /** Heartbeat every 5 minutes. */
+    public static final class FiveHandler extends EddyHandler {
+        /** As Lambda creates it. */
+        public FiveHandler() {
+            super(() -> counts("five", Duration.ofMinutes(5)));
+        }
+    }
+
+    /** No heartbeat. */
+    public static final class QuietHandler extends EddyHandler {
+        /** As Lambda creates it. */
+        public QuietHandler() {
+            super(() -> counts("quiet", Duration.ZERO));
+        }
     }
 
     @Test

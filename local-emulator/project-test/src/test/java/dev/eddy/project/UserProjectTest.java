@@ -87,8 +87,10 @@ class UserProjectTest {
                 functions.add(r);
             }
         });
-        assertThat(functions).singleElement().satisfies(f -> {
-            assertThat(f.at("/Properties/Handler").asText()).isEqualTo(PACKAGE + ".RouteCountsHandler");
+        // the pipeline's function and its heartbeat's, both from the project's jar
+        assertThat(functions).extracting(f -> f.at("/Properties/Handler").asText())
+                .containsExactlyInAnyOrder(PACKAGE + ".RouteCountsHandler", "dev.eddy.handler.HeartbeatHandler");
+        assertThat(functions).allSatisfy(f -> {
             Path asset = project.resolve("cdk.out").resolve(f.at("/Metadata/aws:asset:path").asText());
             assertThat(Files.mismatch(asset, jar)).as("the stack deploys target/%s.jar", PIPELINE).isEqualTo(-1L);
         });

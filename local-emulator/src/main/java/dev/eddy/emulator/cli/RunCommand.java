@@ -172,6 +172,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private OutageOptions outages;
 
+    @Mixin
+    private TimeOptions time;
+
     @Option(names = "--quiet", description = "no progress lines")
     private boolean quiet;
 
@@ -231,6 +234,7 @@ final class RunCommand implements Callable<Integer> {
                                  : null, deployed != null ? deployed.account() : null)) {
                 Map<String, String> handlerSettings = new LinkedHashMap<>(target.settings());
                 handlerSettings.putAll(outages.settings(pipeline));
+                handlerSettings.putAll(time.settings());
                 EddySettings handlers = aws.settings(handlerSettings);
                 StateTable.create(aws.dynamo(), table);
                 aws.createStream(stream, shardCount);
@@ -249,15 +253,24 @@ final class RunCommand implements Callable<Integer> {
                         () -> Pipelines.instantiate(handlerType).withSettings(handlers), settings, inputComplete::get,
                         onFailure);
                      RunOutputs.Interruption interruption = outputs.interruption(stderr)) {
+                    if (!time.drain()) {
+                        mapping.withoutDrain();
+                    }
                     mapping.start();
                     Thread reporter = reporter(stderr, records.size(), producer, mapping, started);
+                    Thread heartbeat = time.startHeartbeat(aws.kinesis(), stream,
+                            message -> progress(stderr, "%s", message));
                     try {
                         producer.putAll(entries, (index, shardId, sequenceNumber) ->
                                 outputs.placed(entries.get(index).line(), shardId, sequenceNumber));
+                        Thread.sleep(time.runForMs());
                         inputComplete.set(true);
                         mapping.awaitDrained();
                     } finally {
                         reporter.interrupt();
+                        if (heartbeat != null) {
+                            heartbeat.interrupt();
+                        }
                     }
                     double seconds = (System.nanoTime() - started) / 1e9;
                     target.readBack();

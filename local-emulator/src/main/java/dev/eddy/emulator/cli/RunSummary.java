@@ -90,6 +90,10 @@ final class RunSummary {
                         ? " -> " + outputs.failed() + " (late data goes to the failure destination)" : "");
         row(stdout, pipeline.windows() == null ? "outputs" : Metric.WINDOWS_FIRED.label(),
                 Metric.WINDOWS_FIRED.cloudWatchName(), "%,d", t.windowsFired());
+        if (t.count(Metric.HEARTBEATS) > 0) {
+            metric(stdout, Metric.HEARTBEATS, "%,d", t.count(Metric.HEARTBEATS));
+            metric(stdout, Metric.IDLE_FIRINGS, "%,d", t.count(Metric.IDLE_FIRINGS));
+        }
         metric(stdout, Metric.RESULTS_EMITTED, "%,d", t.resultsEmitted());
         for (SinkRef sink : pipeline.sinks()) {
             Path file = outputs.sink(sink);

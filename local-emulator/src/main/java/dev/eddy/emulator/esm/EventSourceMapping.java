@@ -97,6 +97,7 @@ public final class EventSourceMapping implements AutoCloseable {
             ShardPoller poller = new ShardPoller(kinesis, stream, shard.shardId(), functions, settings,
                     inputComplete, onFailure, keyOwnership, invocationLog::add);
             poller.clock = clock;
+            poller.drainAtEnd = drainAtEnd;
             pollers.put(shard.shardId(), poller);
             parents.put(shard.shardId(), of);
         }
@@ -135,6 +136,21 @@ public final class EventSourceMapping implements AutoCloseable {
     synchronized EventSourceMapping withClock(java.time.Clock clock) {
         this.clock = clock;
         pollers.values().forEach(p -> p.clock = clock);
+        return this;
+    }
+
+    /** Whether shards are drained at the end of the input; see {@link #withoutDrain()}. */
+    private volatile boolean drainAtEnd = true;
+
+    /**
+     * Leaves shards undrained at the end of the input, as a stream that goes on would (no watermark to +∞):
+     * what fires then is what the records, heartbeats and idleness make due. Call before {@link #start()}.
+     *
+     * @return this mapping
+     */
+    public synchronized EventSourceMapping withoutDrain() {
+        drainAtEnd = false;
+        pollers.values().forEach(p -> p.drainAtEnd = false);
         return this;
     }
 

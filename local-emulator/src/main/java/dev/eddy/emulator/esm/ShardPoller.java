@@ -68,6 +68,11 @@ final class ShardPoller {
     final List<String> discards = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether the shard turned out closed (a parent of a reshard) and was read to its end. */
     volatile boolean closed;
+    /**
+     * Whether the end of the input drains the shard (every window fires); {@code false} when the end of the file is
+     * not the end of the stream ({@code eddy run --no-drain}): heartbeats and idleness fire what is due.
+     */
+    volatile boolean drainAtEnd = true;
 
     ShardPoller(KinesisClient kinesis, String stream, String shardId, Supplier<LocalFunction> environments,
             MappingSettings settings, BooleanSupplier inputComplete, OnFailureDestination onFailure,
@@ -155,7 +160,9 @@ final class ShardPoller {
                     return;
                 }
                 if (complete && caughtUp) {
-                    drain();
+                    if (drainAtEnd) {
+                        drain();
+                    }
                     return;
                 }
                 Thread.sleep(settings.idlePollMs());

@@ -4,6 +4,7 @@
 # of the stack reference, so without them the whole stack fails ("Fn::GetAtt references undefined resource"):
 #   AWS::KinesisFirehose::DeliveryStream  (the Firehose sinks; the function's role policy names its ARN)
 #   AWS::Lambda::Alias                    (the SnapStart alias "live"; the event source mapping invokes it)
+#   AWS::Scheduler::Schedule              (the heartbeat's schedule; created, not run)
 # Both are created here through moto's own service backends, exactly as the service APIs create them, and moto's
 # AWS::Lambda::Version gets the attribute the alias reads (Fn::GetAtt Version.Version), so the deployed stack is the
 # template as synthesised, unchanged. And a stack created or updated through a change set (what `cdk deploy` does)
@@ -16,6 +17,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.models import CloudFormationBackend
 from moto.core.common_models import CloudFormationModel
 from moto.firehose.models import firehose_backends
+from moto.scheduler.models import scheduler_backends
 
 
 class EddyDeliveryStream(CloudFormationModel):
@@ -82,6 +84,57 @@ class EddyDeliveryStream(CloudFormationModel):
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
         name = cloudformation_json.get("Properties", {}).get("DeliveryStreamName", resource_name)
         firehose_backends[account_id][region_name].delete_delivery_stream(name)
+
+    def is_created(self):
+        return True
+
+
+class EddySchedule(CloudFormationModel):
+    """AWS::Scheduler::Schedule (the heartbeat's schedule), through moto's EventBridge Scheduler backend. The
+    schedule is created, not run: moto's server runs no schedules (eddy run puts the heartbeats itself)."""
+    __module__ = "moto.scheduler.eddy"
+
+    def __init__(self, schedule):
+        self.schedule = schedule
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Scheduler::Schedule"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name):
+        if attribute_name == "Arn":
+            return self.schedule.arn
+        raise NotImplementedError('"Fn::GetAtt" : [ "{0}" , "%s" ]"' % attribute_name)
+
+    @property
+    def physical_resource_id(self):
+        return self.schedule.name
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                        **kwargs):
+        p = cloudformation_json["Properties"]
+        schedule = scheduler_backends[account_id][region_name].create_schedule(
+            description=p.get("Description"), end_date=p.get("EndDate"),
+            flexible_time_window=p.get("FlexibleTimeWindow", {"Mode": "OFF"}), group_name=p.get("GroupName"),
+            kms_key_arn=p.get("KmsKeyArn"), name=p.get("Name", resource_name),
+            schedule_expression=p["ScheduleExpression"],
+            schedule_expression_timezone=p.get("ScheduleExpressionTimezone"), start_date=p.get("StartDate"),
+            state=p.get("State"), target=p["Target"], action_after_completion=None)
+        return cls(schedule)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        p = cloudformation_json.get("Properties", {})
+        scheduler_backends[account_id][region_name].delete_schedule(p.get("GroupName"), p.get("Name", resource_name))
 
     def is_created(self):
         return True

@@ -41,6 +41,7 @@ final class CheckpointStore {
 
     private static final String BLOCKED = "blocked";
     private static final String SKIPPED = "skipped";
+    private static final String LAST_ARRIVAL = "lastArr";
 
     private final DynamoDbClient client;
     private final String table;
@@ -70,13 +71,14 @@ final class CheckpointStore {
             // blocked before its first commit
             ShardCheckpoint initial = ShardCheckpoint.initial(shardId);
             return new ShardCheckpoint(shardId, null, initial.watermarkMs(), initial.maxEventTimeMs(), 0,
-                    Figures.ZERO, blocked, skipped(item.get(SKIPPED)));
+                    Figures.ZERO, blocked, skipped(item.get(SKIPPED)), Long.MIN_VALUE);
         }
         AttributeValue seq = item.get("seq");
         return new ShardCheckpoint(shardId, seq == null ? null : SequenceNumbers.parse(seq.s()),
                 Long.parseLong(item.get("wm").n()), Long.parseLong(item.get("maxTs").n()),
                 Long.parseLong(item.get("ver").n()), totals(item.get("totals")), blocked,
-                skipped(item.get(SKIPPED)));
+                skipped(item.get(SKIPPED)), item.containsKey(LAST_ARRIVAL)
+                        ? Long.parseLong(item.get(LAST_ARRIVAL).n()) : Long.MIN_VALUE);
     }
 
     /**
@@ -139,6 +141,9 @@ final class CheckpointStore {
         item.put("totals", totals(next.totals()));
         if (next.blocked() != null) {
             item.put(BLOCKED, blocked(next.blocked()));
+        }
+        if (next.lastArrivalMs() != Long.MIN_VALUE) {
+            item.put(LAST_ARRIVAL, number(next.lastArrivalMs()));
         }
         if (!next.skipped().isEmpty()) {
             item.put(SKIPPED, AttributeValue.fromL(next.skipped().stream().map(CheckpointStore::skipped).toList()));

@@ -111,7 +111,8 @@ class FlightDelaysStackTest {
     void everyResourceIsProvisionedOnceWithTheSinksThePipelineNames() {
         template.resourceCountIs("AWS::Kinesis::Stream", 1);
         template.resourceCountIs("AWS::DynamoDB::Table", 1);
-        template.resourceCountIs("AWS::Lambda::Function", 1);
+        template.resourceCountIs("AWS::Lambda::Function", 2); // the pipeline's and its heartbeat's
+        template.resourceCountIs("AWS::Scheduler::Schedule", 1);
         template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
         template.resourceCountIs("AWS::SQS::Queue", 1);
         template.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 1);
@@ -188,7 +189,7 @@ class FlightDelaysStackTest {
 
     @Test
     void rolesMayOnlyUseTableDataTheStreamTheSinksAndTheFailureQueue() {
-        List<String> actions = iamPolicyActions();
+        List<String> actions = iamPolicyActions(role -> !role.contains("Heartbeat"));
         assertThat(actions).contains("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards",
                 "sqs:SendMessage", "sqs:GetQueueUrl", "firehose:PutRecordBatch", "sns:Publish", "s3:PutObject");
@@ -200,18 +201,39 @@ class FlightDelaysStackTest {
     }
 
     @Test
+    void theHeartbeatMayOnlyPutIntoTheStreamAndItsScheduleOnlyInvokeIt() {
+        assertThat(iamPolicyActions(role -> role.startsWith("PipelineHeartbeatServiceRole")))
+                .containsExactlyInAnyOrder("kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords");
+        assertThat(iamPolicyActions(role -> role.startsWith("PipelineHeartbeatScheduleRole")))
+                .containsExactly("lambda:InvokeFunction");
+    }
+
+    @Test
     void noIamPolicyAllowsWildcardActions() {
         assertThat(iamPolicyActions()).isNotEmpty().noneMatch(a -> a.contains("*"));
     }
 
     /** @return every action of every statement of every {@code AWS::IAM::Policy} in the template */
     static List<String> iamPolicyActions() {
+        return iamPolicyActions(role -> true);
+    }
+
+    /**
+     * @param roles which roles' policies, by the logical id they reference
+     * @return every action of every statement of those {@code AWS::IAM::Policy} resources
+     */
+    static List<String> iamPolicyActions(java.util.function.Predicate<String> roles) {
         List<String> actions = new ArrayList<>();
         for (Object resource : map(template.toJSON().get("Resources")).values()) {
             if (!"AWS::IAM::Policy".equals(map(resource).get("Type"))) {
                 continue;
             }
-            Map<String, Object> document = map(map(map(resource).get("Properties")).get("PolicyDocument"));
+            Map<String, Object> properties = map(map(resource).get("Properties"));
+            List<?> refs = (List<?>) properties.get("Roles");
+            if (refs.stream().noneMatch(r -> roles.test(String.valueOf(map(r).get("Ref"))))) {
+                continue;
+            }
+            Map<String, Object> document = map(properties.get("PolicyDocument"));
             for (Object statement : (List<?>) document.get("Statement")) {
                 Object action = map(statement).get("Action");
                 for (Object a : action instanceof List<?> list ? list : List.of(action)) {

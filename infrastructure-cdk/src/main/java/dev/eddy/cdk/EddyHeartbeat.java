@@ -1,0 +1,85 @@
+package dev.eddy.cdk;
+
+import dev.eddy.handler.HeartbeatHandler;
+import dev.eddy.pipeline.Pipeline;
+import java.nio.file.Path;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kinesis.IStream;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.scheduler.CfnSchedule;
+import software.constructs.Construct;
+
+/**
+ * A pipeline's heartbeat: an EventBridge Scheduler schedule at the source's rate
+ * ({@code KinesisSource#heartbeat()}, default 1 minute, the shortest rate Scheduler has) invokes a small function
+ * from the pipeline's own jar ({@link HeartbeatHandler}), which puts one heartbeat record into every open shard, so
+ * that a quiet shard's time goes on (docs/windows.md, "Idleness"; docs/deploy.md, "Heartbeat", for its cost).
+ *
+ * <p>Why a function and not Scheduler's universal target for {@code PutRecords}: the function lists the open shards at
+ * each beat (a reshard needs no redeploy) and stamps each heartbeat with its time. Least privilege: the function may
+ * list the stream's shards and put records into it ({@code grantWrite}: {@code ListShards}, {@code PutRecord(s)},
+ * and the stream key's encrypt when it has one); the schedule's role may invoke that one function.
+ */
+final class EddyHeartbeat {
+
+    /** Heartbeat function memory, MB: one {@code ListShards} and one {@code PutRecords} a minute. */
+    static final int MEMORY_MB = 256;
+
+    private EddyHeartbeat() {
+    }
+
+    /**
+     * @param scope the pipeline's construct
+     * @param pipeline the pipeline
+     * @param stream its stream
+     * @param jar the pipeline's jar, which holds {@link HeartbeatHandler}
+     * @return the heartbeat function, or {@code null} when the pipeline has no heartbeat (rate zero)
+     */
+    static Function provision(Construct scope, Pipeline pipeline, IStream stream, Path jar) {
+        java.time.Duration rate = pipeline.source().heartbeat();
+        if (rate.isZero()) {
+            return null;
+        }
+        Function beat = Function.Builder.create(scope, "Heartbeat")
+                .functionName("eddy-" + pipeline.name() + "-heartbeat")
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .handler(HeartbeatHandler.class.getName())
+                .code(Code.fromAsset(jar.toString()))
+                .memorySize(MEMORY_MB)
+                .timeout(Duration.seconds(30))
+                .loggingFormat(LoggingFormat.JSON)
+                .environment(Map.of(HeartbeatHandler.STREAM, stream.getStreamName()))
+                .build();
+        stream.grantWrite(beat);
+
+        Role invoker = Role.Builder.create(scope, "HeartbeatScheduleRole")
+                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
+                .description("lets the heartbeat schedule of pipeline " + pipeline.name() + " invoke its function")
+                .build();
+        beat.grantInvoke(invoker);
+        long minutes = rate.toMinutes();
+        CfnSchedule.Builder.create(scope, "HeartbeatSchedule")
+                .name("eddy-" + pipeline.name() + "-heartbeat")
+                .description("heartbeats into every open shard of " + pipeline.source().streamName()
+                        + ", so that idle shards' windows and timers fire")
+                .scheduleExpression("rate(" + minutes + (minutes == 1 ? " minute)" : " minutes)"))
+                .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("OFF").build())
+                .target(CfnSchedule.TargetProperty.builder()
+                        .arn(beat.getFunctionArn())
+                        .roleArn(invoker.getRoleArn())
+                        // a missed beat is followed by the next: no retries, nothing queued
+                        .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(0)
+                                .maximumEventAgeInSeconds(60).build())
+                        .build())
+                .build();
+        return beat;
+    }
+}
