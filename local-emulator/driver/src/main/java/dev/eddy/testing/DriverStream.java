@@ -1,6 +1,7 @@
 package dev.eddy.testing;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.eddy.pipeline.Heartbeat;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.state.ShardLineage;
 import java.math.BigInteger;
@@ -83,6 +84,20 @@ final class DriverStream {
             }
         }
         shard.put(partitionKey, data, arrival, pipeline);
+    }
+
+    /**
+     * Puts a heartbeat of that time into every shard that has had records, as the deployed schedule's function puts
+     * one into every open shard (by explicit hash key).
+     *
+     * @param epochMs the heartbeat's time, ms
+     */
+    void heartbeat(long epochMs) {
+        for (Shard shard : shards) {
+            if (shard.used) {
+                shard.put(Heartbeat.PARTITION_KEY, Heartbeat.data(epochMs), Instant.ofEpochMilli(epochMs), pipeline);
+            }
+        }
     }
 
     /**

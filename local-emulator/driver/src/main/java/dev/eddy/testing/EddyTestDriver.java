@@ -298,7 +298,13 @@ public final class EddyTestDriver implements AutoCloseable {
     // ---------------------------------------------------------------- time
 
     /**
-     * Moves the clock forward. Nothing runs by itself: due processing-time panes fire at their shard's next batch.
+     * Moves the clock forward, with the heartbeats the deployed schedule would put meanwhile: at every multiple of
+     * the source's heartbeat rate ({@code KinesisSource#heartbeat()}, 1 minute by default) in {@code (now, now +
+     * duration]}, one heartbeat of that time into every shard that has had records (the latest
+     * {@value #MAX_HEARTBEATS} beats of a long jump). Nothing runs by itself: {@link #flush()} delivers them, and
+     * then due processing-time panes, keyed-process timers and clean-up fire, and with idleness
+     * ({@code KinesisSource#withIdleness}) a quiet shard's watermark follows the heartbeats' time
+     * (docs/windows.md, "Idleness").
      *
      * @param duration how far, zero or more
      * @throws IllegalArgumentException if negative
@@ -308,8 +314,21 @@ public final class EddyTestDriver implements AutoCloseable {
         if (Objects.requireNonNull(duration, "duration").isNegative()) {
             throw new IllegalArgumentException("time only moves forward, not by " + duration);
         }
+        long from = clock.now.toEpochMilli();
         clock.now = clock.now.plus(duration);
+        long rate = pipeline.source().heartbeat().toMillis();
+        if (rate == 0) {
+            return;
+        }
+        long to = clock.now.toEpochMilli();
+        long first = Math.max(Math.floorDiv(from, rate) + 1, Math.floorDiv(to, rate) - MAX_HEARTBEATS + 1) * rate;
+        for (long beat = first; beat <= to; beat += rate) {
+            stream.heartbeat(beat);
+        }
     }
+
+    /** Most heartbeats one {@link #advanceTime} puts per shard: the latest, for a long jump. */
+    public static final int MAX_HEARTBEATS = 1_000;
 
     /** @return the driver's clock: the processing time, and the arrival time of records put without one */
     public Instant now() {

@@ -385,7 +385,7 @@ class EddyTestDriverTest {
     }
 
     @Test
-    void advancingTheClockFiresAProcessingTimePaneAtTheShardsNextBatch() {
+    void advancingTheClockDeliversHeartbeatsThatFireAProcessingTimePaneWithoutRecords() {
         PipelineDefinition minutely = () -> Pipeline.named("minutely")
                 .from(KinesisSource.stream("readings").withShards(1).decode(Json.of(Reading.class)))
                 .keyBy(Reading::sensor)
@@ -405,7 +405,9 @@ class EddyTestDriverTest {
 
             driver.advanceTime(Duration.ofSeconds(1));
             driver.flush();
-            assertThat(driver.output("panes")).as("no records, no invocation: nothing fires").isEmpty();
+            assertThat(driver.output("panes", Pane.class)).as("no records: the heartbeat at +60 s fires a's pane")
+                    .containsExactly(new Pane("a", 0, 2));
+            assertThat(driver.metrics().count(dev.eddy.metrics.Metric.HEARTBEATS)).isEqualTo(1);
             driver.put("c", reading("c", 0, 1));
             driver.flush();
             assertThat(driver.output("panes", Pane.class)).containsExactly(new Pane("a", 0, 2));
@@ -415,6 +417,36 @@ class EddyTestDriverTest {
             driver.drain(); // d's pane is not due: it stays, as in Flink
             assertThat(driver.output("panes", Pane.class)).containsExactlyInAnyOrder(new Pane("a", 0, 2),
                     new Pane("b", 0, 1), new Pane("c", 0, 1));
+        }
+    }
+
+    @Test
+    void withIdlenessAQuietShardsLastWindowFiresOnTheHeartbeatsAfterTheIdleness() {
+        PipelineDefinition idle = () -> Pipeline.named("idle")
+                .from(KinesisSource.stream("readings").withShards(1).withIdleness(Duration.ofMinutes(5))
+                        .decode(Json.of(Reading.class)))
+                .keyBy(Reading::sensor)
+                .window(TumblingWindows.of(Duration.ofMinutes(1)))
+                .count()
+                .map(w -> Map.of("minute", w.window().start().toString(), "count", w.value()))
+                .to(Firehose.deliveryStream("counts"))
+                .build();
+        try (var driver = EddyTestDriver.builder(idle).startTime(T0).build()) {
+            driver.put("s0", reading("s0", 0, 1));
+            driver.put("s0", reading("s0", 0, 1));
+            driver.flush();
+            driver.advanceTime(Duration.ofMinutes(4));
+            driver.flush();
+            assertThat(driver.output("counts")).as("idle for 4 of 5 minutes: the window waits").isEmpty();
+
+            driver.advanceTime(Duration.ofMinutes(2));
+            driver.flush();
+            assertThat(driver.output("counts")).extracting(n -> n.get("minute").asText() + "=" + n.get("count"))
+                    .as("idle for 5 minutes: the watermark follows the heartbeats").containsExactly(T0 + "=2");
+            driver.put("s0", reading("s0", 0, 1), T0.plusSeconds(30));
+            driver.flush();
+            assertThat(driver.lateData()).as("a record of the fired minute is late").hasSize(1);
+            assertThat(driver.metrics().count(dev.eddy.metrics.Metric.IDLE_FIRINGS)).isEqualTo(1);
         }
     }
 

@@ -25,10 +25,11 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * @param note why the records behind could not be read, or {@code null}
  * @param lanes for each {@linkplain ShardCheckpoint#skipped() skipped range} of the checkpoint, the checkpoint of its
  *     {@link RedriveLane} (version 0 if it was never re-driven), in the same order
+ * @param idleness the pipeline's watermark idleness, or {@code null} for none
  */
 record ShardStatus(Shard shard, ShardCheckpoint checkpoint, long behind, boolean behindAtLeast,
         String latestSequenceNumber, Instant oldestPending, Long millisBehindLatest, String note,
-        List<ShardCheckpoint> lanes) {
+        List<ShardCheckpoint> lanes, java.time.Duration idleness) {
 
     /** Most records one {@code GetRecords} call returns. */
     private static final int MAX_GET_RECORDS = 10_000;
@@ -43,10 +44,11 @@ record ShardStatus(Shard shard, ShardCheckpoint checkpoint, long behind, boolean
      * @param streamName the stream
      * @param shard one of its shards
      * @param countMax most records to count after the checkpoint; more give {@code behindAtLeast}
+     * @param idleness the pipeline's watermark idleness, or {@code null}
      * @return the shard's status; with a {@link #note} if the records after the checkpoint could not be read
      */
     static ShardStatus read(KinesisClient kinesis, DynamoDbStateBackend state, String streamName, Shard shard,
-            long countMax) {
+            long countMax, java.time.Duration idleness) {
         ShardCheckpoint checkpoint = state.readCheckpoint(shard.shardId());
         List<ShardCheckpoint> lanes = checkpoint.skipped().stream()
                 .map(r -> state.readCheckpoint(RedriveLane.of(shard.shardId(), r.from()))).toList();
@@ -94,9 +96,9 @@ record ShardStatus(Shard shard, ShardCheckpoint checkpoint, long behind, boolean
             }
         } catch (KinesisException e) {
             return new ShardStatus(shard, checkpoint, 0, false, null, null, null,
-                    "cannot read the records after the checkpoint: " + EddyCli.oneLine(e), lanes);
+                    "cannot read the records after the checkpoint: " + EddyCli.oneLine(e), lanes, idleness);
         }
-        return new ShardStatus(shard, checkpoint, behind, atLeast, latest, oldest, millisBehind, null, lanes);
+        return new ShardStatus(shard, checkpoint, behind, atLeast, latest, oldest, millisBehind, null, lanes, idleness);
     }
 
     /** @return whether the shard still takes records */

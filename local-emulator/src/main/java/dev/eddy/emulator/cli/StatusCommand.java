@@ -113,7 +113,8 @@ final class StatusCommand implements Callable<Integer> {
                     itemCounts = StatusReport.countItems(dynamo, tableName, checkpointed);
                 }
                 List<ShardStatus> statuses = shards.stream()
-                        .map(s -> ShardStatus.read(kinesis, state, streamName, s, countMax)).toList();
+                        .map(s -> ShardStatus.read(kinesis, state, streamName, s, countMax,
+                                pipeline.source().idleness().orElse(null))).toList();
                 Set<String> listed = new HashSet<>(shards.stream().map(Shard::shardId).toList());
                 checkpointed.removeAll(listed);
                 StatusReport report = new StatusReport(pipeline.name(), streamName, aws.describe("KINESIS"),

@@ -70,6 +70,13 @@ final class StatusJson {
         shard.put("open", s.open());
         shard.put("checkpointSequenceNumber", c.sequenceNumber() == null ? null : c.sequenceNumber().toString());
         shard.put("commits", c.version());
+        shard.put("lastRecordArrival", c.lastArrivalMs() == Long.MIN_VALUE ? null
+                : Instant.ofEpochMilli(c.lastArrivalMs()).toString());
+        if (s.idleness() != null && c.lastArrivalMs() != Long.MIN_VALUE) {
+            shard.put("idle", now.toEpochMilli() - c.lastArrivalMs() >= s.idleness().toMillis());
+        } else {
+            shard.putNull("idle");
+        }
         if (c.blocked() == null) {
             shard.putNull("blocked");
         } else {

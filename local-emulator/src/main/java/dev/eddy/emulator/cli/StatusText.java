@@ -70,6 +70,11 @@ final class StatusText {
                 : c.watermarkMs() == Long.MAX_VALUE ? "none: end of input" : "none yet", "WatermarkLag",
                 lag == null ? "" : " (wall clock − watermark)");
         PutCommand.row(out, "max event time", "%s", time(c.maxEventTimeMs()));
+        PutCommand.row(out, "last record", "%s", c.lastArrivalMs() == Long.MIN_VALUE ? "none yet"
+                : String.format(Locale.ROOT, "arrived %s, %s ago%s", Instant.ofEpochMilli(c.lastArrivalMs()),
+                        age(now, Instant.ofEpochMilli(c.lastArrivalMs())), s.idleness() == null ? ""
+                                : now.toEpochMilli() - c.lastArrivalMs() >= s.idleness().toMillis()
+                                        ? " (idle: its watermark follows the heartbeats)" : " (not idle)"));
         Figures t = c.totals();
         PutCommand.row(out, "totals", "%s", c.version() == 0 ? "none: no batch committed yet"
                 : "committed with the checkpoint, each batch once");
