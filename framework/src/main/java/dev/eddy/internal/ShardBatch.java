@@ -117,16 +117,25 @@ final class ShardBatch {
         for (Element element : elements) {
             // a window past its allowed lateness takes no more elements: late data; sessions decide after merging,
             // in the key logic
-            boolean joinsAWindow = false;
+            // one late record per element that missed a window, naming every window it missed and how many took
+            // it: a consumer of late data can re-process it without counting it twice (Flink side-outputs an
+            // element only when all its windows are late, and drops it silently from the others)
+            List<Window> missed = new ArrayList<>();
+            int joined = 0;
             for (Window window : element.windows()) {
                 if (!deferLateness && KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs())
                         <= watermark.watermarkMs()) {
-                    late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), index++),
-                            kinesis.getSequenceNumber(), element.value(), element.key(), element.timestampMs(), window,
-                            watermark.watermarkMs()));
+                    missed.add(window);
                 } else {
-                    joinsAWindow = true;
+                    joined++;
                 }
+            }
+            boolean joinsAWindow = joined > 0;
+            if (!missed.isEmpty()) {
+                missed.sort(java.util.Comparator.comparingLong(Window::startMs));
+                late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), index++),
+                        kinesis.getSequenceNumber(), element.value(), element.key(), element.timestampMs(), missed,
+                        joined, watermark.watermarkMs()));
             }
             if (joinsAWindow) {
                 updates.computeIfAbsent(element.key(), k -> new ArrayList<>()).add(new SequencedValue(sequence,
@@ -173,11 +182,11 @@ final class ShardBatch {
             String sequence = value.sequenceNumber().toString();
             index = sequence.equals(previous) ? index : 0;
             previous = sequence;
-            for (Window window : lateWindows(value)) {
-                late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
-                        + window.startMs() + ":" + index++, sequence, value.value(), update.key(),
-                        value.timestampMs(), window, watermark.watermarkMs()));
-            }
+            List<Window> missed = lateWindows(value);
+            int windows = plan.windows() == null || merging ? 1 : plan.windows().assign(value.timestampMs()).length;
+            late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, sequence, 0) + "@refused:"
+                    + missed.get(0).startMs() + ":" + index++, sequence, value.value(), update.key(),
+                    value.timestampMs(), missed, windows - missed.size(), watermark.watermarkMs()));
         }
     }
 
@@ -196,6 +205,7 @@ final class ShardBatch {
                 late.add(window);
             }
         }
+        late.sort(java.util.Comparator.comparingLong(Window::startMs));
         return late.isEmpty() ? List.of(windows[0]) : late;
     }
 

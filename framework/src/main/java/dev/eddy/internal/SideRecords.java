@@ -3,12 +3,14 @@ package dev.eddy.internal;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.sink.SinkRecord;
 import dev.eddy.window.Window;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The side outputs of a shard's records: failure records (a record that could not be processed, with its data and
@@ -68,12 +70,15 @@ final class SideRecords {
      * @param element the element
      * @param key its key
      * @param timestampMs its event time, ms
-     * @param window the window it missed
+     * @param missed the windows it missed, past their allowed lateness (at least one); the first is
+     *     {@code windowStart}/{@code windowEnd}, all are {@code missedWindows}
+     * @param joined how many of its other windows took it ({@code countedInWindows}): 0 unless windows overlap
      * @param watermarkMs the watermark that made it late, ms
-     * @return its late record
+     * @return its late record: one per element, whatever the number of windows it missed
      */
-    SinkRecord late(String id, String sequenceNumber, Object element, String key, long timestampMs, Window window,
-            long watermarkMs) {
+    SinkRecord late(String id, String sequenceNumber, Object element, String key, long timestampMs,
+            List<Window> missed, int joined, long watermarkMs) {
+        Window first = missed.get(0);
         ObjectNode node = json.createObjectNode()
                 .put("id", id)
                 .put("type", "late")
@@ -82,9 +87,14 @@ final class SideRecords {
                 .put("sequenceNumber", sequenceNumber)
                 .put("key", key)
                 .put("eventTime", Instant.ofEpochMilli(timestampMs).toString())
-                .put("windowStart", window.start().toString())
-                .put("windowEnd", window.end().toString())
+                .put("windowStart", first.start().toString())
+                .put("windowEnd", first.end().toString())
                 .put("watermark", Instant.ofEpochMilli(watermarkMs).toString());
+        ArrayNode windows = node.putArray("missedWindows");
+        for (Window window : missed) {
+            windows.addObject().put("start", window.start().toString()).put("end", window.end().toString());
+        }
+        node.put("countedInWindows", joined);
         if (reason != null) {
             node.put("reason", reason);
         }

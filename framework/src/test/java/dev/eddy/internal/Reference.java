@@ -66,8 +66,8 @@ final class Reference {
     /**
      * Windows that do not merge (tumbling, sliding), with allowed lateness: a window fires (firing 0) once the
      * watermark reaches {@code end − 1}; an element that joins it later, before {@code end − 1 + lateness}, fires it
-     * again with everything so far (firing 1, 2, …); a later element is late data, one late record per window it
-     * missed.
+     * again with everything so far (firing 1, 2, …); a later element is late data: one late record per element
+     * that missed a window, at the earliest window it missed.
      *
      * @param starts the starts of an element's windows
      * @param size the windows' length
@@ -86,10 +86,11 @@ final class Reference {
             }
             Map<Long, Acc> windows = open.computeIfAbsent(e.key(), k -> new TreeMap<>());
             advance(e.key(), windows.values(), watermark, lateness, results);
+            long firstMissed = Long.MAX_VALUE;
             for (long start : starts.apply(e.ts())) {
                 long end = start + size;
                 if (end - 1 + lateness <= watermark) {
-                    late.add(in.seq() + "@" + start);
+                    firstMissed = Math.min(firstMissed, start);
                     continue;
                 }
                 Acc acc = windows.computeIfAbsent(start, s -> new Acc(s, s + size));
@@ -98,6 +99,9 @@ final class Reference {
                 if (end - 1 <= watermark) {
                     results.add(result(e.key(), acc, acc.firings++));
                 }
+            }
+            if (firstMissed != Long.MAX_VALUE) {
+                late.add(in.seq() + "@" + firstMissed);
             }
             watermark = Math.max(watermark, e.ts() - bound - 1);
         }

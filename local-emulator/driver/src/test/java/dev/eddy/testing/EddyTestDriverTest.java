@@ -440,9 +440,11 @@ class EddyTestDriverTest {
             assertThat(driver.output("counts")).as("idle for 4 of 5 minutes: the window waits").isEmpty();
 
             driver.advanceTime(Duration.ofMinutes(2));
+            driver.duplicateNextBatch(); // the heartbeats' batch, delivered twice: it counts once
             driver.flush();
             assertThat(driver.output("counts")).extracting(n -> n.get("minute").asText() + "=" + n.get("count"))
                     .as("idle for 5 minutes: the watermark follows the heartbeats").containsExactly(T0 + "=2");
+            assertThat(driver.metrics().count(dev.eddy.metrics.Metric.HEARTBEATS)).isEqualTo(6);
             driver.put("s0", reading("s0", 0, 1), T0.plusSeconds(30));
             driver.flush();
             assertThat(driver.lateData()).as("a record of the fired minute is late").hasSize(1);

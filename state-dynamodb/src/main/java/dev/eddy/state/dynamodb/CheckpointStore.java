@@ -179,6 +179,7 @@ final class CheckpointStore {
     Inheritance inherit(String shardId, List<String> parents) {
         Long watermark = null;
         Long maxEventTime = null;
+        long lastArrival = Long.MIN_VALUE;
         List<String> committed = new ArrayList<>();
         for (String parent : parents) {
             ShardCheckpoint checkpoint = read(parent);
@@ -189,10 +190,12 @@ final class CheckpointStore {
             watermark = watermark == null ? checkpoint.watermarkMs() : Math.min(watermark, checkpoint.watermarkMs());
             maxEventTime = maxEventTime == null ? checkpoint.maxEventTimeMs()
                     : Math.min(maxEventTime, checkpoint.maxEventTimeMs());
+            lastArrival = Math.max(lastArrival, checkpoint.lastArrivalMs());
         }
-        // the child counts its own batches from zero: its parents keep their totals
+        // the child counts its own batches from zero: its parents keep their totals; it has been idle since its
+        // parents' last record, so that heartbeats fire the windows it took over even if it gets none of its own
         ShardCheckpoint child = watermark == null ? ShardCheckpoint.initial(shardId)
-                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0, Figures.ZERO);
+                : new ShardCheckpoint(shardId, null, watermark, maxEventTime, 0, Figures.ZERO).arrived(lastArrival);
         return new Inheritance(child, committed);
     }
 

@@ -89,6 +89,16 @@ class ReshardingInheritanceTest extends BackendFixture {
     }
 
     @Test
+    void aChildHasBeenIdleSinceItsParentsLastRecordSoHeartbeatsFireWhatItTookOver() {
+        ShardCheckpoint a = backend.readCheckpoint(SHARD_A);
+        backend.commitCheckpoint(a, a.advance(big(3), 50, 61).arrived(1_000));
+        ShardCheckpoint b = backend.readCheckpoint(SHARD_B);
+        backend.commitCheckpoint(b, b.advance(big(4), 30, 41).arrived(2_000));
+
+        assertThat(backend.inherit(CHILD, List.of(SHARD_A, SHARD_B), pk -> true).lastArrivalMs()).isEqualTo(2_000);
+    }
+
+    @Test
     void aShardWhoseParentsWereNeverCommittedStartsFresh() {
         assertThat(backend.inherit(CHILD, List.of(SHARD_A), pk -> true)).isEqualTo(ShardCheckpoint.initial(CHILD));
     }
