@@ -3,8 +3,10 @@ package dev.eddy.cdk;
 import dev.eddy.handler.HeartbeatHandler;
 import dev.eddy.pipeline.Pipeline;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.IStream;
@@ -24,8 +26,8 @@ import software.constructs.Construct;
  *
  * <p>Why a function and not Scheduler's universal target for {@code PutRecords}: the function lists the open shards at
  * each beat (a reshard needs no redeploy) and stamps each heartbeat with its time. Least privilege: the function may
- * list the stream's shards and put records into it ({@code grantWrite}: {@code ListShards}, {@code PutRecord(s)},
- * and the stream key's encrypt when it has one); the schedule's role may invoke that one function.
+ * {@code kinesis:ListShards} and {@code kinesis:PutRecords} on the stream (and {@code kms:GenerateDataKey} on its
+ * customer key, when it has one); the schedule's role may invoke that one function (its ARN, no version or alias).
  */
 final class EddyHeartbeat {
 
@@ -58,13 +60,25 @@ final class EddyHeartbeat {
                 .loggingFormat(LoggingFormat.JSON)
                 .environment(Map.of(HeartbeatHandler.STREAM, stream.getStreamName()))
                 .build();
-        stream.grantWrite(beat);
+        // least privilege, stated: list the shards, put the heartbeats (and, on a stream with a customer key, make
+        // the data keys PutRecords needs)
+        beat.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kinesis:ListShards", "kinesis:PutRecords"))
+                .resources(List.of(stream.getStreamArn())).build());
+        if (stream.getEncryptionKey() != null) {
+            stream.getEncryptionKey().grant(beat, "kms:GenerateDataKey");
+        }
 
         Role invoker = Role.Builder.create(scope, "HeartbeatScheduleRole")
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
                 .description("lets the heartbeat schedule of pipeline " + pipeline.name() + " invoke its function")
                 .build();
-        beat.grantInvoke(invoker);
+        // the function itself, not its versions and aliases (grantInvoke would add "<arn>:*")
+        invoker.addToPolicy(PolicyStatement.Builder.create().actions(List.of("lambda:InvokeFunction"))
+                .resources(List.of(beat.getFunctionArn())).build());
+        NagSuppressions.suppress(beat.getRole().getNode().getDefaultChild(), "AwsSolutions-IAM4",
+                EddyPipeline.LOGS_POLICY_REASON, EddyPipeline.LOGS_POLICY);
+        NagSuppressions.suppress(beat, "AwsSolutions-L1", EddyPipeline.RUNTIME_REASON);
         long minutes = rate.toMinutes();
         CfnSchedule.Builder.create(scope, "HeartbeatSchedule")
                 .name("eddy-" + pipeline.name() + "-heartbeat")

@@ -24,9 +24,11 @@ import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.kinesis.IStream;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.kinesis.StreamMode;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.kinesis.StreamEncryption;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -77,6 +79,25 @@ import software.constructs.IConstruct;
  */
 public final class EddyPipeline extends Construct {
 
+    /** The managed policy Lambda's L2 {@code Function} gives its role: writing the function's own logs. */
+    static final String LOGS_POLICY =
+            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+    /** Why that managed policy stays (cdk-nag AwsSolutions-IAM4). */
+    static final String LOGS_POLICY_REASON = "AWS's managed policy for a function's own CloudWatch Logs"
+            + " (CreateLogGroup, CreateLogStream, PutLogEvents): the least a Lambda function needs to log";
+    /** Why the runtime is pinned (cdk-nag AwsSolutions-L1). */
+    static final String RUNTIME_REASON = "pinned to the Java LTS runtime Eddy's jars are built and tested for"
+            + " (java21, SnapStart); moving to a newer runtime is a deliberate upgrade, not a deploy's side effect";
+
+    /** Why the grants of a customer key may name action families (cdk-nag AwsSolutions-IAM5). */
+    static final String KEY_GRANT_REASON = "CDK's grants on the customer key (a table's, a queue's, a topic's)"
+            + " name the KMS action families GenerateDataKey* and ReEncrypt*, on that one key only";
+
+    /** Why a stream uses a customer key rather than aws/kinesis (cdk-nag AwsSolutions-KDS3). */
+    static final String CUSTOMER_KEY_REASON = "a customer-managed key was chosen explicitly"
+            + " (EddyPipelineProps.withStreamKey or withDataKey), for compliance; without one the stream uses the"
+            + " aws/kinesis key";
+
     /** Retention of the failure queue, days: 14, the longest SQS allows. */
     public static final int FAILURE_RETENTION_DAYS = 14;
 
@@ -125,8 +146,12 @@ public final class EddyPipeline extends Construct {
                 created.encryption(StreamEncryption.MANAGED);
             }
             stream = created.build();
+            if (props.streamKeyArn() != null) {
+                NagSuppressions.suppress(stream, "AwsSolutions-KDS3", CUSTOMER_KEY_REASON);
+            }
         }
 
+        IKey dataKey = props.dataKeyArn() == null ? null : Key.fromKeyArn(this, "DataKey", props.dataKeyArn());
         table = Table.Builder.create(this, "StateTable")
                 .tableName(EddySettings.defaultStateTable(pipeline.name()))
                 .partitionKey(Attribute.builder().name(StateTable.PK).type(AttributeType.STRING).build())
@@ -136,6 +161,8 @@ public final class EddyPipeline extends Construct {
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true).build())
                 .removalPolicy(props.tableRemovalPolicy())
+                .encryption(dataKey == null ? TableEncryption.AWS_MANAGED : TableEncryption.CUSTOMER_MANAGED)
+                .encryptionKey(dataKey)
                 .build();
 
         function = Function.Builder.create(this, "Function")
@@ -155,6 +182,9 @@ public final class EddyPipeline extends Construct {
         IFunction invoked = props.snapStart() ? Alias.Builder.create(this, "Live").aliasName("live")
                 .version(function.getCurrentVersion()).build() : function;
         table.grantReadWriteData(function);
+        NagSuppressions.suppress(function.getRole().getNode().getDefaultChild(), "AwsSolutions-IAM4",
+                LOGS_POLICY_REASON, LOGS_POLICY);
+        NagSuppressions.suppress(function, "AwsSolutions-L1", RUNTIME_REASON);
 
         // One queue for both kinds of failure: the mapping's on-failure records (batches that exhausted their
         // retries, AWS's shape) and the handler's own (poison records, refused results; docs/sinks.md), under the
@@ -163,9 +193,13 @@ public final class EddyPipeline extends Construct {
                 .queueName(pipeline.failureDestination() instanceof Sqs sqs ? sqs.name()
                         : Pipeline.defaultFailureDestination(pipeline.name()).name())
                 .retentionPeriod(Duration.days(FAILURE_RETENTION_DAYS))
-                .encryption(QueueEncryption.SQS_MANAGED)
+                .encryption(dataKey == null ? QueueEncryption.SQS_MANAGED : QueueEncryption.KMS)
+                .encryptionMasterKey(dataKey)
                 .enforceSsl(true)
                 .build();
+        NagSuppressions.suppress(failureQueue, "AwsSolutions-SQS3", "this queue is itself the dead-letter"
+                + " destination (the event source mapping's on-failure records and the handler's failure records),"
+                + " kept 14 days and alarmed on; a queue behind it would only move the same messages");
 
         // The event source grants the function read on the stream and send on the failure queue; the handler also
         // looks the queue up by name (sqs:GetQueueUrl).
@@ -191,7 +225,13 @@ public final class EddyPipeline extends Construct {
         invoked.addEventSource(new KinesisEventSource(stream, mapping.build()));
 
         // the destinations the pipeline names, under the names the handler delivers to (EDDY_SINKS=aws)
-        sinks = EddySinks.provision(this, pipeline, function, failureQueue);
+        sinks = EddySinks.provision(this, pipeline, function, failureQueue, dataKey);
+        if (dataKey != null) {
+            // the grants of a key name whole action families (GenerateDataKey*, ReEncrypt*), on that one key
+            NagSuppressions.suppress(function.getRole().getNode().findChild("DefaultPolicy").getNode()
+                    .getDefaultChild(), "AwsSolutions-IAM5", KEY_GRANT_REASON, "Action::kms:GenerateDataKey*",
+                    "Action::kms:ReEncrypt*");
+        }
         alarms = EddyAlarms.create(this, pipeline.name(), function, table, failureQueue);
         heartbeat = EddyHeartbeat.provision(this, pipeline, stream, jar);
 

@@ -23,9 +23,13 @@ import software.amazon.awscdk.RemovalPolicy;
  * @param streamKeyArn a customer-managed KMS key for a created stream, or {@code null} for the AWS-managed key
  * @param snapStart whether the function runs with SnapStart on published versions, the event source mapping
  *     invoking an alias ({@code live}) of the latest version
+ * @param dataKeyArn a customer-managed KMS key for what holds the pipeline's data beside the stream — the state
+ *     table, the failure queue, the SNS topics, SQS queues, Firehose delivery streams and their buckets — or
+ *     {@code null} for the AWS-managed encryption of each
  */
 public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, RemovalPolicy tableRemovalPolicy,
-        String existingStreamArn, boolean onDemandStream, String streamKeyArn, boolean snapStart) {
+        String existingStreamArn, boolean onDemandStream, String streamKeyArn, boolean snapStart,
+        String dataKeyArn) {
 
     /**
      * Default function memory, MB. Lambda's own default (128 MB) is far too small for a JVM: CPU share grows
@@ -70,7 +74,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public static EddyPipelineProps defaults() {
         return new EddyPipelineProps(null, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, RemovalPolicy.RETAIN, null, false,
-                null, true);
+                null, true, null);
     }
 
     /**
@@ -79,7 +83,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withJar(Path jar) {
         return new EddyPipelineProps(Objects.requireNonNull(jar, "jar"), memoryMb, timeout, tableRemovalPolicy,
-                existingStreamArn, onDemandStream, streamKeyArn, snapStart);
+                existingStreamArn, onDemandStream, streamKeyArn, snapStart, dataKeyArn);
     }
 
     /**
@@ -88,7 +92,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withMemoryMb(int memoryMb) {
         return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
-                streamKeyArn, snapStart);
+                streamKeyArn, snapStart, dataKeyArn);
     }
 
     /**
@@ -97,7 +101,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withTimeout(Duration timeout) {
         return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
-                streamKeyArn, snapStart);
+                streamKeyArn, snapStart, dataKeyArn);
     }
 
     /**
@@ -107,7 +111,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withTableRemovalPolicy(RemovalPolicy policy) {
         return new EddyPipelineProps(jar, memoryMb, timeout, policy, existingStreamArn, onDemandStream, streamKeyArn,
-                snapStart);
+                snapStart, dataKeyArn);
     }
 
     /**
@@ -119,7 +123,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withExistingStream(String streamArn) {
         return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy,
-                Objects.requireNonNull(streamArn, "streamArn"), false, null, snapStart);
+                Objects.requireNonNull(streamArn, "streamArn"), false, null, snapStart, dataKeyArn);
     }
 
     /**
@@ -127,7 +131,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      *     instead of a provisioned one with the definition's shard count
      */
     public EddyPipelineProps withOnDemandStream() {
-        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, null, true, streamKeyArn, snapStart);
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, null, true, streamKeyArn, snapStart, dataKeyArn);
     }
 
     /**
@@ -136,7 +140,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withStreamKey(String keyArn) {
         return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, null, onDemandStream,
-                Objects.requireNonNull(keyArn, "keyArn"), snapStart);
+                Objects.requireNonNull(keyArn, "keyArn"), snapStart, dataKeyArn);
     }
 
     /**
@@ -149,7 +153,7 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withSnapStart() {
         return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
-                streamKeyArn, true);
+                streamKeyArn, true, dataKeyArn);
     }
 
     /**
@@ -161,6 +165,27 @@ public record EddyPipelineProps(Path jar, int memoryMb, Duration timeout, Remova
      */
     public EddyPipelineProps withoutSnapStart() {
         return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
-                streamKeyArn, false);
+                streamKeyArn, false, dataKeyArn);
+    }
+
+    /**
+     * Encrypts what holds the pipeline's data beside the stream with a customer-managed KMS key: the state table, the
+     * failure queue, the SNS topics and SQS queues it writes to, and its Firehose delivery streams and their buckets
+     * (AWS encrypts all of them by default with keys it manages). The function, the delivery streams' roles and
+     * the event source mapping are granted what they need on the key; the key's own policy must let this account's
+     * principals use it (the default key policy does).
+     *
+     * @param keyArn the key's ARN ({@code arn:aws:kms:<region>:<account>:key/<id>})
+     * @return a copy that encrypts with that key
+     * @throws IllegalArgumentException if it is not a KMS key ARN
+     */
+    public EddyPipelineProps withDataKey(String keyArn) {
+        Objects.requireNonNull(keyArn, "keyArn");
+        if (!keyArn.matches("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/.+")) {
+            throw new IllegalArgumentException("'" + keyArn + "' is not a KMS key ARN"
+                    + " (arn:aws:kms:<region>:<account>:key/<id>)");
+        }
+        return new EddyPipelineProps(jar, memoryMb, timeout, tableRemovalPolicy, existingStreamArn, onDemandStream,
+                streamKeyArn, snapStart, keyArn);
     }
 }

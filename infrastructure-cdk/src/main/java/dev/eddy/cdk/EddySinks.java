@@ -15,6 +15,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -63,10 +64,11 @@ final class EddySinks {
      * @param pipeline the pipeline
      * @param function who writes to them
      * @param failureQueue the construct's failure queue (the failure destination when that is an SQS queue)
+     * @param dataKey a customer-managed key for every destination, or {@code null} for AWS-managed encryption
      * @return each destination and its main resource
      */
     static Map<SinkRef, IConstruct> provision(Construct scope, Pipeline pipeline, IGrantable function,
-            Queue failureQueue) {
+            Queue failureQueue, IKey dataKey) {
         Set<SinkRef> refs = new LinkedHashSet<>(pipeline.sinks());
         refs.add(pipeline.failureDestination());
         Map<SinkRef, IConstruct> made = new LinkedHashMap<>();
@@ -75,20 +77,26 @@ final class EddySinks {
             if (ref.equals(pipeline.failureDestination()) && ref instanceof Sqs) {
                 made.put(ref, failureQueue);
             } else if (ref instanceof Firehose f) {
-                made.put(ref, deliveryStream(scope, id, f, function));
+                made.put(ref, deliveryStream(scope, id, f, function, dataKey));
             } else if (ref instanceof Sns t) {
                 Topic topic = Topic.Builder.create(scope, id).topicName(t.name()).fifo(t.fifo() ? true : null)
-                        .enforceSsl(true).build();
+                        .masterKey(dataKey).enforceSsl(true).build();
                 topic.grantPublish(function);
                 made.put(ref, topic);
             } else if (ref instanceof Kinesis k) {
                 Stream stream = Stream.Builder.create(scope, id).streamName(k.name())
-                        .streamMode(StreamMode.ON_DEMAND).encryption(StreamEncryption.MANAGED).build();
+                        .streamMode(StreamMode.ON_DEMAND)
+                        .encryption(dataKey == null ? StreamEncryption.MANAGED : StreamEncryption.KMS)
+                        .encryptionKey(dataKey).build();
+                if (dataKey != null) {
+                    NagSuppressions.suppress(stream, "AwsSolutions-KDS3", EddyPipeline.CUSTOMER_KEY_REASON);
+                }
                 stream.grantWrite(function);
                 made.put(ref, stream);
             } else if (ref instanceof Sqs q) {
                 Queue queue = Queue.Builder.create(scope, id).queueName(q.name()).fifo(q.fifo() ? true : null)
-                        .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true)
+                        .encryption(dataKey == null ? QueueEncryption.SQS_MANAGED : QueueEncryption.KMS)
+                        .encryptionMasterKey(dataKey).enforceSsl(true)
                         .retentionPeriod(Duration.days(EddyPipeline.FAILURE_RETENTION_DAYS)).build();
                 queue.grantSendMessages(function);
                 made.put(ref, queue);
@@ -97,13 +105,18 @@ final class EddySinks {
         return made;
     }
 
-    private static CfnDeliveryStream deliveryStream(Construct scope, String id, Firehose sink, IGrantable function) {
+    private static CfnDeliveryStream deliveryStream(Construct scope, String id, Firehose sink, IGrantable function,
+            IKey dataKey) {
         Bucket bucket = Bucket.Builder.create(scope, id + "Bucket")
-                .encryption(BucketEncryption.S3_MANAGED)
+                .encryption(dataKey == null ? BucketEncryption.S3_MANAGED : BucketEncryption.KMS)
+                .encryptionKey(dataKey)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .enforceSsl(true)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        NagSuppressions.suppress(bucket, "AwsSolutions-S1", "holds only the pipeline's results, written by its"
+                + " delivery stream's role, private and TLS only; object-level audit is CloudTrail data events'"
+                + " job, which an account enables for all its buckets at once");
         Role role = Role.Builder.create(scope, id + "Role")
                 .assumedBy(new ServicePrincipal("firehose.amazonaws.com"))
                 .description("Firehose delivery stream " + sink.name() + " writes to its bucket")
@@ -113,12 +126,22 @@ final class EddySinks {
                         "s3:ListBucketMultipartUploads", "s3:PutObject"))
                 .resources(List.of(bucket.getBucketArn(), bucket.arnForObjects("*")))
                 .build());
+        if (dataKey != null) {
+            // Firehose writes objects encrypted with the key
+            dataKey.grant(role, "kms:GenerateDataKey", "kms:Decrypt");
+        }
+        NagSuppressions.suppress(role.getNode().findChild("DefaultPolicy").getNode().getDefaultChild(),
+                "AwsSolutions-IAM5", "Firehose writes objects of its own names under its own bucket: <bucket>/*"
+                        + " is the narrowest resource S3 has for that (AWS's Firehose S3 destination policy)",
+                "/^Resource::<.*Bucket.*\\.Arn>\\/\\*$/g");
         CfnDeliveryStream stream = CfnDeliveryStream.Builder.create(scope, id)
                 .deliveryStreamName(sink.name())
                 .deliveryStreamType("DirectPut")
-                .deliveryStreamEncryptionConfigurationInput(
-                        CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty.builder()
-                                .keyType("AWS_OWNED_CMK").build())
+                .deliveryStreamEncryptionConfigurationInput(dataKey == null
+                        ? CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty.builder()
+                                .keyType("AWS_OWNED_CMK").build()
+                        : CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty.builder()
+                                .keyType("CUSTOMER_MANAGED_CMK").keyArn(dataKey.getKeyArn()).build())
                 .extendedS3DestinationConfiguration(
                         CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty.builder()
                                 .bucketArn(bucket.getBucketArn())

@@ -207,7 +207,9 @@ final class RedriveCommand implements Callable<Integer> {
         }
         ShardCheckpoint after = aws.checkpoints(settings, tableName, List.of(lane)).get(lane);
         Figures done = after.totals().minus(before.totals());
-        int already = (int) Math.max(0, uncommitted.size() - done.records());
+        // heartbeats in the range are read too, and are not records
+        int already = (int) Math.max(0, uncommitted.size() - done.records()
+                - done.count(dev.eddy.metrics.Metric.HEARTBEATS));
         return new Outcome(batch, records.size(), records.size() - uncommitted.size(), lost, done,
                 error == null ? already : 0, error);
     }

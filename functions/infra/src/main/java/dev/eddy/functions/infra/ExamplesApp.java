@@ -34,15 +34,23 @@ public final class ExamplesApp {
      */
     public static void main(String[] args) {
         App app = new App();
-        new EddyPipelineStack(app, "FlightDelays", StackProps.builder().build(),
-                new FlightDelays(), FlightDelaysHandler.class, jar("flight-delays"));
-        new EddyPipelineStack(app, "FlightDelaysSliding", StackProps.builder().build(),
-                new FlightDelaysSliding(), FlightDelaysSlidingHandler.class, jar("flight-delays-sliding"));
-        new EddyPipelineStack(app, "FraudAlerts", StackProps.builder().build(),
-                new FraudAlerts(), FraudAlertsHandler.class, jar("fraud-alerts"));
-        new EddyPipelineStack(app, "OrderRevenue", StackProps.builder().build(),
-                new OrderRevenue(), OrderRevenueHandler.class, jar("order-revenue"));
+        stacks(app);
         app.synth();
+    }
+
+    /**
+     * @param app the app
+     * @return the examples' stacks, added to {@code app}
+     */
+    static java.util.List<EddyPipelineStack> stacks(App app) {
+        return java.util.List.of(new EddyPipelineStack(app, "FlightDelays", StackProps.builder().build(),
+                new FlightDelays(), FlightDelaysHandler.class, jar("flight-delays")),
+                new EddyPipelineStack(app, "FlightDelaysSliding", StackProps.builder().build(),
+                        new FlightDelaysSliding(), FlightDelaysSlidingHandler.class, jar("flight-delays-sliding")),
+                new EddyPipelineStack(app, "FraudAlerts", StackProps.builder().build(),
+                        new FraudAlerts(), FraudAlertsHandler.class, jar("fraud-alerts")),
+                new EddyPipelineStack(app, "OrderRevenue", StackProps.builder().build(),
+                        new OrderRevenue(), OrderRevenueHandler.class, jar("order-revenue")));
     }
 
     private static EddyPipelineProps jar(String pipeline) {
