@@ -25,6 +25,7 @@ import software.amazon.awscdk.services.kinesis.StreamMode;
 import software.amazon.awscdk.services.kinesisfirehose.CfnDeliveryStream;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -38,7 +39,8 @@ import software.constructs.IConstruct;
  *
  * <ul>
  * <li>{@link Firehose}: a delivery stream (direct put) to an S3 bucket of its own (S3-managed encryption, public
- *     access blocked, TLS only, retained), buffering {@value #FIREHOSE_BUFFER_MIB} MiB or
+ *     access blocked, TLS only, versioned, retained; server access logs to a second bucket, kept
+ *     {@value #ACCESS_LOG_DAYS} days), buffering {@value #FIREHOSE_BUFFER_MIB} MiB or
  *     {@value #FIREHOSE_BUFFER_SECONDS} s, GZIP; Firehose's role gets the S3 actions the Amazon Data Firehose
  *     Developer Guide lists for an S3 destination ("Grant Firehose access to an Amazon S3 destination"); the
  *     function gets {@code firehose:PutRecordBatch};
@@ -53,6 +55,8 @@ final class EddySinks {
 
     /** Firehose buffering before it writes an object, MiB. */
     static final int FIREHOSE_BUFFER_MIB = 5;
+    /** How long a delivery bucket's access logs are kept, days. */
+    static final int ACCESS_LOG_DAYS = 90;
     /** Firehose buffering before it writes an object, seconds. */
     static final int FIREHOSE_BUFFER_SECONDS = 60;
 
@@ -107,16 +111,24 @@ final class EddySinks {
 
     private static CfnDeliveryStream deliveryStream(Construct scope, String id, Firehose sink, IGrantable function,
             IKey dataKey) {
+        // server access logs go to a bucket of their own (S3-managed keys: log delivery cannot use SSE-KMS)
+        Bucket logs = Bucket.Builder.create(scope, id + "AccessLogs")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(ACCESS_LOG_DAYS)).build()))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
         Bucket bucket = Bucket.Builder.create(scope, id + "Bucket")
                 .encryption(dataKey == null ? BucketEncryption.S3_MANAGED : BucketEncryption.KMS)
                 .encryptionKey(dataKey)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .enforceSsl(true)
+                .versioned(true)
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("access/")
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        NagSuppressions.suppress(bucket, "AwsSolutions-S1", "holds only the pipeline's results, written by its"
-                + " delivery stream's role, private and TLS only; object-level audit is CloudTrail data events'"
-                + " job, which an account enables for all its buckets at once");
         Role role = Role.Builder.create(scope, id + "Role")
                 .assumedBy(new ServicePrincipal("firehose.amazonaws.com"))
                 .description("Firehose delivery stream " + sink.name() + " writes to its bucket")

@@ -29,7 +29,7 @@ class CdkNagTest {
 
     /** The rules the construct answers with a reason ({@link NagSuppressions}). */
     static final List<String> SUPPRESSED = List.of("AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1",
-            "AwsSolutions-S1", "AwsSolutions-SQS3");
+            "AwsSolutions-SQS3");
 
     /**
      * @param props the construct's props

@@ -291,6 +291,20 @@ class EddyPipelineTest {
     }
 
     @Test
+    void aDeliveryBucketIsVersionedAndLogsItsAccessToABucketOfItsOwn() {
+        Template template = Template.fromStack(new EddyPipelineStack(new App(), "SensorCounts",
+                StackProps.builder().build(), new SensorCounts(), SensorCountsHandler.class, PROPS));
+        template.resourceCountIs("AWS::S3::Bucket", 2);
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "LoggingConfiguration", Map.of("DestinationBucketName",
+                        Map.of("Ref", Match.stringLikeRegexp("PipelinefirehosesensorcountsperminuteAccessLogs.*")),
+                        "LogFilePrefix", "access/")));
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration", Map.of("Rules",
+                List.of(Map.of("ExpirationInDays", EddySinks.ACCESS_LOG_DAYS, "Status", "Enabled")))));
+    }
+
+    @Test
     void aDataKeyEncryptsTheTableTheQueuesTheTopicsAndTheDeliveryStreams() {
         String key = CdkNagTest.KEY;
         Template template = Template.fromStack(new EddyPipelineStack(new App(), "Keyed", StackProps.builder().build(),

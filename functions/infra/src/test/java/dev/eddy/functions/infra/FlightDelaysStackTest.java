@@ -116,7 +116,7 @@ class FlightDelaysStackTest {
         template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
         template.resourceCountIs("AWS::SQS::Queue", 1);
         template.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 1);
-        template.resourceCountIs("AWS::S3::Bucket", 1);
+        template.resourceCountIs("AWS::S3::Bucket", 2); // the delivery stream's and its access logs'
         template.resourceCountIs("AWS::SNS::Topic", 1);
     }
 
