@@ -115,24 +115,14 @@ final class ShardBatch {
         records++;
         int index = 0;
         for (Element element : elements) {
-            // a window past its allowed lateness takes no more elements: late data; sessions decide after merging,
-            // in the key logic
-            // one late record per element that missed a window, naming every window it missed and how many took
-            // it: a consumer of late data can re-process it without counting it twice (Flink side-outputs an
-            // element only when all its windows are late, and drops it silently from the others)
-            List<Window> missed = new ArrayList<>();
-            int joined = 0;
-            for (Window window : element.windows()) {
-                if (!deferLateness && KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs())
-                        <= watermark.watermarkMs()) {
-                    missed.add(window);
-                } else {
-                    joined++;
-                }
-            }
+            // a window past its allowed lateness takes no more elements: late data, one late record per element
+            // naming every window it missed and how many took it, so a consumer of late data can re-process it
+            // without counting it twice (Flink side-outputs an element only when all its windows are late, and
+            // drops it silently from the others); sessions and redrives decide in the key logic
+            List<Window> missed = deferLateness ? List.of() : pastLateness(element.windows(), watermark.watermarkMs());
+            int joined = element.windows().length - missed.size();
             boolean joinsAWindow = joined > 0;
             if (!missed.isEmpty()) {
-                missed.sort(java.util.Comparator.comparingLong(Window::startMs));
                 late.add(side.late(ResultIds.ofRecord(plan.name(), shardId, kinesis.getSequenceNumber(), index++),
                         kinesis.getSequenceNumber(), element.value(), element.key(), element.timestampMs(), missed,
                         joined, watermark.watermarkMs()));
@@ -199,14 +189,20 @@ final class ShardBatch {
         if (merging) {
             return List.of(windows[0]);
         }
+        List<Window> late = pastLateness(windows, value.watermarkMs());
+        return late.isEmpty() ? List.of(windows[0]) : late;
+    }
+
+    /** @return the windows past their allowed lateness at that watermark, by start */
+    private List<Window> pastLateness(Window[] windows, long watermarkMs) {
         List<Window> late = new ArrayList<>();
         for (Window window : windows) {
-            if (KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs()) <= value.watermarkMs()) {
+            if (KeyWindowsLogic.cleanupTime(window, plan.allowedLatenessMs()) <= watermarkMs) {
                 late.add(window);
             }
         }
         late.sort(java.util.Comparator.comparingLong(Window::startMs));
-        return late.isEmpty() ? List.of(windows[0]) : late;
+        return late;
     }
 
     /** @return one update per key, in first-seen order */

@@ -10,11 +10,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.IStream;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.constructs.Construct;
 
@@ -49,17 +45,12 @@ final class EddyHeartbeat {
         if (rate.isZero()) {
             return null;
         }
-        Function beat = Function.Builder.create(scope, "Heartbeat")
-                .functionName("eddy-" + pipeline.name() + "-heartbeat")
-                .runtime(Runtime.JAVA_21)
-                .architecture(Architecture.ARM_64)
-                .handler(HeartbeatHandler.class.getName())
-                .code(Code.fromAsset(jar.toString()))
+        Function beat = JavaFunctions.answered(JavaFunctions.builder(scope, "Heartbeat",
+                        "eddy-" + pipeline.name() + "-heartbeat", HeartbeatHandler.class.getName(), jar)
                 .memorySize(MEMORY_MB)
                 .timeout(Duration.seconds(30))
-                .loggingFormat(LoggingFormat.JSON)
                 .environment(Map.of(HeartbeatHandler.STREAM, stream.getStreamName()))
-                .build();
+                .build());
         // least privilege, stated: list the shards, put the heartbeats (and, on a stream with a customer key, make
         // the data keys PutRecords needs)
         beat.addToRolePolicy(PolicyStatement.Builder.create()
@@ -76,9 +67,6 @@ final class EddyHeartbeat {
         // the function itself, not its versions and aliases (grantInvoke would add "<arn>:*")
         invoker.addToPolicy(PolicyStatement.Builder.create().actions(List.of("lambda:InvokeFunction"))
                 .resources(List.of(beat.getFunctionArn())).build());
-        NagSuppressions.suppress(beat.getRole().getNode().getDefaultChild(), "AwsSolutions-IAM4",
-                EddyPipeline.LOGS_POLICY_REASON, EddyPipeline.LOGS_POLICY);
-        NagSuppressions.suppress(beat, "AwsSolutions-L1", EddyPipeline.RUNTIME_REASON);
         long minutes = rate.toMinutes();
         CfnSchedule.Builder.create(scope, "HeartbeatSchedule")
                 .name("eddy-" + pipeline.name() + "-heartbeat")

@@ -31,14 +31,10 @@ import software.amazon.awscdk.services.kinesis.StreamMode;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.kinesis.StreamEncryption;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps;
@@ -78,16 +74,6 @@ import software.constructs.IConstruct;
  * pipeline ({@link EddyAlarms}).
  */
 public final class EddyPipeline extends Construct {
-
-    /** The managed policy Lambda's L2 {@code Function} gives its role: writing the function's own logs. */
-    static final String LOGS_POLICY =
-            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
-    /** Why that managed policy stays (cdk-nag AwsSolutions-IAM4). */
-    static final String LOGS_POLICY_REASON = "AWS's managed policy for a function's own CloudWatch Logs"
-            + " (CreateLogGroup, CreateLogStream, PutLogEvents): the least a Lambda function needs to log";
-    /** Why the runtime is pinned (cdk-nag AwsSolutions-L1). */
-    static final String RUNTIME_REASON = "pinned to the Java LTS runtime Eddy's jars are built and tested for"
-            + " (java21, SnapStart); moving to a newer runtime is a deliberate upgrade, not a deploy's side effect";
 
     /** Why the grants of a customer key may name action families (cdk-nag AwsSolutions-IAM5). */
     static final String KEY_GRANT_REASON = "CDK's grants on the customer key (a table's, a queue's, a topic's)"
@@ -165,26 +151,18 @@ public final class EddyPipeline extends Construct {
                 .encryptionKey(dataKey)
                 .build();
 
-        function = Function.Builder.create(this, "Function")
-                .functionName("eddy-" + pipeline.name())
-                .runtime(Runtime.JAVA_21)
-                .architecture(Architecture.ARM_64)
-                .handler(handler.getName())
-                .code(Code.fromAsset(jar.toString()))
+        function = JavaFunctions.builder(this, "Function", "eddy-" + pipeline.name(), handler.getName(), jar)
                 .memorySize(props.memoryMb())
                 .timeout(Duration.seconds(props.timeout().toSeconds()))
-                .loggingFormat(LoggingFormat.JSON)
                 .snapStart(props.snapStart() ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 // sinks deliver to the destinations the pipeline names (EDDY_SINKS defaults to aws)
                 .environment(Map.of(EddySettings.STATE_TABLE, table.getTableName()))
                 .build();
+        JavaFunctions.answered(function);
         // with SnapStart, the mapping invokes an alias of the latest published version, whose snapshot it restores
         IFunction invoked = props.snapStart() ? Alias.Builder.create(this, "Live").aliasName("live")
                 .version(function.getCurrentVersion()).build() : function;
         table.grantReadWriteData(function);
-        NagSuppressions.suppress(function.getRole().getNode().getDefaultChild(), "AwsSolutions-IAM4",
-                LOGS_POLICY_REASON, LOGS_POLICY);
-        NagSuppressions.suppress(function, "AwsSolutions-L1", RUNTIME_REASON);
 
         // One queue for both kinds of failure: the mapping's on-failure records (batches that exhausted their
         // retries, AWS's shape) and the handler's own (poison records, refused results; docs/sinks.md), under the

@@ -30,9 +30,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
@@ -125,7 +122,7 @@ final class RedriveCommand implements Callable<Integer> {
                     + " with a failure queue is deployed at " + endpointOption + "; give --from FILE (e.g."
                     + " eddy-out/esm-failures/" + pipeline.name() + ".jsonl)");
         }
-        try (SqsClient sqs = from == null ? sqs(URI.create(endpointOption)) : null) {
+        try (SqsClient sqs = from == null ? Endpoints.sqs(URI.create(endpointOption)) : null) {
             List<Skipped> skipped = from != null ? fromFile(from) : fromQueue(sqs, deployed.failureQueueUrl());
             if (skipped.isEmpty()) {
                 stdout.printf(Locale.ROOT, "nothing to re-drive: %s holds no Kinesis on-failure records%n",
@@ -296,12 +293,6 @@ final class RedriveCommand implements Callable<Integer> {
         progress("%s: %d on-failure records of skipped batches; %d other messages (the pipeline's failure and late"
                 + " records) left there", queueUrl, skipped.size(), others.size());
         return skipped;
-    }
-
-    private static SqsClient sqs(URI endpoint) {
-        return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
-                .region(Endpoints.region()).credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(Endpoints.KEY, Endpoints.KEY))).build();
     }
 
     /** Prints one block per range and the totals; @return the exit code */

@@ -4,9 +4,12 @@ import java.net.URI;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * How Eddy talks to a local endpoint (moto's server, LocalStack): dummy credentials ({@code test}, which both
@@ -31,9 +34,22 @@ public final class Endpoints {
      * @return a CloudFormation client of it
      */
     public static CloudFormationClient cloudFormation(URI endpoint) {
-        return CloudFormationClient.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
-                .region(region()).credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(KEY, KEY))).build();
+        return local(CloudFormationClient.builder(), endpoint);
+    }
+
+    /**
+     * @param endpoint the endpoint
+     * @return an SQS client of it (a deployed stack's failure queue)
+     */
+    public static SqsClient sqs(URI endpoint) {
+        return local(SqsClient.builder(), endpoint);
+    }
+
+    /** @return a client of the endpoint, with its region and the credentials a local endpoint takes */
+    private static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C local(B builder,
+            URI endpoint) {
+        return builder.httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint).region(region())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, KEY))).build();
     }
 
     /**

@@ -142,8 +142,7 @@ class DeployRehearsalTest {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(Endpoints.KEY, Endpoints.KEY));
         try (KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(endpoint).region(Endpoints.region()).credentialsProvider(credentials).build();
-             SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
-                     .endpointOverride(endpoint).region(Endpoints.region()).credentialsProvider(credentials).build()) {
+             SqsClient sqs = Endpoints.sqs(endpoint)) {
             // three flights that the event source mapping skipped, as Lambda reports them: their range only
             List<PutRecordResponse> put = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -177,9 +176,7 @@ class DeployRehearsalTest {
         assertThat(exit).isZero();
         assertThat(printed).contains("3 records re-driven", "3 late (re-driven after skip)", "0 lost");
         List<String> queue = new ArrayList<>();
-        try (SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(endpoint).region(Endpoints.region()).credentialsProvider(StaticCredentialsProvider
-                        .create(AwsBasicCredentials.create(Endpoints.KEY, Endpoints.KEY))).build()) {
+        try (SqsClient sqs = Endpoints.sqs(endpoint)) {
             for (int empty = 0; empty < 2; ) {
                 var messages = sqs.receiveMessage(b -> b.queueUrl(deployed.failureQueueUrl())
                         .maxNumberOfMessages(10)).messages();
