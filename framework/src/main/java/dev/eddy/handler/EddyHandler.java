@@ -12,6 +12,7 @@ import dev.eddy.internal.ShardIds;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.internal.DeadlineBudget;
 import dev.eddy.internal.InvocationMetrics;
+import dev.eddy.internal.Chaos;
 import dev.eddy.internal.Outages;
 import dev.eddy.internal.KinesisShardLineage;
 import dev.eddy.pipeline.Pipeline;
@@ -295,9 +296,11 @@ public abstract class EddyHandler implements RequestHandler<KinesisEvent, Stream
                         invocationMetrics = new InvocationMetrics(pipeline.name(),
                                 new software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment());
                     }
-                    // with no outage set (Outages: a local run's), the backend and the sinks themselves
-                    p = new BatchProcessor(pipeline, Outages.state(stateBackend(settings), settings),
-                            Outages.sinks(SinkFactories.fromSettings(settings, () -> functionArn), settings),
+                    // with no outage or chaos set (a local run's), the backend and the sinks themselves
+                    p = new BatchProcessor(pipeline,
+                            Chaos.state(Outages.state(stateBackend(settings), settings), settings),
+                            Chaos.sinks(Outages.sinks(SinkFactories.fromSettings(settings, () -> functionArn),
+                                    settings), settings),
                             Clock.systemUTC(), new DeadlineBudget(settings.deadlineReserveMs()))
                             .withShardLineage(new KinesisShardLineage(settings));
                     settings.idleness().ifPresent(p::withIdleness);

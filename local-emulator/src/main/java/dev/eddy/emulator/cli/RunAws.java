@@ -97,6 +97,11 @@ final class RunAws implements AutoCloseable {
         return EddySettings.fromEnvironment().with(all);
     }
 
+    /** @return the DynamoDB endpoint the run uses */
+    URI dynamoEndpoint() {
+        return dynamoEndpoint;
+    }
+
     KinesisClient kinesis() {
         return kinesis;
     }

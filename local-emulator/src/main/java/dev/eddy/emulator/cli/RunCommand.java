@@ -1,5 +1,7 @@
 package dev.eddy.emulator.cli;
 
+import dev.eddy.emulator.chaos.ChaosPlan;
+import dev.eddy.emulator.chaos.DynamoDbFront;
 import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
@@ -19,7 +21,6 @@ import dev.eddy.handler.EddyHandler;
 import dev.eddy.config.EddySettings;
 import dev.eddy.metrics.Figures;
 import dev.eddy.internal.Watermarks;
-import dev.eddy.pipeline.KinesisSource;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.sink.SinkRef;
 import dev.eddy.state.ShardCheckpoint;
@@ -31,7 +32,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,55 +95,6 @@ final class RunCommand implements Callable<Integer> {
             description = "output folder (default: ${DEFAULT-VALUE})")
     private Path out;
 
-    @Option(names = "--batch-size", paramLabel = "N",
-            description = "event source mapping batch size, 1-10000 (default: the pipeline's)")
-    private Integer batchSize;
-
-    @Option(names = "--max-retries", paramLabel = "N",
-            description = "MaximumRetryAttempts: -1 to retry a failing batch until it succeeds (the shard waits), or"
-                + " 0-10000 retries before the mapping skips it, sending only its sequence range to the on-failure"
-                + " destination (default: the pipeline's, -1 unless it says otherwise)")
-    private Integer maxRetries;
-
-    @Option(names = "--batching-window", paramLabel = "SECONDS",
-            description = "MaximumBatchingWindowInSeconds, 0-300: how long records are gathered before an invocation"
-                + " that is not full (default: the pipeline's, 0 unless it says otherwise)")
-    private Long batchingWindowSeconds;
-
-    @Option(names = "--starting-position", paramLabel = "TRIM_HORIZON|LATEST|AT_TIMESTAMP",
-            description = "where shards start (default: the pipeline's, TRIM_HORIZON unless it says otherwise);"
-                + " LATEST skips what the stream held before the run (an existing stream with --endpoint)")
-    private KinesisSource.StartingPosition startingPosition;
-
-    @Option(names = "--starting-timestamp", paramLabel = "ISO-8601",
-            description = "with --starting-position AT_TIMESTAMP: the first arrival time to read")
-    private java.time.Instant startingTimestamp;
-
-    @Option(names = "--parallelization-factor", paramLabel = "N", defaultValue = "1",
-            description = "concurrent batches per shard; Eddy pipelines need 1 (one checkpoint and watermark per"
-                + " shard), so other values are refused with the reason")
-    private int parallelizationFactor;
-
-    @Option(names = "--bisect-on-error", paramLabel = "true|false", arity = "1",
-            description = "BisectBatchOnFunctionError: after a function error or timeout, retry each half of the"
-                + " batch on its own (default: true, as the CDK construct deploys it)")
-    private Boolean bisectOnError;
-
-    @Option(names = "--max-record-age", paramLabel = "SECONDS",
-            description = "MaximumRecordAgeInSeconds: older records go to the on-failure destination unprocessed;"
-                + " -1 for no limit, else 60-604800 (default: the pipeline's, -1 unless it says otherwise)")
-    private Long maxRecordAgeSeconds;
-
-    @Option(names = "--cold-start-every", paramLabel = "N", defaultValue = "0",
-            description = "replace a shard's execution environment (a new handler instance) after every N"
-                + " invocations, as Lambda may at any time; 0 keeps environments warm (default: ${DEFAULT-VALUE})")
-    private int coldStartEvery;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "the function's timeout, 1-900 s: an invocation that runs longer fails and its execution"
-                + " environment is replaced, as on Lambda (default: ${DEFAULT-VALUE})")
-    private long timeoutSeconds;
-
     @Option(names = "--print", paramLabel = "N|all", defaultValue = "10",
             description = "result rows to print per sink: a number or 'all' (default: ${DEFAULT-VALUE})")
     private String print;
@@ -170,17 +121,22 @@ final class RunCommand implements Callable<Integer> {
     private String sinks;
 
     @Mixin
+    private MappingOptions mapping;
+
+    @Mixin
     private OutageOptions outages;
 
     @Mixin
     private TimeOptions time;
+
+    @Mixin
+    private ChaosOptions chaos;
 
     @Option(names = "--quiet", description = "no progress lines")
     private boolean quiet;
 
     @Override
     public Integer call() throws Exception {
-        long started = System.nanoTime();
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         Class<? extends EddyHandler> handlerType = function.choose(pipelineName);
@@ -196,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
         if (shardCount < 1 || shardCount > 500) {
             throw new UsageError("--shards must be 1-500, was " + shardCount);
         }
-        MappingSettings settings = settings(pipeline);
+        MappingSettings settings = mapping.settings(pipeline);
         int printLimit = printLimit();
         List<InputFile.Record> records;
         try {
@@ -214,11 +170,55 @@ final class RunCommand implements Callable<Integer> {
             (entry.refusal() == null ? entries : refused).add(entry);
         }
         DeployedPipeline deployed = deployed(pipeline);
-        String stream = deployed != null ? deployed.stream() : pipeline.source().streamName();
-        String table = deployed != null ? deployed.table() : EddySettings.defaultStateTable(pipeline.name());
         String sinkKind = sinks != null ? sinks : deployed != null ? "deployed" : "file";
+        Run run = new Run(handlerType, pipeline, settings, shardCount, printLimit, records, entries, refused, deployed,
+                deployed != null ? deployed.stream() : pipeline.source().streamName(),
+                deployed != null ? deployed.table() : EddySettings.defaultStateTable(pipeline.name()), sinkKind);
+        if (chaos.on()) {
+            if (endpointOption != null || !sinkKind.equals("file") || settings.maxRetryAttempts() >= 0) {
+                throw new UsageError("--chaos runs on the local emulators with file sinks and retries until a batch"
+                        + " succeeds, so that its outputs can be compared with a fault-free run's: leave out"
+                        + " --endpoint, --sinks and --max-retries");
+            }
+            return new ChaosRun(chaos.plan(), chaos, message -> progress(stderr, "%s", message))
+                    .run(out.toAbsolutePath().normalize(), (dir, plan, settingsOfRun, results) ->
+                            runOnce(run, dir, plan, settingsOfRun, results), stdout);
+        }
+        return runOnce(run, out.toAbsolutePath().normalize(), null, Map.of(), stdout);
+    }
 
-        try (RunOutputs outputs = RunOutputs.open(out.toAbsolutePath().normalize(), pipeline, input)) {
+    /** What one run of the command runs: the pipeline, its settings and input, and where. */
+    private record Run(Class<? extends EddyHandler> handlerType, Pipeline pipeline, MappingSettings settings,
+            int shardCount, int printLimit, List<InputFile.Record> records, List<Producer.Entry> entries,
+            List<Producer.Entry> refused, DeployedPipeline deployed, String stream, String table, String sinkKind) {
+    }
+
+    /**
+     * Runs the pipeline over the input once.
+     *
+     * @param dir the output folder
+     * @param faults the invocations' and DynamoDB's faults of a chaos run, or {@code null}
+     * @param extra further handler settings (a chaos run's)
+     * @param stdout where the results and the summary go
+     * @return the exit code
+     */
+    private int runOnce(Run run, Path dir, ChaosPlan faults, Map<String, String> extra, PrintStream stdout)
+            throws Exception {
+        long started = System.nanoTime();
+        PrintStream stderr = System.err;
+        Class<? extends EddyHandler> handlerType = run.handlerType();
+        Pipeline pipeline = run.pipeline();
+        MappingSettings settings = run.settings();
+        List<InputFile.Record> records = run.records();
+        List<Producer.Entry> entries = run.entries();
+        List<Producer.Entry> refused = run.refused();
+        DeployedPipeline deployed = run.deployed();
+        String stream = run.stream();
+        String table = run.table();
+        String sinkKind = run.sinkKind();
+        int shardCount = run.shardCount();
+        int printLimit = run.printLimit();
+        try (RunOutputs outputs = RunOutputs.open(dir, pipeline, input)) {
             progress(stderr, "%s: %,d records from %s; %d shards, batch size %d", pipeline.name(), records.size(),
                     input, shardCount, settings.batchSize());
             refused.forEach(entry -> progress(stderr, "line %d: %s; it goes to the failure output", entry.line(),
@@ -235,6 +235,12 @@ final class RunCommand implements Callable<Integer> {
                 Map<String, String> handlerSettings = new LinkedHashMap<>(target.settings());
                 handlerSettings.putAll(outages.settings(pipeline));
                 handlerSettings.putAll(time.settings());
+                handlerSettings.putAll(extra);
+                DynamoDbFront front = faults == null ? null : new DynamoDbFront(aws.dynamoEndpoint(), faults);
+                if (front != null) {
+                    // the handlers reach DynamoDB through the front, which injects DynamoDB's faults
+                    handlerSettings.put("AWS_ENDPOINT_URL_DYNAMODB", front.endpoint().toString());
+                }
                 EddySettings handlers = aws.settings(handlerSettings);
                 StateTable.create(aws.dynamo(), table);
                 aws.createStream(stream, shardCount);
@@ -256,6 +262,9 @@ final class RunCommand implements Callable<Integer> {
                     if (!time.drain()) {
                         mapping.withoutDrain();
                     }
+                    if (faults != null) {
+                        mapping.withFaults(faults);
+                    }
                     mapping.start();
                     Thread reporter = reporter(stderr, records.size(), producer, mapping, started);
                     Thread heartbeat = time.startHeartbeat(aws.kinesis(), stream,
@@ -267,6 +276,9 @@ final class RunCommand implements Callable<Integer> {
                         inputComplete.set(true);
                         mapping.awaitDrained();
                     } finally {
+                        if (front != null) {
+                            front.close();
+                        }
                         reporter.interrupt();
                         if (heartbeat != null) {
                             heartbeat.interrupt();
@@ -301,40 +313,6 @@ final class RunCommand implements Callable<Integer> {
     private DeployedPipeline deployed(Pipeline pipeline) {
         return endpointOption == null || endpointOption.equals("aws") ? null
                 : DeployedPipeline.at(URI.create(endpointOption), pipeline.name()).orElse(null);
-    }
-
-    /** @return the event source mapping's settings: the pipeline's, as the CDK construct deploys them, and the flags */
-    private MappingSettings settings(Pipeline pipeline) {
-        MappingSettings settings;
-        try {
-            MappingSettings d = MappingSettings.of(pipeline.source());
-            KinesisSource.StartingPosition position = startingPosition != null ? startingPosition
-                    : startingTimestamp != null ? KinesisSource.StartingPosition.AT_TIMESTAMP : d.startingPosition();
-            settings = new MappingSettings(batchSize != null ? batchSize : d.batchSize(),
-                    maxRetries != null ? maxRetries : d.maxRetryAttempts(), timeoutSeconds * 1_000, d.memoryMb(),
-                    d.idlePollMs(), batchingWindowSeconds != null ? batchingWindowSeconds * 1_000 : d.batchingWindowMs(),
-                    position, position == KinesisSource.StartingPosition.AT_TIMESTAMP
-                            ? (startingTimestamp != null ? startingTimestamp : d.startingTimestamp()) : null,
-                    bisectOnError != null ? bisectOnError : d.bisectOnFunctionError(),
-                    maxRecordAgeSeconds == null ? d.maxRecordAgeMs()
-                            : maxRecordAgeSeconds < 0 ? -1 : maxRecordAgeSeconds * 1_000,
-                    parallelizationFactor, coldStartEvery);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
-        }
-        long reserveMs = EddySettings.fromEnvironment().deadlineReserveMs();
-        if (settings.functionTimeoutMs() < reserveMs + 1_000) {
-            throw new UsageError(String.format(Locale.ROOT, "--timeout %d s leaves no time for work: the"
-                    + " handler stops each invocation %,d ms before its deadline (%s) and needs time for a chunk of"
-                    + " records; use --timeout %d or more", timeoutSeconds, reserveMs, EddySettings.DEADLINE_RESERVE_MS,
-                    (reserveMs + 1_999) / 1_000));
-        }
-        if (settings.startingTimestamp() != null && settings.startingTimestamp().isAfter(Instant.now())) {
-            throw new UsageError("--starting-timestamp " + settings.startingTimestamp() + " is in the future:"
-                    + " Kinesis refuses an AT_TIMESTAMP iterator after the current time; give a past time, or"
-                    + " --starting-position LATEST");
-        }
-        return settings;
     }
 
     /** @return the totals the shards committed between two readings of their checkpoints */

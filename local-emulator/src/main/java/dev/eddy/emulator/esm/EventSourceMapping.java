@@ -98,6 +98,7 @@ public final class EventSourceMapping implements AutoCloseable {
                     inputComplete, onFailure, keyOwnership, invocationLog::add);
             poller.clock = clock;
             poller.drainAtEnd = drainAtEnd;
+            poller.faults(faults);
             pollers.put(shard.shardId(), poller);
             parents.put(shard.shardId(), of);
         }
@@ -151,6 +152,21 @@ public final class EventSourceMapping implements AutoCloseable {
     public synchronized EventSourceMapping withoutDrain() {
         drainAtEnd = false;
         pollers.values().forEach(p -> p.drainAtEnd = false);
+        return this;
+    }
+
+    /** Faults of the invocations (a chaos run's); none by default. */
+    private volatile InvocationFaults faults = InvocationFaults.NONE;
+
+    /**
+     * Injects faults into the invocations ({@code eddy run --chaos}). Call before {@link #start()}.
+     *
+     * @param faults what goes wrong with an invocation
+     * @return this mapping
+     */
+    public synchronized EventSourceMapping withFaults(InvocationFaults faults) {
+        this.faults = java.util.Objects.requireNonNull(faults, "faults");
+        pollers.values().forEach(p -> p.faults(faults));
         return this;
     }
 

@@ -37,8 +37,13 @@ final class ExecutionEnvironment {
         record Threw(Throwable error) implements Result {
         }
 
-        /** The invocation ran past the function's timeout; the environment was replaced. */
-        record TimedOut() implements Result {
+        /**
+         * The invocation ran past the function's timeout (or a chaos run's injected one); the environment was
+         * replaced.
+         *
+         * @param afterMs when the mapping stopped waiting, ms after the invocation began
+         */
+        record TimedOut(long afterMs) implements Result {
         }
     }
 
@@ -51,6 +56,8 @@ final class ExecutionEnvironment {
     private int served;
     private Figures retired = Figures.ZERO;
     private volatile boolean ended;
+    /** Faults a chaos run injects; none otherwise. */
+    volatile InvocationFaults faults = InvocationFaults.NONE;
 
     /**
      * Starts the first (cold) environment.
@@ -79,23 +86,69 @@ final class ExecutionEnvironment {
      * @throws InterruptedException if interrupted while waiting
      */
     Result invoke(KinesisEvent event) throws InterruptedException {
+        String first = event.getRecords().isEmpty() ? ""
+                : event.getRecords().get(0).getKinesis().getSequenceNumber();
+        if (faults.replaceEnvironment(shardId, first)) {
+            coldStart();
+        }
         LocalFunction current = function;
+        Thread twin = faults.duplicate(shardId, first) ? duplicate(event) : null;
+        long chaosTimeoutMs = faults.timeoutAfterMs(shardId, first);
+        boolean chaosTimeout = chaosTimeoutMs >= 0 && chaosTimeoutMs < settings.functionTimeoutMs();
         Future<StreamsEventResponse> call = thread.submit(() -> current.handleRequest(event,
                 new LocalContext(current.name(), settings.memoryMb(), settings.functionTimeoutMs())));
         Result result;
         try {
-            result = new Result.Returned(call.get(settings.functionTimeoutMs(), TimeUnit.MILLISECONDS));
+            result = new Result.Returned(call.get(chaosTimeout ? chaosTimeoutMs : settings.functionTimeoutMs(),
+                    TimeUnit.MILLISECONDS));
+            if (chaosTimeout) {
+                // the deadline came as the response did: it is lost, as a timed-out invocation's is
+                throw new TimeoutException();
+            }
         } catch (TimeoutException e) {
             call.cancel(true);
             coldStart();
-            return new Result.TimedOut();
+            return new Result.TimedOut(chaosTimeout ? chaosTimeoutMs : settings.functionTimeoutMs());
         } catch (ExecutionException e) {
             result = new Result.Threw(e.getCause());
+            if (e.getCause() instanceof dev.eddy.internal.Chaos.Crash) {
+                // a crashed process: Lambda starts a new environment for the next invocation
+                coldStart();
+            }
+        } finally {
+            awaitTwin(twin);
         }
         if (settings.coldStartEvery() > 0 && ++served >= settings.coldStartEvery()) {
             coldStart();
         }
         return result;
+    }
+
+    /**
+     * Starts a duplicate of an invocation in an execution environment of its own, at the same time as the mapping's
+     * (its result is ignored; its writes race the mapping's invocation's).
+     */
+    private Thread duplicate(KinesisEvent event) {
+        LocalFunction twin = functions.get();
+        Thread thread = new Thread(() -> {
+            try {
+                twin.handleRequest(event, new LocalContext(twin.name(), settings.memoryMb(),
+                        settings.functionTimeoutMs()));
+            } catch (RuntimeException | Error e) {
+                LOG.debug("shard {}: the duplicate invocation failed: {}", shardId, e.toString());
+            } finally {
+                end(twin);
+            }
+        }, "lambda-" + shardId + "-duplicate");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private void awaitTwin(Thread twin) throws InterruptedException {
+        if (twin != null) {
+            twin.join(settings.functionTimeoutMs());
+        }
     }
 
     /** @return the figures of every environment so far, the current one's included */

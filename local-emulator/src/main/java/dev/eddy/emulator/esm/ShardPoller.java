@@ -89,6 +89,11 @@ final class ShardPoller {
         this.environment = new ExecutionEnvironment(shardId, environments, settings);
     }
 
+    /** Faults a chaos run injects into this shard's invocations. */
+    void faults(InvocationFaults faults) {
+        environment.faults = faults;
+    }
+
     /** @return the figures of every execution environment this shard had */
     Figures metrics() {
         return environment.metrics();
@@ -298,10 +303,10 @@ final class ShardPoller {
         invokedAtNanos = System.nanoTime();
         LocalFunction current = environment.function();
         ExecutionEnvironment.Result result = environment.invoke(event);
-        if (result instanceof ExecutionEnvironment.Result.TimedOut) {
+        if (result instanceof ExecutionEnvironment.Result.TimedOut timedOut) {
             LOG.warn("shard {}: invocation on batch from {} timed out after {} ms; its execution environment is"
-                    + " replaced", shardId, batch.get(0).sequenceNumber(), settings.functionTimeoutMs());
-            lastError = "the invocation timed out after " + settings.functionTimeoutMs() / 1_000 + " s";
+                    + " replaced", shardId, batch.get(0).sequenceNumber(), timedOut.afterMs());
+            lastError = "the invocation timed out after " + timedOut.afterMs() + " ms";
             return outcome(batch, Invocation.Outcome.TIMEOUT, null);
         }
         if (result instanceof ExecutionEnvironment.Result.Threw threw) {
@@ -344,7 +349,8 @@ final class ShardPoller {
             try {
                 windowsDrained = environment.function().drain(shardId);
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | dev.eddy.internal.Chaos.Crash e) {
+                // a chaos run's crash in the drain is waited out as a failure is
                 if (settings.maxRetryAttempts() >= 0 && attempt > settings.maxRetryAttempts()
                         && System.nanoTime() - started > SKIPPING_DRAIN_PATIENCE.toNanos()) {
                     LOG.error("shard {}: end-of-input drain failed {} times; given up, as batches are after {}"

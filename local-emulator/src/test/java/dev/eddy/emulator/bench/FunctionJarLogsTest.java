@@ -8,6 +8,8 @@ import dev.eddy.emulator.embedded.FreePorts;
 import dev.eddy.functions.flightdelays.FlightDelaysHandler;
 import dev.eddy.config.EddySettings;
 import dev.eddy.state.dynamodb.DynamoDbStateBackendProvider;
+import dev.eddy.state.dynamodb.local.DynamoDbLocal;
+import dev.eddy.state.dynamodb.table.StateTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,43 +92,93 @@ class FunctionJarLogsTest {
     }
 
     /**
+     * No credential is ever logged, and no record data, at the most verbose level (TRACE), with keys and data that hold
+     * markers: once with DynamoDB Local up, where the batches succeed and a poison record (not JSON) goes to the
+     * failure output, which holds its data by design; once with DynamoDB unreachable, where every batch fails and is
+     * logged with its exception. Neither the data's marker nor the secret key nor the session token appears in what
+     * the function printed.
+     */
+    @Test
+    void noCredentialAndNoRecordDataIsLoggedEvenAtTrace() throws Exception {
+        String secret = "SECRETMARKER" + System.nanoTime();
+        String token = "TOKENMARKER" + System.nanoTime();
+        String data = "DATAMARKER" + System.nanoTime();
+        Map<String, String> settings = new HashMap<>(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON",
+                "AWS_LAMBDA_LOG_LEVEL", "TRACE", "AWS_SECRET_ACCESS_KEY", secret, "AWS_SESSION_TOKEN", token));
+        String flight = "{\"origin\":\"" + data + "\",\"date\":\"2001/01/01 10:00\",\"delay\":5,"
+                + "\"distance\":300,\"destination\":\"LAX\"}";
+        List<List<String>> batches = List.of(List.of(flight, "not json " + data), List.of(flight, flight));
+        try (DynamoDbLocal dynamoDbLocal = DynamoDbLocal.server()) {
+            StateTable.create(dynamoDbLocal.client(), "logs");
+            settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbLocal.endpoint().toString());
+            String out = run(settings, batches, "\"failures\":0");
+
+            assertThat(out + Files.readString(work.resolve("stderr.txt"))).doesNotContain(secret, token, data);
+            assertThat(Files.readString(work.resolve("out/failed/flight-delays.jsonl")))
+                    .contains(java.util.Base64.getEncoder().encodeToString(("not json " + data)
+                            .getBytes(StandardCharsets.UTF_8)));
+        }
+        settings.put("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + FreePorts.next()); // nothing listens
+        String out = run(settings, batches, "\"failures\":2");
+
+        assertThat(out.lines().filter(l -> l.contains("\"level\":\"ERROR\""))).as(out).hasSize(2);
+        assertThat(out + Files.readString(work.resolve("stderr.txt"))).doesNotContain(secret, token, data);
+    }
+
+    /**
      * @param logSettings the function's log format and level, as Lambda sets them
      * @return what the function's JVM printed on standard output
      */
     private String run(Map<String, String> logSettings) throws Exception {
+        Map<String, String> settings = new HashMap<>(logSettings);
+        settings.put("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + FreePorts.next()); // nothing listens
+        List<List<String>> data = new ArrayList<>();
+        for (String[] range : RANGES) {
+            data.add(List.of("{\"origin\":\"SFO\"}", "{\"origin\":\"SFO\"}"));
+        }
+        return run(settings, data, "\"failures\":2");
+    }
+
+    /**
+     * @param environment the function's environment beyond the state table and sinks (log format and level,
+     *     DynamoDB's endpoint, keys)
+     * @param data each batch's records' data, as text: two batches of two records (the probe's two invocations)
+     * @param expected what the probe's line of figures must contain
+     * @return what the function's JVM printed on standard output
+     */
+    private String run(Map<String, String> environment, List<List<String>> data, String expected) throws Exception {
         Path jar = Path.of("").toAbsolutePath().getParent().resolve("functions/target/lambda/flight-delays.jar");
         assertThat(jar).as("built by the functions module's package phase").isRegularFile();
         Path batches = work.resolve("batches.json");
-        Files.write(batches, batches());
+        Files.write(batches, batches(data));
         Map<String, String> settings = new HashMap<>();
         settings.put(EddySettings.STATE_TABLE, "logs");
         settings.put(EddySettings.SINKS, "file:" + work.resolve("out"));
-        settings.put("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + FreePorts.next()); // nothing listens
         settings.put(DynamoDbStateBackendProvider.MAX_ATTEMPTS_SETTING, "1");
         ProcessBuilder jvm = StartupProbe.jvm(jar, FlightDelaysHandler.class.getName(), batches,
                 List.of("cold", "context"), settings);
         jvm.environment().remove("AWS_LAMBDA_LOG_FORMAT");
         jvm.environment().remove("AWS_LAMBDA_LOG_LEVEL");
-        jvm.environment().putAll(logSettings);
+        jvm.environment().putAll(environment);
         Path err = work.resolve("stderr.txt");
         jvm.redirectError(err.toFile());
         Process process = jvm.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(process.exitValue()).as(Files.readString(err) + out).isZero();
-        assertThat(out).as(Files.readString(err)).contains("\"failures\":2");
+        assertThat(out).as(Files.readString(err)).contains(expected);
         return out;
     }
 
-    /** @return two batches of two records of one shard, in the probe's format */
-    private static byte[] batches() throws Exception {
+    /** @return batches of one shard with the given data, in the probe's format */
+    private static byte[] batches(List<List<String>> data) throws Exception {
         List<List<Map<String, Object>>> all = new ArrayList<>();
         long at = 1_700_000_000_000L;
-        for (String[] range : RANGES) {
+        for (int b = 0; b < data.size(); b++) {
             List<Map<String, Object>> batch = new ArrayList<>();
-            for (String seq : range) {
-                batch.add(Map.of("seq", seq, "pk", "SFO", "at", at++, "data", java.util.Base64.getEncoder()
-                        .encodeToString("{\"origin\":\"SFO\"}".getBytes(StandardCharsets.UTF_8))));
+            for (int r = 0; r < data.get(b).size(); r++) {
+                batch.add(Map.of("seq", RANGES[b][r], "pk", "SFO", "at", at++, "data", java.util.Base64.getEncoder()
+                        .encodeToString(data.get(b).get(r).getBytes(StandardCharsets.UTF_8))));
             }
             all.add(batch);
         }
