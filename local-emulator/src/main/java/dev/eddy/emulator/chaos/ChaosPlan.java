@@ -1,16 +1,19 @@
 package dev.eddy.emulator.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.emulator.esm.InvocationFaults;
 import dev.eddy.internal.Chaos;
+import dev.eddy.state.dynamodb.local.DynamoDbFront;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 
 /**
  * One chaos run's plan on the emulator's side: the faults of Lambda's invocations ({@link InvocationFaults}) and of
- * DynamoDB ({@link DynamoDbFront}), each opportunity meeting its fault with probability {@code rate}, decided by
+ * DynamoDB ({@link #dynamoDb()}), each opportunity meeting its fault with probability {@code rate}, decided by
  * {@link Chaos#draw} from the seed, and at most once, so that a retry gets past it. The handler's faults (crashes,
  * sink failures) are {@link Chaos}'s, with the same seed and rate. Thread-safe.
  */
@@ -96,6 +99,33 @@ public final class ChaosPlan implements InvocationFaults {
         String opportunity = shardId + "|" + firstSequenceNumber;
         return strikes(Kind.TIMEOUT, opportunity)
                 ? (long) (Chaos.draw(seed, "timeout-after|" + opportunity) * MAX_TIMEOUT_MS) : -1;
+    }
+
+    /**
+     * DynamoDB's faults, for a {@link DynamoDbFront} before DynamoDB Local: each distinct request (by its operation
+     * and body, so that an SDK retry of it gets through) may be throttled, a batch call partly processed, a
+     * conditional write made and answered as failed.
+     *
+     * @return the front's rules
+     */
+    public DynamoDbFront.Rules dynamoDb() {
+        return request -> {
+            CRC32 crc = new CRC32();
+            crc.update(request.body());
+            String named = request.operation() + "|" + Long.toHexString(crc.getValue()) + "|"
+                    + request.body().length;
+            if (strikes(Kind.THROTTLED, named)) {
+                return DynamoDbFront.Answer.THROTTLE;
+            }
+            JsonNode entries = request.entries();
+            if (entries != null && entries.size() > 1 && strikes(Kind.PARTLY_UNPROCESSED, named)) {
+                return DynamoDbFront.Answer.split(entries.size() / 2);
+            }
+            if (request.conditionalWrite() && strikes(Kind.CONDITION_RACE, named)) {
+                return DynamoDbFront.Answer.CONDITION_FAILED_AFTER_FORWARD;
+            }
+            return DynamoDbFront.Answer.FORWARD;
+        };
     }
 
     /** @return the names of the emulator's kinds of fault, in the report's order */

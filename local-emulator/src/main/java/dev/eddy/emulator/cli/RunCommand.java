@@ -1,11 +1,11 @@
 package dev.eddy.emulator.cli;
 
 import dev.eddy.emulator.chaos.ChaosPlan;
-import dev.eddy.emulator.chaos.DynamoDbFront;
 import dev.eddy.emulator.console.FunctionJarOptions;
 import dev.eddy.emulator.console.Pipelines;
 import dev.eddy.emulator.console.UsageError;
 import dev.eddy.emulator.deploy.DeployedPipeline;
+import dev.eddy.state.dynamodb.local.DynamoDbFront;
 import dev.eddy.state.dynamodb.local.DynamoDbLocal;
 import dev.eddy.emulator.embedded.Kinesalite;
 import dev.eddy.emulator.esm.EventSourceMapping;
@@ -236,7 +236,7 @@ final class RunCommand implements Callable<Integer> {
                 handlerSettings.putAll(outages.settings(pipeline));
                 handlerSettings.putAll(time.settings());
                 handlerSettings.putAll(extra);
-                DynamoDbFront front = faults == null ? null : new DynamoDbFront(aws.dynamoEndpoint(), faults);
+                DynamoDbFront front = faults == null ? null : new DynamoDbFront(aws.dynamoEndpoint(), faults.dynamoDb());
                 if (front != null) {
                     // the handlers reach DynamoDB through the front, which injects DynamoDB's faults
                     handlerSettings.put("AWS_ENDPOINT_URL_DYNAMODB", front.endpoint().toString());

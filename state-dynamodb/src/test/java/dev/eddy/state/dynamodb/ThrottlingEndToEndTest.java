@@ -14,36 +14,21 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.eddy.config.EddySettings;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.state.dynamodb.BatchProcessorEndToEndTest.In;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.eddy.state.dynamodb.local.DynamoDbFront;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -74,7 +59,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
  *
  * <p><b>How faults are injected.</b> An SDK {@link ExecutionInterceptor} ({@link Injector}) is added to the
  * provider's client through its package-private factory; nothing is mocked. Its {@code modifyHttpRequest} sends
- * every request of the client to a small HTTP front on a loopback port (the JDK's {@link HttpServer}), which
+ * every request of the client to an HTTP front on a loopback port ({@link DynamoDbFront}, eddy-dynamodb-local), which
  * forwards it byte for byte to DynamoDB Local, or answers it itself: HTTP 400 with the body DynamoDB sends when it
  * throttles, {@code {"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
  * "message":"injected"}} (and its {@code x-amz-crc32}, which the DynamoDB client checks). So the SDK's own HTTP
@@ -386,31 +371,18 @@ class ThrottlingEndToEndTest {
     }
 
     /**
-     * The fault injector: an execution interceptor that sends the client's requests through a local HTTP front,
-     * and the front, which throttles or splits chosen calls and forwards everything else to DynamoDB Local.
+     * The fault injector: an execution interceptor that sends the client's requests through a {@link DynamoDbFront},
+     * whose rules throttle or split chosen calls and forward everything else to DynamoDB Local.
      */
     static final class Injector implements ExecutionInterceptor, AutoCloseable {
-        static final String THROTTLED_BODY = "{\"__type\":\"com.amazonaws.dynamodb.v20120810"
-                + "#ProvisionedThroughputExceededException\",\"message\":\"injected\"}";
         private static final ExecutionAttribute<List<Long>> ATTEMPTS = new ExecutionAttribute<>("eddy.test.attempts");
-        private static final Pattern SDK_REQUEST = Pattern.compile("attempt=(\\d+);\\s*max=(\\d+)");
-        /** Headers {@link HttpClient} sets itself. */
-        private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host",
-                "upgrade", "transfer-encoding");
 
         /** API calls, in the order they ended. */
         final List<Call> calls = new CopyOnWriteArrayList<>();
         /** HTTP requests, in the order the front received them. */
         final List<Request> requests = new CopyOnWriteArrayList<>();
 
-        private final URI dynamoDb;
-        private final HttpServer front;
-        private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "throttling-front");
-            thread.setDaemon(true);
-            return thread;
-        });
-        private final HttpClient forwarder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final DynamoDbFront front;
         private final Map<String, Rule> rules = new ConcurrentHashMap<>();
         /** Per operation: calls seen so far (guarded by this). */
         private final Map<String, Integer> callsSeen = new HashMap<>();
@@ -427,22 +399,8 @@ class ThrottlingEndToEndTest {
         private record Rule(int call, int throttledAttempts, int splitKeep) {
         }
 
-        static {
-            // the JDK's server writes a response's headers and body apart: without TCP_NODELAY, Nagle's algorithm
-            // and delayed acknowledgements add some 40 ms to every request (read once, when the server first starts)
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-
         Injector(URI dynamoDb) {
-            this.dynamoDb = dynamoDb;
-            try {
-                front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            front.setExecutor(threads);
-            front.createContext("/", this::handle);
-            front.start();
+            front = new DynamoDbFront(dynamoDb, this::answer);
         }
 
         /** Answers attempts 1 to {@code attempts} of the operation's {@code call}-th call from now with throttling. */
@@ -482,9 +440,7 @@ class ThrottlingEndToEndTest {
         /** Once per API call, before the SDK's retry loop: every attempt of the call goes to the front. */
         @Override
         public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-            return context.httpRequest().toBuilder().protocol("http")
-                    .host(front.getAddress().getAddress().getHostAddress()).port(front.getAddress().getPort())
-                    .build();
+            return front.redirect(context.httpRequest());
         }
 
         /** Once per attempt, after signing. */
@@ -506,128 +462,43 @@ class ThrottlingEndToEndTest {
                     attempts == null ? List.of() : List.copyOf(attempts), context.exception()));
         }
 
-        // ------------------------------------------------------------ the front
+        // ------------------------------------------------------------ the front's rules
 
-        private void handle(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
-                String operation = target.substring(target.indexOf('.') + 1);
-                String invocation = String.valueOf(exchange.getRequestHeaders().getFirst("amz-sdk-invocation-id"));
-                Matcher sdkRequest = SDK_REQUEST.matcher(
-                        String.valueOf(exchange.getRequestHeaders().getFirst("amz-sdk-request")));
-                int attempt = sdkRequest.find() ? Integer.parseInt(sdkRequest.group(1)) : 0;
-                int maxAttempts = attempt > 0 ? Integer.parseInt(sdkRequest.group(2)) : 0;
-                int call = callNumber(operation, invocation);
-                JsonNode entries = entries(operation, body);
-
-                Rule rule = rules.get(operation);
-                if (rule != null && rule.call() == call && attempt <= rule.throttledAttempts()) {
-                    requests.add(new Request(operation, invocation, attempt, maxAttempts, "throttled", entries, null));
-                    byte[] error = THROTTLED_BODY.getBytes(StandardCharsets.UTF_8);
-                    respond(exchange, 400, Map.of("Content-Type", List.of("application/x-amz-json-1.0"),
-                            "x-amzn-RequestId", List.of(UUID.randomUUID().toString())), error);
-                    return;
-                }
-                if (rule != null && rule.splitKeep() >= 0 && entries != null && entries.size() > rule.splitKeep()
-                        && rules.remove(operation, rule)) {
-                    split(exchange, operation, invocation, attempt, maxAttempts, body, rule.splitKeep());
-                    return;
-                }
-                requests.add(new Request(operation, invocation, attempt, maxAttempts, "forwarded", entries, null));
-                HttpResponse<byte[]> response = forward(exchange, body);
-                respond(exchange, response.statusCode(), response.headers().map(), response.body());
-            } catch (IOException | RuntimeException e) {
-                e.printStackTrace();
-                throw e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
+        /** Decides per HTTP request, by the call's number and the attempt, and records the request. */
+        private DynamoDbFront.Answer answer(DynamoDbFront.Request request) {
+            String operation = request.operation();
+            int call = callNumber(operation, request.invocationId());
+            JsonNode entries = request.entries();
+            Rule rule = rules.get(operation);
+            if (rule != null && rule.call() == call && request.attempt() <= rule.throttledAttempts()) {
+                record(request, "throttled", entries, null);
+                return DynamoDbFront.Answer.THROTTLE;
             }
+            if (rule != null && rule.splitKeep() >= 0 && entries != null && entries.size() > rule.splitKeep()
+                    && rules.remove(operation, rule)) {
+                ArrayNode withheld = JSON.createArrayNode();
+                for (int i = rule.splitKeep(); i < entries.size(); i++) {
+                    withheld.add(entries.get(i));
+                }
+                record(request, "split", entries, withheld);
+                return DynamoDbFront.Answer.split(rule.splitKeep());
+            }
+            record(request, "forwarded", entries, null);
+            return DynamoDbFront.Answer.FORWARD;
+        }
+
+        private void record(DynamoDbFront.Request request, String action, JsonNode entries, JsonNode withheld) {
+            requests.add(new Request(request.operation(), request.invocationId(), request.attempt(),
+                    request.maxAttempts(), action, entries, withheld));
         }
 
         private synchronized int callNumber(String operation, String invocation) {
             return callNumbers.computeIfAbsent(invocation, id -> callsSeen.merge(operation, 1, Integer::sum));
         }
 
-        /** Forwards the first {@code keep} entries; the others come back as unprocessed, as DynamoDB returns them. */
-        private void split(HttpExchange exchange, String operation, String invocation, int attempt, int maxAttempts,
-                byte[] body, int keep) throws IOException, InterruptedException {
-            ObjectNode request = (ObjectNode) JSON.readTree(body);
-            ObjectNode requestItems = (ObjectNode) request.get("RequestItems");
-            String table = requestItems.fieldNames().next();
-            JsonNode entries = entries(operation, body);
-            ArrayNode kept = JSON.createArrayNode();
-            ArrayNode withheld = JSON.createArrayNode();
-            for (int i = 0; i < entries.size(); i++) {
-                (i < keep ? kept : withheld).add(entries.get(i));
-            }
-            JsonNode unprocessed;
-            if (operation.equals("BatchGetItem")) {
-                ((ObjectNode) requestItems.get(table)).set("Keys", kept);
-                ObjectNode keysAndAttributes = requestItems.get(table).deepCopy();
-                keysAndAttributes.set("Keys", withheld);
-                unprocessed = JSON.createObjectNode().set(table, keysAndAttributes);
-            } else {
-                requestItems.set(table, kept);
-                unprocessed = JSON.createObjectNode().set(table, withheld);
-            }
-            requests.add(new Request(operation, invocation, attempt, maxAttempts, "split", entries, withheld));
-            HttpResponse<byte[]> response = forward(exchange, JSON.writeValueAsBytes(request));
-            byte[] answer = response.body();
-            if (response.statusCode() == 200) {
-                ObjectNode result = (ObjectNode) JSON.readTree(answer);
-                result.set(operation.equals("BatchGetItem") ? "UnprocessedKeys" : "UnprocessedItems", unprocessed);
-                answer = JSON.writeValueAsBytes(result);
-            }
-            respond(exchange, response.statusCode(), response.headers().map(), answer);
-        }
-
-        /** @return the table's keys (BatchGetItem) or write requests (BatchWriteItem), else {@code null} */
-        private static JsonNode entries(String operation, byte[] body) throws IOException {
-            if (!operation.equals("BatchGetItem") && !operation.equals("BatchWriteItem")) {
-                return null;
-            }
-            JsonNode requestItems = JSON.readTree(body).get("RequestItems");
-            JsonNode ofTable = requestItems.elements().next();
-            return operation.equals("BatchGetItem") ? ofTable.get("Keys") : ofTable;
-        }
-
-        private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body)
-                throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(dynamoDb.resolve(exchange.getRequestURI()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            exchange.getRequestHeaders().forEach((name, values) -> {
-                if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-                    values.forEach(value -> request.header(name, value));
-                }
-            });
-            return forwarder.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        }
-
-        /** Sends a response with a fresh {@code x-amz-crc32} of its body, which the DynamoDB client checks. */
-        private static void respond(HttpExchange exchange, int status, Map<String, List<String>> headers,
-                byte[] body) throws IOException {
-            headers.forEach((name, values) -> {
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (!name.startsWith(":") && !RESTRICTED.contains(lower) && !lower.equals("date")
-                        && !lower.equals("server") && !lower.equals("x-amz-crc32")) {
-                    exchange.getResponseHeaders().put(name, values);
-                }
-            });
-            CRC32 crc = new CRC32();
-            crc.update(body);
-            exchange.getResponseHeaders().set("x-amz-crc32", Long.toString(crc.getValue()));
-            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                exchange.getResponseBody().write(body);
-            }
-        }
-
         @Override
         public void close() {
-            front.stop(0);
-            threads.shutdownNow();
+            front.close();
         }
     }
 }
