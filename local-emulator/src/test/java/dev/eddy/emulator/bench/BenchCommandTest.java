@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.NodeModules;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,13 +54,13 @@ class BenchCommandTest {
 
     @Test
     void percentilesAreNearestRank() {
-        List<Long> sorted = new ArrayList<>();
-        for (long i = 1; i <= 200; i++) {
-            sorted.add(i);
+        long[] sorted = new long[200];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = i + 1;
         }
-        assertThat(EndToEndBench.percentile(sorted, 0.50)).isEqualTo(100.0);
-        assertThat(EndToEndBench.percentile(sorted, 0.99)).isEqualTo(198.0);
-        assertThat(EndToEndBench.percentile(List.of(7L), 0.99)).isEqualTo(7.0);
+        assertThat(Percentiles.nearestRank(sorted, 0.50)).isEqualTo(100);
+        assertThat(Percentiles.nearestRank(sorted, 0.99)).isEqualTo(198);
+        assertThat(Percentiles.nearestRank(new long[] {7}, 0.99)).isEqualTo(7);
     }
 
     /** @return the JSON rows, each checked to have exactly the five documented fields */
