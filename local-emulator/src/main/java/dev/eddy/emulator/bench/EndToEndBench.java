@@ -66,14 +66,7 @@ final class EndToEndBench implements Callable<Integer> {
         Pipeline pipeline = Pipelines.instantiate(handler).pipeline();
         Path file = options.input(pipeline.name());
         List<byte[]> records = InputFile.data(InputFile.read(file));
-        // partition key = the pipeline's key (for flight-delays the origin), as `put --partition-key-from` and
-        // `run` put records
-        List<String> keys = new ArrayList<>(records.size());
-        for (byte[] record : records) {
-            keys.add(pipeline.keyOf(record).orElseThrow(() -> new UsageError(file
-                    + " holds a record the " + pipeline.name() + " pipeline cannot key: " + new String(record,
-                    java.nio.charset.StandardCharsets.UTF_8))));
-        }
+        List<String> keys = partitionKeys(pipeline, file, records);
         for (int shards : shardCounts) {
             if (shards < 1 || shards > 16) {
                 throw new UsageError("shard counts must be 1-16, was " + shards);
@@ -104,6 +97,21 @@ final class EndToEndBench implements Callable<Integer> {
             }
         }
         return rows;
+    }
+
+    /**
+     * @return each record's partition key: the pipeline's key (for flight-delays the origin), as
+     *     {@code put --partition-key-from} and {@code run} put records
+     * @throws UsageError if the pipeline cannot key a record of the file
+     */
+    static List<String> partitionKeys(Pipeline pipeline, Path file, List<byte[]> records) {
+        List<String> keys = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            keys.add(pipeline.keyOf(record).orElseThrow(() -> new UsageError(file
+                    + " holds a record the " + pipeline.name() + " pipeline cannot key: " + new String(record,
+                    java.nio.charset.StandardCharsets.UTF_8))));
+        }
+        return keys;
     }
 
     /**
