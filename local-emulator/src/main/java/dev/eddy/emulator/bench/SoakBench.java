@@ -199,7 +199,8 @@ final class SoakBench implements Callable<Integer> {
         EndToEndBench.progress("soak %s  iterator age p50 %,d ms, max %,d ms (%,d invocations); producer %s",
                 span.label(), span.p50Ms(), span.maxMs(), span.invocations(),
                 producer.maxLateMs() > PRODUCER_PATIENCE_MS
-                        ? "BEHIND its schedule by up to " + producer.maxLateMs() + " ms" : "on schedule");
+                        ? String.format(Locale.ROOT, "BEHIND its schedule by up to %,d ms", producer.maxLateMs())
+                        : "on schedule");
     }
 
     private Result result(IteratorAges ages, PutToEmit latency, SoakProducer producer, long runNs, long intervalMs) {
@@ -237,10 +238,10 @@ final class SoakBench implements Callable<Integer> {
                 latency.percentile(0.50), latency.percentile(0.99), produced, rate);
         if (behind) {
             summary += String.format(Locale.ROOT, "; the PRODUCER fell behind its schedule by up to %,d ms (more than"
-                    + " %,d): it, not Eddy, failed to keep the rate, so %s; run it on a quieter machine or at a"
-                    + " lower --rate", producer.maxLateMs(), PRODUCER_PATIENCE_MS,
-                    verdict == IteratorAges.Verdict.GREW ? "Eddy fell behind even the lower rate it got"
-                            : "this run says nothing about Eddy");
+                    + " %,d), so the function got less than was asked%s", producer.maxLateMs(), PRODUCER_PATIENCE_MS,
+                    verdict == IteratorAges.Verdict.GREW ? ", and its lag grew even so"
+                            : ": the producer, not Eddy, failed, and this run says nothing about Eddy; run it on a"
+                                + " quieter machine or at a lower --rate");
         }
         return new Result(rows, verdict, behind, summary);
     }
