@@ -4,6 +4,7 @@ import dev.eddy.pipeline.Pipeline;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.eddy.functions.flightdelays.FlightDelays;
+import dev.eddy.functions.flightdelays.ReplayedFlights;
 import dev.eddy.internal.BatchProcessor;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRef;
@@ -67,7 +68,7 @@ public class EddyHandlerBenchmark {
     @Setup(Level.Trial)
     public void load() {
         pipeline = new FlightDelays().define();
-        batches = Batches.of(Flights.replicated(Path.of(flights), records), batchSize, System.currentTimeMillis());
+        batches = Batches.of(ReplayedFlights.replicated(Path.of(flights), records), batchSize, System.currentTimeMillis());
     }
 
     /** Starts each iteration from the first batch with empty state. */

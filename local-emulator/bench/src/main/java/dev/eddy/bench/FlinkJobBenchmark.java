@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import dev.eddy.functions.flightdelays.FlightDelays.Flight;
+import dev.eddy.functions.flightdelays.ReplayedFlights;
 import dev.eddy.time.Times;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +64,7 @@ public class FlinkJobBenchmark {
     /** Builds the records once. */
     @Setup(Level.Trial)
     public void load() {
-        input = Flights.replicated(Path.of(flights), records).toArray(byte[][]::new);
+        input = ReplayedFlights.replicated(Path.of(flights), records).toArray(byte[][]::new);
     }
 
     /**

@@ -19,8 +19,8 @@ final class BenchOptions {
     static final String DEFAULT_PIPELINE = "flight-delays";
 
     @Option(names = "--pipeline", paramLabel = "NAME",
-            description = "the pipeline measured (default: " + DEFAULT_PIPELINE + ", or the function jar's only"
-                + " pipeline)")
+            description = "the pipeline measured (default: " + DEFAULT_PIPELINE + " if it is there, else the"
+                + " function jar's only pipeline)")
     private String pipeline;
 
     @Mixin
@@ -35,9 +35,24 @@ final class BenchOptions {
             + " metric, value, unit) on standard output; the table then goes to standard error")
     boolean json;
 
-    /** @return the handler of the pipeline measured */
+    /**
+     * @return the handler of the pipeline measured: the one named; without a name, flight-delays if it is there
+     *     (on the class path, or in a jar of several pipelines such as the examples' jar that the checkout's
+     *     {@code ./eddy} gives), else the jar's only pipeline or its {@code --handler}
+     */
     Class<? extends EddyHandler> handler() {
-        return function.choose(pipeline != null || function.hasJar() ? pipeline : DEFAULT_PIPELINE);
+        if (pipeline != null || !function.hasJar()) {
+            return function.choose(pipeline != null ? pipeline : DEFAULT_PIPELINE);
+        }
+        if (!function.hasHandler() && function.pipelines().names().containsKey(DEFAULT_PIPELINE)) {
+            return function.choose(DEFAULT_PIPELINE);
+        }
+        return function.choose(null);
+    }
+
+    /** @return the class loader of the function jar, or of the class path without one */
+    ClassLoader loader() {
+        return function.pipelines().loader();
     }
 
     /**

@@ -30,6 +30,11 @@ public final class FunctionJarOptions {
         return jar != null;
     }
 
+    /** @return whether a handler class is named ({@code --handler}) */
+    public boolean hasHandler() {
+        return handler != null;
+    }
+
     /** @return the handlers of the jar, or of the class path when no jar is given */
     public Pipelines pipelines() {
         return jar != null ? Pipelines.inJar(jar) : Pipelines.onClassPath();

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -95,7 +96,7 @@ public final class EventSourceMapping implements AutoCloseable {
                 of.add(shard.adjacentParentShardId());
             }
             ShardPoller poller = new ShardPoller(kinesis, stream, shard.shardId(), functions, settings,
-                    inputComplete, onFailure, keyOwnership, invocationLog::add);
+                    inputComplete, onFailure, keyOwnership, this::logged);
             poller.clock = clock;
             poller.drainAtEnd = drainAtEnd;
             poller.faults(faults);
@@ -227,6 +228,27 @@ public final class EventSourceMapping implements AutoCloseable {
             total = total.plus(poller.metrics());
         }
         return total;
+    }
+
+    /** Told of every invocation as it ends; see {@link #onInvocation}. */
+    private volatile Consumer<Invocation> listener = invocation -> { };
+
+    private void logged(Invocation invocation) {
+        invocationLog.add(invocation);
+        listener.accept(invocation);
+    }
+
+    /**
+     * Tells {@code listener} of every invocation as it ends, on the thread of the invocation's shard (shards call it
+     * concurrently), after it is in the {@link #invocationLog()}: for reports while the mapping runs. Call before
+     * {@link #start()}.
+     *
+     * @param listener told of each invocation; must return quickly, as its shard waits for it
+     * @return this mapping
+     */
+    public synchronized EventSourceMapping onInvocation(Consumer<Invocation> listener) {
+        this.listener = listener;
+        return this;
     }
 
     /** @return every invocation so far, in the order they ended (shards interleave) */

@@ -12,9 +12,22 @@ package dev.eddy.emulator.esm;
  *     resumes; else {@code null}
  * @param startedAtMs when the mapping invoked the function, ms since the epoch (wall clock)
  * @param durationMs how long the invocation took until the mapping had the response (or gave up), ms
+ * @param lastArrivalMs the approximate arrival time of the batch's last record, as Kinesis stamped it, ms since the
+ *     epoch
  */
 public record Invocation(String shardId, String firstSequenceNumber, String lastSequenceNumber, int records,
-        Outcome outcome, String retryFrom, long startedAtMs, long durationMs) {
+        Outcome outcome, String retryFrom, long startedAtMs, long durationMs, long lastArrivalMs) {
+
+    /**
+     * Lambda's {@code IteratorAge} metric for this invocation: how long the batch's last record had been in the
+     * stream when the mapping invoked the function (Lambda Developer Guide, "Using CloudWatch metrics with Lambda":
+     * the age of the last record in the event).
+     *
+     * @return {@link #startedAtMs()} minus {@link #lastArrivalMs()}, ms
+     */
+    public long iteratorAgeMs() {
+        return startedAtMs - lastArrivalMs;
+    }
 
     /** @return when the mapping had the response, ms since the epoch */
     public long endedAtMs() {

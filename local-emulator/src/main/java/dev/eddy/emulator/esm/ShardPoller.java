@@ -333,7 +333,8 @@ final class ShardPoller {
 
     private Invocation outcome(List<Record> batch, Invocation.Outcome outcome, String retryFrom) {
         return new Invocation(shardId, batch.get(0).sequenceNumber(), last(batch), batch.size(), outcome, retryFrom,
-                invokedAtMs, (System.nanoTime() - invokedAtNanos) / 1_000_000);
+                invokedAtMs, (System.nanoTime() - invokedAtNanos) / 1_000_000,
+                batch.get(batch.size() - 1).approximateArrivalTimestamp().toEpochMilli());
     }
 
     /**

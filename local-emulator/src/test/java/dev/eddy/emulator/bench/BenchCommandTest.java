@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.emulator.console.Captured;
 import dev.eddy.emulator.embedded.NodeModules;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ./eddy bench cpu} and {@code ./eddy bench e2e} run on small inputs and report rows of the documented shape;
- * the figures themselves are not asserted (benchmarks are commands, not tests).
+ * {@code ./eddy bench cpu}, {@code e2e} and {@code soak} run on small inputs and report rows of the documented shape;
+ * the figures themselves are not asserted (benchmarks are commands, not tests), only what the commands control: the
+ * soak's producer keeps its schedule, and at a rate far below the function's the lag holds.
  */
 class BenchCommandTest {
 
@@ -54,14 +54,59 @@ class BenchCommandTest {
     }
 
     @Test
+    void soakPutsAtTheAskedRateAndReportsIteratorAgeLatencyAndAVerdict() throws Exception {
+        // 15 s at 50 records/s on one shard: far below what the function handles, so the lag holds
+        Captured result = BenchCli.run("soak", "--input", FLIGHTS_2K, "--rate", "50", "--shards", "1",
+                "--minutes", "0.25", "--json");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        List<JsonNode> rows = rows(result);
+        String at = ", 1 shard(s) at 50 records/s per shard";
+        assertThat(rows).extracting(r -> r.get("metric").asText()).containsExactly(
+                "iterator age p50, 0:00-0:10" + at, "iterator age max, 0:00-0:10" + at,
+                "iterator age p50, 0:10-0:15" + at, "iterator age max, 0:10-0:15" + at,
+                "iterator age p50, first third (0:00-0:05)" + at, "iterator age max, first third (0:00-0:05)" + at,
+                "iterator age p50, last third (0:10-0:15)" + at, "iterator age max, last third (0:10-0:15)" + at,
+                "put-to-emit p50" + at, "put-to-emit p99" + at,
+                "records/s per shard produced (the fewest of the shards), asked 50",
+                "producer's largest delay behind its schedule",
+                "held: iterator age p50, last third minus first third (grew above 1,000 ms)" + at);
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("benchmark").asText()).isEqualTo("soak"));
+        assertThat(rows.subList(0, 10)).allSatisfy(r -> {
+            assertThat(r.get("unit").asText()).isEqualTo("ms");
+            assertThat(r.get("value").asDouble()).isNotNegative();
+        });
+        assertThat(rows.get(10).get("value").asDouble()).as("produced records/s per shard").isCloseTo(50.0,
+                org.assertj.core.data.Offset.offset(2.5));
+        assertThat(rows.get(8).get("value").asDouble()).as("p50 <= p99")
+                .isLessThanOrEqualTo(rows.get(9).get("value").asDouble());
+        assertThat(result.err()).contains("[bench] soak 0:00-0:10  iterator age p50 ")
+                .contains("[bench] soak: held: iterator age p50 ");
+    }
+
+    @Test
+    void soakRefusesARateAboveAShardsWriteLimitWithTheFix() {
+        Captured result = Captured.run(() -> dev.eddy.emulator.cli.EddyCli.execute("bench", "soak", "--rate",
+                "1500"));
+
+        assertThat(result.exit()).isEqualTo(dev.eddy.emulator.cli.EddyCli.EXIT_USAGE);
+        assertThat(result.err()).contains("--rate must be 1-1000 records/s per shard, was 1500")
+                .contains("add shards (--shards)");
+        Captured minutes = Captured.run(() -> dev.eddy.emulator.cli.EddyCli.execute("bench", "soak", "--minutes",
+                "0.1"));
+        assertThat(minutes.err()).contains("--minutes must be 0.25-60 (fractions allowed, e.g. 0.5 for 30 s), was"
+                + " 0.1");
+    }
+
+    @Test
     void percentilesAreNearestRank() {
-        List<Long> sorted = new ArrayList<>();
-        for (long i = 1; i <= 200; i++) {
-            sorted.add(i);
+        long[] sorted = new long[200];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = i + 1;
         }
-        assertThat(EndToEndBench.percentile(sorted, 0.50)).isEqualTo(100.0);
-        assertThat(EndToEndBench.percentile(sorted, 0.99)).isEqualTo(198.0);
-        assertThat(EndToEndBench.percentile(List.of(7L), 0.99)).isEqualTo(7.0);
+        assertThat(Percentiles.nearestRank(sorted, 0.50)).isEqualTo(100);
+        assertThat(Percentiles.nearestRank(sorted, 0.99)).isEqualTo(198);
+        assertThat(Percentiles.nearestRank(new long[] {7}, 0.99)).isEqualTo(7);
     }
 
     /** @return the JSON rows, each checked to have exactly the five documented fields */
