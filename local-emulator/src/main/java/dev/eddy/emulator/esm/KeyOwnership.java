@@ -1,5 +1,6 @@
 package dev.eddy.emulator.esm;
 
+import software.amazon.awssdk.services.kinesis.model.Record;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +13,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * shards breaks that rule: its windows are judged by two watermarks. Thread-safe.
  */
 public final class KeyOwnership {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KeyOwnership.class);
 
     private final Map<String, String> owner = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, List<String>> violations = new ConcurrentSkipListMap<>();
@@ -28,6 +31,24 @@ public final class KeyOwnership {
         }
         violations.putIfAbsent(key, List.of(first, shardId));
         return false;
+    }
+
+    /**
+     * Observes a batch's records, and logs a warning at the first key seen on a second shard.
+     *
+     * @param shardId the shard they arrived on
+     * @param records the records
+     * @param function the function, which knows each record's key (or not)
+     */
+    void observe(String shardId, List<Record> records, LocalFunction function) {
+        for (Record record : records) {
+            function.keyOf(record.data().asByteArrayUnsafe()).ifPresent(key -> {
+                if (!observe(shardId, key) && violationCount() == 1) {
+                    LOG.warn("key {} has records on more than one shard ({}): keyed state belongs to one shard,"
+                            + " so the records of a key must share a partition key", key, violations.get(key));
+                }
+            });
+        }
     }
 
     /** @return each key seen on more than one shard, with the first two shards, in key order */

@@ -173,7 +173,7 @@ final class ShardPoller {
                 Thread.sleep(settings.idlePollMs());
                 continue;
             }
-            boolean full = pending.size() >= limit || payloadEstimate(pending) >= MappingSettings.MAX_PAYLOAD_BYTES;
+            boolean full = pending.size() >= limit || InvocationPayload.estimate(pending) >= MappingSettings.MAX_PAYLOAD_BYTES;
             boolean windowOver = System.currentTimeMillis() - gatheringSince >= settings.batchingWindowMs();
             if (!full && !windowOver && !ended && !(complete && caughtUp)) {
                 if (caughtUp) {
@@ -187,23 +187,11 @@ final class ShardPoller {
             if (records.isEmpty()) {
                 continue;
             }
-            observeKeys(records);
+            keyOwnership.observe(shardId, records, environment.function());
             // Lambda's 6 MB invocation payload: the longest run of records that fits
-            List<Record> batch = records;
-            byte[] event = eventJson(batch);
-            while (event.length > MappingSettings.MAX_PAYLOAD_BYTES && batch.size() > 1) {
-                long over = event.length - MappingSettings.MAX_PAYLOAD_BYTES;
-                int drop = 1;
-                for (long dropped = 0; batch.size() - drop > 1; drop++) {
-                    dropped += payloadEstimate(batch.subList(batch.size() - drop, batch.size() - drop + 1));
-                    if (dropped >= over) {
-                        break;
-                    }
-                }
-                batch = batch.subList(0, batch.size() - drop);
-                event = eventJson(batch);
-            }
-            Invocation invocation = invoke(batch, event);
+            InvocationPayload payload = InvocationPayload.fit(records, this::eventJson);
+            List<Record> batch = payload.records();
+            Invocation invocation = invoke(batch, payload.event());
             log.accept(invocation);
             if (invocation.outcome() == Invocation.Outcome.SUCCESS) {
                 attempts.succeeded();
@@ -258,15 +246,6 @@ final class ShardPoller {
             Thread.sleep(Math.min(2_000, 50L << Math.min(attempts.attempts(), 5)));
             iterator = iterator(ShardIteratorType.AT_SEQUENCE_NUMBER, retryFrom, null);
         }
-    }
-
-    /** @return about the size of the event these records make, bytes: base64 data and each record's fields */
-    private static long payloadEstimate(List<Record> records) {
-        long bytes = 0;
-        for (Record record : records) {
-            bytes += (record.data().asByteArrayUnsafe().length + 2) / 3 * 4 + 600;
-        }
-        return bytes;
     }
 
     /** Records older than the maximum record age go to the on-failure destination instead of the function. */
@@ -371,19 +350,6 @@ final class ShardPoller {
                 }
                 Thread.sleep(Math.min(2_000, 50L << Math.min(attempt, 5)));
             }
-        }
-    }
-
-    /** Reports a key whose records reach this shard and another one (keys must follow partition keys). */
-    private void observeKeys(List<Record> records) {
-        for (Record record : records) {
-            environment.function().keyOf(record.data().asByteArrayUnsafe()).ifPresent(key -> {
-                if (!keyOwnership.observe(shardId, key) && keyOwnership.violationCount() == 1) {
-                    LOG.warn("key {} has records on more than one shard ({}): keyed state belongs to one shard,"
-                            + " so the records of a key must share a partition key", key,
-                            keyOwnership.violations().get(key));
-                }
-            });
         }
     }
 
