@@ -57,6 +57,10 @@ final class EddySinks {
     static final int FIREHOSE_BUFFER_MIB = 5;
     /** How long a delivery bucket's access logs are kept, days. */
     static final int ACCESS_LOG_DAYS = 90;
+    /** Why an SQS sink's queue has no dead-letter queue (cdk-nag AwsSolutions-SQS3). */
+    static final String RESULT_QUEUE_DLQ_REASON = "a result queue the user's consumers read: how often a message may"
+            + " be received before it is set aside (a redrive policy's maxReceiveCount) and where it goes are the"
+            + " consumer's choices, made in the user's stack";
     /** Firehose buffering before it writes an object, seconds. */
     static final int FIREHOSE_BUFFER_SECONDS = 60;
 
@@ -102,6 +106,7 @@ final class EddySinks {
                         .encryption(dataKey == null ? QueueEncryption.SQS_MANAGED : QueueEncryption.KMS)
                         .encryptionMasterKey(dataKey).enforceSsl(true)
                         .retentionPeriod(Duration.days(EddyPipeline.FAILURE_RETENTION_DAYS)).build();
+                NagSuppressions.suppress(queue, "AwsSolutions-SQS3", RESULT_QUEUE_DLQ_REASON);
                 queue.grantSendMessages(function);
                 made.put(ref, queue);
             }

@@ -12,6 +12,7 @@ import dev.eddy.pipeline.PipelineDefinition;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.Kinesis;
 import dev.eddy.sink.Sns;
+import dev.eddy.sink.Sqs;
 import dev.eddy.window.TumblingWindows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class EddyPipelineTest {
     record Reading(String sensor, long ts, double value) {
     }
 
-    /** A second, smaller pipeline: another stream, 2 shards, batches of 50. */
+    /** A second, smaller pipeline: another stream, 2 shards, batches of 50; a sink of every kind. */
     static final class SensorCounts implements PipelineDefinition {
         private final String name;
 
@@ -62,6 +63,7 @@ class EddyPipelineTest {
                     .to(Firehose.deliveryStream("sensor-counts-per-minute"))
                     .branch(counts -> counts.to(Sns.topic("sensor-counts.fifo")))
                     .branch(counts -> counts.to(Kinesis.stream("sensor-counts-by-minute")))
+                    .branch(counts -> counts.to(Sqs.queue("sensor-counts-queue")))
                     .build();
         }
     }
