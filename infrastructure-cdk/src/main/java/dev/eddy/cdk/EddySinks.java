@@ -15,6 +15,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.kms.Alias;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -45,7 +46,8 @@ import software.constructs.IConstruct;
  *     Developer Guide lists for an S3 destination ("Grant Firehose access to an Amazon S3 destination"); the
  *     function gets {@code firehose:PutRecordBatch};
  * <li>{@link Sns}: a topic, FIFO when its name ends in {@code .fifo} (deduplication by the id Eddy sends, not by
- *     content), TLS only; the function gets {@code sns:Publish};
+ *     content), encrypted with the AWS managed key {@value #SNS_MANAGED_KEY} (SNS encrypts nothing unless told),
+ *     TLS only; the function gets {@code sns:Publish};
  * <li>{@link Kinesis}: an on-demand stream with AWS-managed encryption; the function gets write access;
  * <li>{@link Sqs}: an encrypted, TLS-only queue kept 14 days; the function may send. The pipeline's failure
  *     destination, when an SQS queue, is the construct's failure queue instead.
@@ -57,6 +59,11 @@ final class EddySinks {
     static final int FIREHOSE_BUFFER_MIB = 5;
     /** How long a delivery bucket's access logs are kept, days. */
     static final int ACCESS_LOG_DAYS = 90;
+    /**
+     * The AWS managed KMS key of SNS: it encrypts a topic's messages at rest at no key charge, and its key policy lets
+     * the account's principals use it through SNS (the function publishes with {@code sns:Publish} alone).
+     */
+    static final String SNS_MANAGED_KEY = "alias/aws/sns";
     /** Why an SQS sink's queue has no dead-letter queue (cdk-nag AwsSolutions-SQS3). */
     static final String RESULT_QUEUE_DLQ_REASON = "a result queue the user's consumers read: how often a message may"
             + " be received before it is set aside (a redrive policy's maxReceiveCount) and where it goes are the"
@@ -88,7 +95,9 @@ final class EddySinks {
                 made.put(ref, deliveryStream(scope, id, f, function, dataKey));
             } else if (ref instanceof Sns t) {
                 Topic topic = Topic.Builder.create(scope, id).topicName(t.name()).fifo(t.fifo() ? true : null)
-                        .masterKey(dataKey).enforceSsl(true).build();
+                        .masterKey(dataKey != null ? dataKey
+                                : Alias.fromAliasName(scope, id + "ManagedKey", SNS_MANAGED_KEY))
+                        .enforceSsl(true).build();
                 topic.grantPublish(function);
                 made.put(ref, topic);
             } else if (ref instanceof Kinesis k) {

@@ -307,7 +307,7 @@ class EddyPipelineTest {
     }
 
     @Test
-    void aDataKeyEncryptsTheTableTheQueuesTheTopicsAndTheDeliveryStreams() {
+    void aDataKeyEncryptsTheTableTheQueuesTheTopicsAndTheDeliveryStreamsAndWithoutOneAwsKeysDo() {
         String key = CdkNagTest.KEY;
         Template template = Template.fromStack(new EddyPipelineStack(new App(), "Keyed", StackProps.builder().build(),
                 new SensorCounts(), SensorCountsHandler.class, PROPS.withDataKey(key)));
@@ -328,6 +328,10 @@ class EddyPipelineTest {
         Template plain = Template.fromStack(new EddyPipelineStack(new App(), "Plain", StackProps.builder().build(),
                 new SensorCounts(), SensorCountsHandler.class, PROPS));
         plain.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true));
+        // SNS encrypts nothing unless told: its AWS managed key, which the function uses through SNS without a grant
+        plain.hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Map.of("Fn::Join", List.of("",
+                List.of("arn:", Map.of("Ref", "AWS::Partition"), ":kms:", Map.of("Ref", "AWS::Region"), ":",
+                        Map.of("Ref", "AWS::AccountId"), ":" + EddySinks.SNS_MANAGED_KEY)))));
         assertThatThrownBy(() -> PROPS.withDataKey("alias/mine")).hasMessageContaining("not a KMS key ARN");
     }
 
