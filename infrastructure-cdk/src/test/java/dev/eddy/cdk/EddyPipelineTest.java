@@ -336,6 +336,29 @@ class EddyPipelineTest {
     }
 
     @Test
+    void theFunctionMaySendToTheFailureQueueButNotReadIt() {
+        Template template = Template.fromStack(new EddyPipelineStack(new App(), "SensorCounts",
+                StackProps.builder().build(), new SensorCounts(), SensorCountsHandler.class, PROPS));
+        Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue",
+                Map.of("Properties", Map.of("QueueName", "eddy-sensor-counts-failures")));
+        assertThat(queues).hasSize(1);
+        Map<String, Object> queueArn = Map.of("Fn::GetAtt", List.of(queues.keySet().iterator().next(), "Arn"));
+
+        List<Object> actions = new java.util.ArrayList<>();
+        for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {
+            Map<?, ?> document = (Map<?, ?>) ((Map<?, ?>) policy.get("Properties")).get("PolicyDocument");
+            for (Object statement : (List<?>) document.get("Statement")) {
+                Map<?, ?> s = (Map<?, ?>) statement;
+                if (queueArn.equals(s.get("Resource"))) {
+                    actions.addAll(s.get("Action") instanceof List<?> list ? list : List.of(s.get("Action")));
+                }
+            }
+        }
+        // failure records hold the pipeline's data: reading them is for people the account's IAM allows (deploy.md)
+        assertThat(actions).containsExactlyInAnyOrder("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
+    }
+
+    @Test
     void withoutSnapStartTheMappingInvokesTheFunctionItself() {
         Template template = Template.fromStack(new EddyPipelineStack(new App(), "Plain", StackProps.builder().build(),
                 new SensorCounts(), SensorCountsHandler.class, PROPS.withoutSnapStart()));
