@@ -64,6 +64,14 @@ final class EddySinks {
      * the account's principals use it through SNS (the function publishes with {@code sns:Publish} alone).
      */
     static final String SNS_MANAGED_KEY = "alias/aws/sns";
+    /** Why the access-log bucket logs nothing of its own (checkov CKV_AWS_18). */
+    static final String LOG_BUCKET_LOGGING_REASON = "this bucket holds the delivery bucket's S3 server access logs:"
+            + " logging its own access into itself would never end, and into another bucket only moves the question";
+    /** Why the access-log bucket is not versioned (checkov CKV_AWS_21). */
+    static final String LOG_BUCKET_VERSIONING_REASON = "S3's log delivery writes each log once under a key of its"
+            + " own and never overwrites it, and logs expire after " + ACCESS_LOG_DAYS + " days; versioning would"
+            + " only keep expired logs as noncurrent versions (logs that must resist deletion need Object Lock or"
+            + " the account's log archive)";
     /** Why an SQS sink's queue has no dead-letter queue (cdk-nag AwsSolutions-SQS3). */
     static final String RESULT_QUEUE_DLQ_REASON = "a result queue the user's consumers read: how often a message may"
             + " be received before it is set aside (a redrive policy's maxReceiveCount) and where it goes are the"
@@ -116,6 +124,9 @@ final class EddySinks {
                         .encryptionMasterKey(dataKey).enforceSsl(true)
                         .retentionPeriod(Duration.days(EddyPipeline.FAILURE_RETENTION_DAYS)).build();
                 NagSuppressions.suppress(queue, "AwsSolutions-SQS3", RESULT_QUEUE_DLQ_REASON);
+                if (dataKey == null) {
+                    NagSuppressions.skipCheckov(queue, "CKV_AWS_27", EddyPipeline.QUEUE_KEY_REASON);
+                }
                 queue.grantSendMessages(function);
                 made.put(ref, queue);
             }
@@ -133,6 +144,8 @@ final class EddySinks {
                 .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(ACCESS_LOG_DAYS)).build()))
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        NagSuppressions.skipCheckov(logs, "CKV_AWS_18", LOG_BUCKET_LOGGING_REASON);
+        NagSuppressions.skipCheckov(logs, "CKV_AWS_21", LOG_BUCKET_VERSIONING_REASON);
         Bucket bucket = Bucket.Builder.create(scope, id + "Bucket")
                 .encryption(dataKey == null ? BucketEncryption.S3_MANAGED : BucketEncryption.KMS)
                 .encryptionKey(dataKey)
