@@ -1,14 +1,14 @@
 # shellcheck shell=bash
 # scripts/python-venv.sh — sourced by ./test and ./eddy. Keeps the Python virtual environment .venv at the root of
-# the checkout in step with requirements-test.txt (moto's server, which emulates S3, SQS, SNS and Firehose; see
-# MotoServer.java). Nothing from the system Python's own packages is used. Needs python3 3.9 or later with its venv
+# the checkout in step with requirements-test.txt (moto's server, which emulates S3, SQS, SNS and Firehose, see
+# MotoServer.java; checkov, which the tests run on the synthesised templates). Nothing from the system Python's own packages is used. Needs python3 3.9 or later with its venv
 # module (Debian and Ubuntu: apt-get install python3-venv).
 
 # python_venv_ensure ROOT LOG
 #   ROOT: the checkout; LOG: a function or command that prints one progress line (called only when work is done).
 #   Creates ROOT/.venv with `python3 -m venv` if it is missing or broken, and runs `pip install -r
-#   requirements-test.txt` in it when the file is newer than the stamp ROOT/.venv/.requirements-installed (about
-#   25 s the first time). pip's output goes to stderr. Exits the calling script with status 2 if python3 or its venv
+#   requirements-test.txt` in it when the file is newer than the stamp ROOT/.venv/.requirements-installed (about a
+#   minute and 500 MB the first time). pip's output goes to stderr. Exits the calling script with status 2 if python3 or its venv
 #   module is missing or too old, and 1 if pip fails (the stamp is then not written, so the next run tries again).
 python_venv_ensure() {
   local root="$1" log="$2"
@@ -33,7 +33,7 @@ python_venv_ensure() {
     fi
   fi
 
-  "$log" "installing the Python packages of requirements-test.txt (moto server) into $venv"
+  "$log" "installing the Python packages of requirements-test.txt (moto server, checkov) into $venv"
   if ! "$venv/bin/python" -m pip install -q -r "$reqs" >&2; then
     printf '%s: error: pip could not install %s into %s (output above)\n' "$me" "$reqs" "$venv" >&2
     exit 1

@@ -84,6 +84,21 @@ public final class EddyPipeline extends Construct {
             + " (EddyPipelineProps.withStreamKey or withDataKey), for compliance; without one the stream uses the"
             + " aws/kinesis key";
 
+    /** Why the function needs no dead-letter queue of its own (checkov CKV_AWS_116). */
+    static final String DEAD_LETTER_REASON = "only the Kinesis event source mapping invokes it, synchronously, with"
+            + " the failure queue as its on-failure destination; a function's dead-letter queue receives failed"
+            + " asynchronous invocations, which this function never gets";
+
+    /** Why the table's AWS managed key stands (checkov CKV_AWS_119). */
+    static final String TABLE_KEY_REASON = "encrypted at rest with the AWS managed KMS key aws/dynamodb; a"
+            + " customer-managed key is the user's explicit choice (EddyPipelineProps.withDataKey), with its cost"
+            + " and key policy";
+
+    /** Why a queue's SQS-managed encryption stands (checkov CKV_AWS_27). */
+    static final String QUEUE_KEY_REASON = "encrypted at rest with SQS-managed keys (SSE-SQS), which this check"
+            + " predates and does not read (it looks for a KMS key only); a customer-managed key is the user's"
+            + " explicit choice (EddyPipelineProps.withDataKey)";
+
     /** Retention of the failure queue, days: 14, the longest SQS allows. */
     public static final int FAILURE_RETENTION_DAYS = 14;
 
@@ -150,6 +165,9 @@ public final class EddyPipeline extends Construct {
                 .encryption(dataKey == null ? TableEncryption.AWS_MANAGED : TableEncryption.CUSTOMER_MANAGED)
                 .encryptionKey(dataKey)
                 .build();
+        if (dataKey == null) {
+            NagSuppressions.skipCheckov(table, "CKV_AWS_119", TABLE_KEY_REASON);
+        }
 
         function = JavaFunctions.builder(this, "Function", "eddy-" + pipeline.name(), handler.getName(), jar)
                 .memorySize(props.memoryMb())
@@ -158,7 +176,7 @@ public final class EddyPipeline extends Construct {
                 // sinks deliver to the destinations the pipeline names (EDDY_SINKS defaults to aws)
                 .environment(Map.of(EddySettings.STATE_TABLE, table.getTableName()))
                 .build();
-        JavaFunctions.answered(function);
+        JavaFunctions.answered(function, DEAD_LETTER_REASON);
         // with SnapStart, the mapping invokes an alias of the latest published version, whose snapshot it restores
         IFunction invoked = props.snapStart() ? Alias.Builder.create(this, "Live").aliasName("live")
                 .version(function.getCurrentVersion()).build() : function;
@@ -178,6 +196,9 @@ public final class EddyPipeline extends Construct {
         NagSuppressions.suppress(failureQueue, "AwsSolutions-SQS3", "this queue is itself the dead-letter"
                 + " destination (the event source mapping's on-failure records and the handler's failure records),"
                 + " kept 14 days and alarmed on; a queue behind it would only move the same messages");
+        if (dataKey == null) {
+            NagSuppressions.skipCheckov(failureQueue, "CKV_AWS_27", QUEUE_KEY_REASON);
+        }
 
         // The event source grants the function read on the stream and send on the failure queue; the handler also
         // looks the queue up by name (sqs:GetQueueUrl).

@@ -12,6 +12,7 @@ import dev.eddy.pipeline.PipelineDefinition;
 import dev.eddy.sink.Firehose;
 import dev.eddy.sink.Kinesis;
 import dev.eddy.sink.Sns;
+import dev.eddy.sink.Sqs;
 import dev.eddy.window.TumblingWindows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class EddyPipelineTest {
     record Reading(String sensor, long ts, double value) {
     }
 
-    /** A second, smaller pipeline: another stream, 2 shards, batches of 50. */
+    /** A second, smaller pipeline: another stream, 2 shards, batches of 50; a sink of every kind. */
     static final class SensorCounts implements PipelineDefinition {
         private final String name;
 
@@ -62,6 +63,7 @@ class EddyPipelineTest {
                     .to(Firehose.deliveryStream("sensor-counts-per-minute"))
                     .branch(counts -> counts.to(Sns.topic("sensor-counts.fifo")))
                     .branch(counts -> counts.to(Kinesis.stream("sensor-counts-by-minute")))
+                    .branch(counts -> counts.to(Sqs.queue("sensor-counts-queue")))
                     .build();
         }
     }
@@ -305,7 +307,7 @@ class EddyPipelineTest {
     }
 
     @Test
-    void aDataKeyEncryptsTheTableTheQueuesTheTopicsAndTheDeliveryStreams() {
+    void aDataKeyEncryptsTheTableTheQueuesTheTopicsAndTheDeliveryStreamsAndWithoutOneAwsKeysDo() {
         String key = CdkNagTest.KEY;
         Template template = Template.fromStack(new EddyPipelineStack(new App(), "Keyed", StackProps.builder().build(),
                 new SensorCounts(), SensorCountsHandler.class, PROPS.withDataKey(key)));
@@ -326,7 +328,34 @@ class EddyPipelineTest {
         Template plain = Template.fromStack(new EddyPipelineStack(new App(), "Plain", StackProps.builder().build(),
                 new SensorCounts(), SensorCountsHandler.class, PROPS));
         plain.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true));
+        // SNS encrypts nothing unless told: its AWS managed key, which the function uses through SNS without a grant
+        plain.hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Map.of("Fn::Join", List.of("",
+                List.of("arn:", Map.of("Ref", "AWS::Partition"), ":kms:", Map.of("Ref", "AWS::Region"), ":",
+                        Map.of("Ref", "AWS::AccountId"), ":" + EddySinks.SNS_MANAGED_KEY)))));
         assertThatThrownBy(() -> PROPS.withDataKey("alias/mine")).hasMessageContaining("not a KMS key ARN");
+    }
+
+    @Test
+    void theFunctionMaySendToTheFailureQueueButNotReadIt() {
+        Template template = Template.fromStack(new EddyPipelineStack(new App(), "SensorCounts",
+                StackProps.builder().build(), new SensorCounts(), SensorCountsHandler.class, PROPS));
+        Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue",
+                Map.of("Properties", Map.of("QueueName", "eddy-sensor-counts-failures")));
+        assertThat(queues).hasSize(1);
+        Map<String, Object> queueArn = Map.of("Fn::GetAtt", List.of(queues.keySet().iterator().next(), "Arn"));
+
+        List<Object> actions = new java.util.ArrayList<>();
+        for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {
+            Map<?, ?> document = (Map<?, ?>) ((Map<?, ?>) policy.get("Properties")).get("PolicyDocument");
+            for (Object statement : (List<?>) document.get("Statement")) {
+                Map<?, ?> s = (Map<?, ?>) statement;
+                if (queueArn.equals(s.get("Resource"))) {
+                    actions.addAll(s.get("Action") instanceof List<?> list ? list : List.of(s.get("Action")));
+                }
+            }
+        }
+        // failure records hold the pipeline's data: reading them is for people the account's IAM allows (deploy.md)
+        assertThat(actions).containsExactlyInAnyOrder("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
     }
 
     @Test

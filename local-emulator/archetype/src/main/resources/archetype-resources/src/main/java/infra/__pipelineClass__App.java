@@ -25,9 +25,19 @@ public final class ${pipelineClass}App {
      */
     public static void main(String[] args) {
         App app = new App();
-        new EddyPipelineStack(app, "${pipelineClass}", StackProps.builder().build(), new ${pipelineClass}(),
-                ${pipelineClass}Handler.class,
-                EddyPipelineProps.defaults().withJar(Path.of("target", "${pipeline}.jar")));
+        stack(app, Path.of("target", "${pipeline}.jar"));
         app.synth();
+    }
+
+    /**
+     * The pipeline's stack, as deployed; its test checks it too (${pipelineClass}AppTest).
+     *
+     * @param app the app to add it to
+     * @param jar the function's jar
+     * @return the stack
+     */
+    static EddyPipelineStack stack(App app, Path jar) {
+        return new EddyPipelineStack(app, "${pipelineClass}", StackProps.builder().build(), new ${pipelineClass}(),
+                ${pipelineClass}Handler.class, EddyPipelineProps.defaults().withJar(jar));
     }
 }
