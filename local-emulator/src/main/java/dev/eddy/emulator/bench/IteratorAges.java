@@ -12,8 +12,10 @@ import java.util.Locale;
  * and judged: did the lag grow?
  *
  * <p><b>The verdict.</b> The lag grew if the last third of the run has no invocation at all, or if its median
- * iterator age exceeds the first third's by more than {@value #TOLERANCE_MS} ms or by more than the first third's
- * median, whichever is more: {@code p50(last) − p50(first) > max(1,000 ms, p50(first))}. Otherwise it held. The
+ * iterator age exceeds the first third's by more than {@value #TOLERANCE_MS} ms: {@code p50(last) − p50(first) >
+ * 1,000 ms}. Otherwise it held (a backlog that shrinks held). A fixed tolerance, not one that scales with the first
+ * third: a run whose lag doubled from an already slow start (19 s to 37 s, measured with 8 shards at 1,000 records/s
+ * each) grew. The
  * median, not the maximum, because one slow invocation (a garbage collection, a busy neighbour) moves the maximum,
  * while a backlog that grows moves every invocation's age. At a rate the function keeps up with, the median stays
  * near the mapping's poll interval plus one batch (about 100-300 ms locally), far inside the tolerance; when the
@@ -141,14 +143,6 @@ final class IteratorAges {
         if (last.invocations() == 0) {
             return Verdict.GREW;
         }
-        return last.p50Ms() - first.p50Ms() > tolerance(first) ? Verdict.GREW : Verdict.HELD;
-    }
-
-    /**
-     * @param first the run's first third
-     * @return how much the median may grow by to the last third and still hold, ms
-     */
-    static long tolerance(Span first) {
-        return Math.max(TOLERANCE_MS, first.p50Ms());
+        return last.p50Ms() - first.p50Ms() > TOLERANCE_MS ? Verdict.GREW : Verdict.HELD;
     }
 }

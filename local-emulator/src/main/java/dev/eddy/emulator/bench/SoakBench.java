@@ -226,7 +226,7 @@ final class SoakBench implements Callable<Integer> {
                 "records/s"));
         rows.add(row("producer's largest delay behind its schedule", producer.maxLateMs(), "ms"));
         IteratorAges.Verdict verdict = IteratorAges.verdict(thirds[0], thirds[1]);
-        long tolerance = IteratorAges.tolerance(thirds[0]);
+        long tolerance = IteratorAges.TOLERANCE_MS;
         long growth = thirds[1].p50Ms() - thirds[0].p50Ms();
         rows.add(row(String.format(Locale.ROOT, "%s: iterator age p50, last third minus first third (grew above"
                 + " %,d ms), %s", verdict, tolerance, at), growth, "ms"));
