@@ -4,7 +4,6 @@ import dev.eddy.config.EddySettings;
 import dev.eddy.sink.SinkException;
 import dev.eddy.sink.SinkFactory;
 import dev.eddy.sink.SinkRecord;
-import dev.eddy.sink.SinkRef;
 import dev.eddy.sink.SinkWriter;
 import dev.eddy.state.BatchRange;
 import dev.eddy.state.ForwardingStateBackend;
@@ -197,22 +196,7 @@ public final class Chaos {
         if (plan.isEmpty()) {
             return factory;
         }
-        return new SinkFactory() {
-            @Override
-            public SinkWriter open(SinkRef ref) {
-                return failing(factory.open(ref), ref.describe(), plan.get());
-            }
-
-            @Override
-            public SinkWriter failures(String pipeline, SinkRef destination) {
-                return factory.failures(pipeline, destination);
-            }
-
-            @Override
-            public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
-                return factory.lateData(pipeline, failureDestination);
-            }
-        };
+        return SinkFactories.wrappingResults(factory, (ref, writer) -> failing(writer, ref.describe(), plan.get()));
     }
 
     private static SinkWriter failing(SinkWriter writer, String sink, Plan plan) {

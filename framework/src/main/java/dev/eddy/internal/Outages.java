@@ -3,8 +3,6 @@ package dev.eddy.internal;
 import dev.eddy.config.EddySettings;
 import dev.eddy.sink.SinkException;
 import dev.eddy.sink.SinkFactory;
-import dev.eddy.sink.SinkRef;
-import dev.eddy.sink.SinkWriter;
 import dev.eddy.state.StateBackend;
 import java.time.Instant;
 import java.util.Map;
@@ -88,32 +86,14 @@ public final class Outages {
         }
         String sink = spec.get().substring(0, at);
         Window window = Window.parse(spec.get(), spec.get().substring(at + 1), FAIL_SINK);
-        return new SinkFactory() {
-            @Override
-            public SinkWriter open(SinkRef ref) {
-                SinkWriter writer = factory.open(ref);
-                if (!ref.describe().equals(sink)) {
-                    return writer;
-                }
-                return records -> {
+        return SinkFactories.wrappingResults(factory, (ref, writer) -> !ref.describe().equals(sink) ? writer
+                : records -> {
                     if (!records.isEmpty() && window.now()) {
                         throw new SinkException(sink + " is unavailable (an outage injected: " + window + ")",
                                 null);
                     }
                     return writer.write(records);
-                };
-            }
-
-            @Override
-            public SinkWriter failures(String pipeline, SinkRef destination) {
-                return factory.failures(pipeline, destination);
-            }
-
-            @Override
-            public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
-                return factory.lateData(pipeline, failureDestination);
-            }
-        };
+                });
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.eddy.internal;
 import dev.eddy.config.EddySettings;
 import dev.eddy.sink.FileSinkFactory;
 import dev.eddy.sink.SinkFactory;
+import dev.eddy.sink.SinkRef;
+import dev.eddy.sink.SinkWriter;
 import dev.eddy.sink.internal.AwsSinkFactory;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -35,5 +37,31 @@ public final class SinkFactories {
         throw new IllegalStateException(EddySettings.SINKS + "='" + value + "' is not understood: use aws (deliver to"
                 + " the pipeline's Firehose, SNS, Kinesis and SQS destinations) or file:<folder> (write them to"
                 + " files)");
+    }
+
+    /**
+     * @param factory the sinks
+     * @param wrap gives the writer of a result sink (its reference, the factory's writer) in place of the factory's;
+     *     the failure destination's and the late-data output's writers are the factory's
+     * @return the sinks, their result writers wrapped (an injected outage or fault)
+     */
+    static SinkFactory wrappingResults(SinkFactory factory,
+            java.util.function.BiFunction<SinkRef, SinkWriter, SinkWriter> wrap) {
+        return new SinkFactory() {
+            @Override
+            public SinkWriter open(SinkRef ref) {
+                return wrap.apply(ref, factory.open(ref));
+            }
+
+            @Override
+            public SinkWriter failures(String pipeline, SinkRef destination) {
+                return factory.failures(pipeline, destination);
+            }
+
+            @Override
+            public SinkWriter lateData(String pipeline, SinkRef failureDestination) {
+                return factory.lateData(pipeline, failureDestination);
+            }
+        };
     }
 }
