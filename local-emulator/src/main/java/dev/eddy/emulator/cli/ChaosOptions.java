@@ -11,13 +11,15 @@ final class ChaosOptions {
 
     @Option(names = "--chaos", paramLabel = "SEED",
             description = {"a chaos run: first a fault-free run of the input (outputs under OUT/fault-free), then a"
-                + " run with faults picked reproducibly from the seed (function crashes before and after the state"
+                + " run with faults picked from the seed (function crashes before and after the state"
                 + " writes, after firing, after emission, before and after the checkpoint; duplicate concurrent"
                 + " invocations; timeouts; replaced execution environments; DynamoDB throttling, partly unprocessed"
                 + " batch calls and conditional-write races; sink calls failing whole or in part); then its outputs"
                 + " are compared with the fault-free run's, deduplicated by id. Prints the faults per kind and the"
                 + " verdict; exit code 1 on any difference. Local emulators and file sinks only",
-                "Batches are retried until they succeed (--max-retries -1, as by default)."})
+                "Batches are retried until they succeed (--max-retries -1, as by default). The seed fixes which faults"
+                    + " each opportunity meets; which batches there are depends on timing, so two runs with one seed"
+                    + " inject similar, not identical, faults."})
     private Long seed;
 
     @Option(names = "--chaos-rate", paramLabel = "P", defaultValue = "0.1",
