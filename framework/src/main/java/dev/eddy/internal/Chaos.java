@@ -88,7 +88,7 @@ public final class Chaos {
 
     /** Faults injected, per run and kind label. */
     private static final Map<String, Map<String, AtomicLong>> INJECTED = new ConcurrentHashMap<>();
-    /** Opportunities that met their fault, per run: each meets at most one. */
+    /** Opportunities that met their fault (their names hold the run): each meets at most one. */
     private static final Set<String> MET = ConcurrentHashMap.newKeySet();
     /** Per run: how often each opportunity (kind, shard, first record) was reached. */
     private static final Map<String, AtomicLong> REACHED = new ConcurrentHashMap<>();
@@ -121,20 +121,12 @@ public final class Chaos {
         }
 
         /**
-         * @return whether the opportunity meets its fault: decided by the seeded hash, once per opportunity
+         * @return whether the opportunity meets its fault: drawn anew each time it is reached, met at most once
          */
         boolean strikes(Kind kind, String shardId, BigInteger first) {
             String opportunity = run + "|" + kind + "|" + shardId + "|" + first;
             long reached = REACHED.computeIfAbsent(opportunity, o -> new AtomicLong()).incrementAndGet();
-            if (MET.contains(opportunity) || draw(seed, opportunity + "|" + reached) >= rate) {
-                return false;
-            }
-            if (!MET.add(opportunity)) {
-                return false;
-            }
-            INJECTED.computeIfAbsent(run, r -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(kind.label(), k -> new AtomicLong()).incrementAndGet();
-            return true;
+            return strike(run, kind.label(), opportunity, draw(seed, opportunity + "|" + reached) < rate);
         }
 
         void crashIf(Kind kind, String shardId, BigInteger first) {
@@ -165,8 +157,28 @@ public final class Chaos {
     }
 
     /**
+     * Records an opportunity's fault, at most once: the one home of a chaos run's "once per opportunity" and of its
+     * counts, for the handler's faults and the emulator's alike.
+     *
      * @param run the run's id, as in the setting
-     * @return the faults the handlers of the run injected so far, per kind label (sorted); empty before any
+     * @param kind the fault's name in the report
+     * @param opportunity names the opportunity, unique within the run (kind included)
+     * @param drawn whether the seeded draw picked it this time
+     * @return whether it meets its fault now: drawn, and not met before
+     */
+    public static boolean strike(String run, String kind, String opportunity, boolean drawn) {
+        if (!drawn || MET.contains(opportunity) || !MET.add(opportunity)) {
+            return false;
+        }
+        INJECTED.computeIfAbsent(run, r -> new ConcurrentHashMap<>()).computeIfAbsent(kind, k -> new AtomicLong())
+                .incrementAndGet();
+        return true;
+    }
+
+    /**
+     * @param run the run's id, as in the setting
+     * @return the faults the run injected so far (the handlers' and the emulator's), per kind label (sorted); empty
+     *     before any
      */
     public static Map<String, Long> injected(String run) {
         Map<String, Long> counts = new TreeMap<>();

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.emulator.esm.InvocationFaults;
 import dev.eddy.internal.Chaos;
 import dev.eddy.state.dynamodb.local.DynamoDbFront;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 /**
@@ -40,8 +35,7 @@ public final class ChaosPlan implements InvocationFaults {
 
     private final long seed;
     private final double rate;
-    private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
-    private final Set<String> met = ConcurrentHashMap.newKeySet();
+    private final String run;
 
     /** DynamoDB's faults meet each request at a fifth of the rate: a batch makes many requests. */
     static final double PER_REQUEST = 0.2;
@@ -60,6 +54,15 @@ public final class ChaosPlan implements InvocationFaults {
         }
         this.seed = seed;
         this.rate = rate;
+        this.run = "chaos-" + Long.toHexString(System.nanoTime());
+    }
+
+    /**
+     * @return the run's id: the handlers' setting names it ({@link Chaos#SETTING}), and {@link Chaos#injected} counts
+     *     the run's faults under it, the handlers' and the emulator's
+     */
+    public String run() {
+        return run;
     }
 
     /** @return the run's seed */
@@ -73,15 +76,11 @@ public final class ChaosPlan implements InvocationFaults {
     }
 
     /**
-     * @return whether the opportunity meets the kind's fault: at most once per opportunity
+     * @return whether the opportunity meets the kind's fault: at most once per opportunity ({@link Chaos#strike})
      */
     boolean strikes(Kind kind, String opportunity) {
         String named = kind + "|" + opportunity;
-        if (met.contains(named) || Chaos.draw(seed, named) >= rate * kind.share || !met.add(named)) {
-            return false;
-        }
-        injected.computeIfAbsent(kind.label, k -> new AtomicLong()).incrementAndGet();
-        return true;
+        return Chaos.strike(run, kind.label, run + "|" + named, Chaos.draw(seed, named) < rate * kind.share);
     }
 
     @Override
@@ -133,10 +132,4 @@ public final class ChaosPlan implements InvocationFaults {
         return java.util.Arrays.stream(Kind.values()).map(k -> k.label).toList();
     }
 
-    /** @return the faults injected so far on the emulator's side, per kind name (sorted) */
-    public Map<String, Long> counts() {
-        Map<String, Long> counts = new TreeMap<>();
-        injected.forEach((kind, count) -> counts.put(kind, count.get()));
-        return counts;
-    }
 }

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -60,12 +59,10 @@ final class ChaosRun {
         double cleanSeconds = (System.nanoTime() - started) / 1e9;
         progress.accept(String.format(Locale.ROOT, "fault-free run done in %.1f s; now the run with faults",
                 cleanSeconds));
-        String run = "chaos-" + Long.toHexString(System.nanoTime());
         started = System.nanoTime();
-        int code = runner.run(out, plan, options.settings(run), stdout);
+        int code = runner.run(out, plan, options.settings(plan.run()), stdout);
         double chaosSeconds = (System.nanoTime() - started) / 1e9;
-        Map<String, Long> faults = new TreeMap<>(Chaos.injected(run));
-        faults.putAll(plan.counts());
+        Map<String, Long> faults = Chaos.injected(plan.run());
         OutputComparison comparison = OutputComparison.of(faultFree, out);
         print(stdout, faults, comparison, cleanSeconds, chaosSeconds);
         if (code != 0) {
